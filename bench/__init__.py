@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): solver quality, plan scale, matrix speed."""

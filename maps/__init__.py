@@ -1,0 +1,1 @@
+"""Folium HTML maps of a plan and of the day's reference layers."""

@@ -1,0 +1,1 @@
+"""What-if scenarios on a planning day, their parallel runner and comparison reports."""

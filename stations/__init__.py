@@ -1,0 +1,1 @@
+"""Places and reference data: stations, employers, depots, exits/checkpoints, districts."""

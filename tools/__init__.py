@@ -1,0 +1,1 @@
+"""Reproducible build scripts for embedded package data (read ../shared; not used at run time)."""
