@@ -37,3 +37,19 @@ class UnreachableError(RoutingError):
 
 class SolverError(RoutingError):
     """The solver failed (not merely: some jobs could not be served)."""
+
+
+class InfeasibleSolutionError(SolverError):
+    """A solution breaks the problem's rules (found by the independent checker).
+
+    Parameters
+    ----------
+    violations
+        One readable line per broken rule.
+    """
+
+    def __init__(self, violations: Sequence[str]) -> None:
+        self.violations = tuple(violations)
+        shown = "\n".join(f"- {v}" for v in self.violations[:20])
+        more = f"\n(and {len(self.violations) - 20} more)" if len(self.violations) > 20 else ""
+        super().__init__(f"{len(self.violations)} rule violation(s):\n{shown}{more}")
