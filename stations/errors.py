@@ -57,6 +57,10 @@ class InputError(ValueError):
         head = f"{count} input problem{'s' if count != 1 else ''}:"
         super().__init__("\n".join([head, *(f"- {p}" for p in self.problems)]))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[tuple[Problem, ...]]]:
+        # Keep the problems when pickled (e.g. raised in a Dask worker).
+        return (type(self), (self.problems,))
+
 
 class ProblemCollector:
     """Collects problems while validating, then raises them together.

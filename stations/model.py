@@ -176,15 +176,21 @@ class District:
     level: str
     geometry: BaseGeometry = field(repr=False, compare=False)
     source: str = ""
+    code: str = ""  # official administrative code (adcode), when there is one
 
     def __post_init__(self) -> None:
         if not self.district_id:
             raise ValueError("district_id must not be empty")
         if self.geometry.is_empty:
             raise ValueError(f"district {self.district_id}: geometry is empty")
+        if self.geometry.geom_type not in ("Polygon", "MultiPolygon"):
+            raise ValueError(
+                f"district {self.district_id}: geometry must be a (multi)polygon, "
+                f"got a {self.geometry.geom_type}"
+            )
 
 
-T = TypeVar("T")
+T = TypeVar("T", covariant=True)
 
 
 @dataclass(frozen=True, slots=True)

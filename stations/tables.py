@@ -8,20 +8,28 @@ every row and column and raised together as one ``InputError``.
 from __future__ import annotations
 
 import math
+import re
 import warnings
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
 
-from stations.errors import InputWarning, Problem, ProblemCollector
+from stations.errors import InputError, InputWarning, Problem, ProblemCollector
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t", "是", "对", "有"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "f", "否", "无", "不"})
 GEO_SUFFIXES = frozenset({".geojson", ".json", ".gpkg", ".shp"})
 TABLE_SUFFIXES = frozenset({".csv", ".xlsx", ".xlsm"}) | GEO_SUFFIXES
+# CSV encodings tried in turn: UTF-8 (with or without BOM), then GB 18030 (a superset of the
+# GBK that Excel on a Chinese Windows saves "CSV" in).
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+# A number with thousands separators, e.g. 12,500 or 1,234.5 (a lone "1,5" is not one).
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 
 
 class Kind(StrEnum):
@@ -58,6 +66,9 @@ class Column:
         Value used for empty cells of an optional column. Default None.
     fix
         Hint shown with every problem in this column. Default "".
+    aliases
+        Other spellings accepted for ``Kind.CHOICE`` values, as ``(alias, choice)`` pairs
+        (compared case-insensitively), e.g. ``("关闭", "closed")``. Default ().
     """
 
     name: str
@@ -68,6 +79,7 @@ class Column:
     maximum: float | None = None
     default: object = None
     fix: str = ""
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +134,11 @@ def _parse_number(value: object) -> float | None:
         return None
     if isinstance(value, int | float):
         return float(value)
+    text = str(value).strip()
+    if _THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
     try:
-        return float(str(value).strip().replace(",", ""))
+        return float(text)
     except ValueError:
         return None
 
@@ -157,6 +172,8 @@ def parse_cell(value: object, column: Column) -> tuple[object, str | None]:
     if kind is Kind.BOOL:
         if isinstance(value, bool):
             return value, None
+        if isinstance(value, int | float) and value in (0, 1):
+            return bool(value), None  # a spreadsheet's 1/0 (also read as 1.0/0.0)
         word = str(value).strip().lower()
         if word in TRUE_WORDS:
             return True, None
@@ -165,7 +182,8 @@ def parse_cell(value: object, column: Column) -> tuple[object, str | None]:
         return None, "is not true or false"
     if kind is Kind.CHOICE:
         word = str(value).strip().lower()
-        allowed = {c.lower(): c for c in column.choices}
+        allowed = {a.lower(): c for a, c in column.aliases}
+        allowed.update({c.lower(): c for c in column.choices})
         if word in allowed:
             return allowed[word], None
         return None, "is not one of " + ", ".join(column.choices)
@@ -194,6 +212,62 @@ def parse_cell(value: object, column: Column) -> tuple[object, str | None]:
     return parsed, None
 
 
+def row_numbers(frame: pd.DataFrame) -> list[int]:
+    """Spreadsheet row number of each row of ``frame`` (the header is row 1).
+
+    A table as read (and as returned by ``validate_frame``) has the 0-based data-row position in
+    the file as its index, so the row number is the index + 2; a frame whose index is not made of
+    integers is numbered by position.
+    """
+    if pd.api.types.is_integer_dtype(frame.index.dtype):
+        return [int(label) + 2 for label in frame.index]
+    return list(range(2, len(frame) + 2))
+
+
+def _blank_rows(frame: pd.DataFrame) -> list[bool]:
+    return [all(_is_blank(cell) for cell in row) for row in frame.itertuples(index=False)]
+
+
+def _check_cell(
+    cell: object, column: Column, table: str, row: int, problems: ProblemCollector
+) -> object:
+    """The converted cell, or the column default after recording why it is wrong."""
+    if _is_blank(cell):
+        if column.required:
+            fix = column.fix or f"fill in {_describe_kind(column)}"
+            problems.add(table, row, column.name, None, "is empty", fix)
+        return column.default
+    parsed, why = parse_cell(cell, column)
+    if why is not None:
+        hint = _describe_kind(column)
+        if why.startswith("is below"):
+            hint += f" (at least {why.rsplit(' ', 1)[-1]})"
+        elif why.startswith("is above"):
+            hint += f" (at most {why.rsplit(' ', 1)[-1]})"
+        problems.add(table, row, column.name, cell, why, column.fix or f"give {hint}")
+    return parsed
+
+
+def _check_key(
+    keys: list[object], rows: list[int], key: str, table: str, problems: ProblemCollector
+) -> None:
+    seen: dict[object, int] = {}
+    for row, value in zip(rows, keys, strict=True):
+        if value is None:
+            continue
+        if value in seen:
+            problems.add(
+                table,
+                row,
+                key,
+                value,
+                f"is a duplicate (first on row {seen[value]})",
+                f"give each row its own `{key}`",
+            )
+        else:
+            seen[value] = row
+
+
 def validate_frame(
     frame: pd.DataFrame, spec: TableSpec, *, label: str | None = None
 ) -> tuple[pd.DataFrame, list[Problem]]:
@@ -211,7 +285,9 @@ def validate_frame(
     Returns
     -------
     The converted table (spec columns only, in spec order, optional columns filled with their
-    defaults) and the problems found. Rows are numbered as in a spreadsheet (header = row 1).
+    defaults) and the problems found. Rows are numbered as in a spreadsheet (header = row 1; see
+    ``row_numbers``); wholly blank rows are skipped, and the converted table keeps the index of
+    the rows it came from, so ``row_numbers`` of it still gives their spreadsheet rows.
     Unknown columns give an ``InputWarning``.
     """
     table = label or spec.name
@@ -239,52 +315,21 @@ def validate_frame(
     if len(problems):
         return pd.DataFrame(columns=[c.name for c in spec.columns]), list(problems.problems)
 
+    numbers = row_numbers(frame)
+    keep = [not blank for blank in _blank_rows(frame)]
+    rows = [number for number, kept in zip(numbers, keep, strict=True) if kept]
+    frame = frame[keep]
     converted: dict[str, list[object]] = {}
     for column in spec.columns:
-        values: list[object] = []
-        raw = frame[column.name].tolist() if column.name in frame.columns else None
-        for index in range(len(frame)):
-            row = index + 2
-            cell = None if raw is None else raw[index]
-            if _is_blank(cell):
-                if column.required:
-                    problems.add(
-                        table,
-                        row,
-                        column.name,
-                        None,
-                        "is empty",
-                        column.fix or f"fill in {_describe_kind(column)}",
-                    )
-                values.append(column.default)
-                continue
-            parsed, why = parse_cell(cell, column)
-            if why is not None:
-                hint = _describe_kind(column)
-                if why.startswith("is below"):
-                    hint += f" of at least {why.rsplit(' ', 1)[-1]}"
-                elif why.startswith("is above"):
-                    hint += f" of at most {why.rsplit(' ', 1)[-1]}"
-                problems.add(table, row, column.name, cell, why, column.fix or f"give {hint}")
-            values.append(parsed)
-        converted[column.name] = values
-    result = pd.DataFrame(converted, index=range(len(frame)))
+        raw = frame[column.name].tolist() if column.name in frame.columns else [None] * len(rows)
+        converted[column.name] = [
+            _check_cell(cell, column, table, row, problems)
+            for cell, row in zip(raw, rows, strict=True)
+        ]
+    index: list[Hashable] = [row - 2 for row in rows]
+    result = pd.DataFrame(converted, index=index, columns=[c.name for c in spec.columns])
     if spec.key is not None:
-        seen: dict[object, int] = {}
-        for index, key in enumerate(converted[spec.key]):
-            if key is None:
-                continue
-            if key in seen:
-                problems.add(
-                    table,
-                    index + 2,
-                    spec.key,
-                    key,
-                    f"is a duplicate (first on row {seen[key]})",
-                    f"give each row its own `{spec.key}`",
-                )
-            else:
-                seen[key] = index + 2
+        _check_key(converted[spec.key], rows, spec.key, table, problems)
     order = {c.name: i for i, c in enumerate(spec.columns)}
     ranked = sorted(
         problems.problems, key=lambda p: (p.row or 0, order.get(p.column or "", len(order)))
@@ -292,9 +337,28 @@ def validate_frame(
     return result, ranked
 
 
+def table_label(path: Path, *, sheet: str | None = None) -> str:
+    """How a file (and sheet or layer) is named in problems, e.g. ``day.xlsx[exits]``."""
+    return f"{path.name}[{sheet}]" if sheet else path.name
+
+
 def read_raw(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
-    """Read a table file as text cells: CSV (UTF-8, with or without BOM), XLSX sheet,
-    GeoJSON or GeoPackage (point geometries become ``lon``/``lat`` columns)."""
+    """Read a table file as raw cells.
+
+    Parameters
+    ----------
+    path
+        CSV (UTF-8 with or without BOM, or GB 18030/GBK), XLSX, GeoJSON or GeoPackage file.
+        Point geometries become ``lon``/``lat`` columns; other geometries stay in a
+        ``geometry`` column.
+    sheet
+        XLSX sheet name, or GeoPackage layer name. Default the first sheet or layer.
+
+    Returns
+    -------
+    The cells, indexed by 0-based data-row position (blank CSV lines are kept as blank rows so
+    the row numbers match the file).
+    """
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise ValueError(
@@ -302,44 +366,98 @@ def read_raw(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
             f"(use one of {', '.join(sorted(TABLE_SUFFIXES))})"
         )
     if suffix == ".csv":
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        return _read_csv(path)
     if suffix in (".xlsx", ".xlsm"):
         return pd.read_excel(path, sheet_name=sheet or 0, dtype=object, engine="openpyxl")
-    return _read_geo(path)
+    return _read_geo(path, layer=sheet)
 
 
-def _read_geo(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path) -> pd.DataFrame:
+    for encoding in CSV_ENCODINGS[:-1]:
+        try:
+            return _read_csv_as(path, encoding)
+        except UnicodeDecodeError:
+            continue
+    return _read_csv_as(path, CSV_ENCODINGS[-1])
+
+
+def _read_csv_as(path: Path, encoding: str) -> pd.DataFrame:
+    return pd.read_csv(
+        path, dtype=str, keep_default_na=False, encoding=encoding, skip_blank_lines=False
+    )
+
+
+def _read_geo(path: Path, *, layer: str | None = None) -> pd.DataFrame:
     import geopandas as gpd
 
-    frame = gpd.read_file(path)
+    frame = gpd.read_file(path, layer=layer) if layer else gpd.read_file(path)
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
         frame = frame.to_crs(4326)
     plain = pd.DataFrame(frame.drop(columns="geometry"))
-    geometry = frame.geometry
-    if len(frame) and (geometry.geom_type == "Point").all():
-        plain["lon"] = geometry.x.astype(float)
-        plain["lat"] = geometry.y.astype(float)
-    else:
-        plain["geometry"] = list(geometry)
+    plain.index = pd.RangeIndex(len(plain))
+    geometry = list(frame.geometry)
+    points = [g if _is_point(g) else None for g in geometry]
+    if any(p is not None for p in points):
+        plain["lon"] = [math.nan if p is None else p.x for p in points]
+        plain["lat"] = [math.nan if p is None else p.y for p in points]
+    if any(p is None for p in points):
+        plain["geometry"] = [
+            None if p is not None else g for g, p in zip(geometry, points, strict=True)
+        ]
     return plain
+
+
+def _is_point(geometry: object) -> bool:
+    return bool(
+        geometry is not None
+        and getattr(geometry, "geom_type", None) == "Point"
+        and not getattr(geometry, "is_empty", True)
+    )
+
+
+# What reading a user's file may raise when the file is wrong (not when our code is).
+READ_ERRORS: tuple[type[Exception], ...] = (
+    OSError,
+    ValueError,
+    KeyError,
+    RuntimeError,  # pyogrio's DataSourceError / DataLayerError
+    zipfile.BadZipFile,  # an .xlsx that is not a workbook
+    InvalidFileException,  # openpyxl: not a spreadsheet it knows
+)
+
+
+def read_frame(path: Path, *, sheet: str | None = None, label: str | None = None) -> pd.DataFrame:
+    """Read a table file's raw cells (see ``read_raw``); an unreadable file is an ``InputError``.
+
+    Parameters
+    ----------
+    path
+        The file.
+    sheet
+        XLSX sheet or GeoPackage layer. Default the first.
+    label
+        Name used in problems. Default ``table_label(path, sheet=sheet)``.
+    """
+    label = label or table_label(path, sheet=sheet)
+    try:
+        return read_raw(path, sheet=sheet)
+    except READ_ERRORS as error:
+        fix = "check that the file exists and is a CSV, XLSX, GeoJSON or GeoPackage file"
+        if sheet:
+            fix += f" with a sheet or layer named {sheet!r}"
+        raise InputError(
+            Problem(label, None, None, None, f"cannot be read: {error}", fix)
+        ) from error
 
 
 def read_table(
     path: Path, spec: TableSpec, *, sheet: str | None = None, label: str | None = None
 ) -> pd.DataFrame:
     """Read and validate one table file; raise ``InputError`` with every problem found."""
-    label = label or (f"{path.name}[{sheet}]" if sheet else path.name)
-    try:
-        raw = read_raw(path, sheet=sheet)
-    except (OSError, ValueError, KeyError) as error:
-        problems = ProblemCollector()
-        problems.add(label, None, None, None, f"cannot be read: {error}", "check the file")
-        problems.raise_if_any()
-        raise AssertionError("unreachable") from error
-    frame, found = validate_frame(raw, spec, label=label)
-    collector = ProblemCollector()
-    collector.extend(found)
-    collector.raise_if_any()
+    label = label or table_label(path, sheet=sheet)
+    frame, found = validate_frame(read_frame(path, sheet=sheet, label=label), spec, label=label)
+    if found:
+        raise InputError(found)
     return frame
 
 
