@@ -50,7 +50,7 @@ def root(
 
 
 # Each module adds its commands to ``app`` when imported (one file per command group).
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("cmd_places",)
 
 
 def _register_commands() -> None:
@@ -80,16 +80,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     _register_commands()
     try:
         result = app(args=args, prog_name="charter", standalone_mode=False)
-    except click.exceptions.Exit as done:
+    except (click.exceptions.Exit, typer.Exit) as done:
         return int(done.exit_code)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, typer.Abort):
         sys.stderr.write("aborted\n")
         return int(ExitCode.INTERNAL)
-    except click.ClickException as usage:
+    # Typer >= 0.20 raises its own (vendored click) usage errors, not click's.
+    except (click.ClickException, typer.TyperException) as usage:
         if as_json:
             _report(usage, ExitCode.INPUT, as_json)
-        else:
+        elif isinstance(usage, click.ClickException) or hasattr(usage, "show"):
             usage.show()
+        else:
+            sys.stderr.write(f"error: {usage}\n")
         return int(ExitCode.INPUT)
     except Exception as error:
         code = exit_code_for(error)

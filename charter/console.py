@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 
 class Lang(StrEnum):
@@ -26,6 +27,14 @@ class Lang(StrEnum):
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 LangOption = Annotated[Lang, typer.Option("--lang", help="Label language: zh or en.")]
+
+
+def _cell(value: object) -> Text:
+    """A table cell: styled ``Text`` as given, anything else as literal text (names from input
+    files may contain ``[...]``, which Rich would otherwise read as markup)."""
+    if isinstance(value, Text):
+        return value
+    return Text("" if value is None else str(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +62,7 @@ class Output:
         for column in columns:
             table.add_column(column)
         for row in rows:
-            table.add_row(*("" if cell is None else str(cell) for cell in row))
+            table.add_row(*(_cell(cell) for cell in row))
         self.console.print(table)
 
     @contextmanager

@@ -399,7 +399,7 @@ def _junction_rows(shared: Path) -> list[dict[str, str]]:
                 {
                     "exit_id": f"osm{node['osm_node_id']}",
                     "name": node["name"],
-                    "road": "内环快速路 (inner ring expressway, 南环/西环)",
+                    "road": "内环快速路 (南环/西环)",
                     "lon": f"{float(node['lon']):.{POINT_DIGITS + 1}f}",
                     "lat": f"{float(node['lat']):.{POINT_DIGITS + 1}f}",
                     "status": "open",
@@ -410,7 +410,7 @@ def _junction_rows(shared: Path) -> list[dict[str, str]]:
                         f"OSM node {node['osm_node_id']} (highway=motorway_junction, "
                         f"{node['osm_timestamp']}) via ZisIsNotZis/suzhou-drive; {OSM}; "
                         "a real position, but an urban ring-expressway ramp, "
-                        "not an expressway toll station"
+                        "not an expressway toll station (内环快速路 = inner ring expressway)"
                     ),
                 }
             )
