@@ -3,7 +3,7 @@
 A :class:`RoadNetwork` is immutable. It keeps the segments as numpy arrays (for compiled
 shortest paths: one CSR structure shared by every profile, only the weights differ) and builds
 a networkx graph on request (for inspection, paths and cross-checks). The day's exit statuses
-are applied by :meth:`RoadNetwork.for_day`, which returns a :class:`routing.day.DayNetwork`.
+are applied by :meth:`RoadNetwork.for_day`, which returns a :class:`routing.daynetwork.DayNetwork`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from stations.model import Exit, Place
 
 if TYPE_CHECKING:
     from routing.checkpoints import CheckpointDelays
-    from routing.day import DayNetwork
+    from routing.daynetwork import DayNetwork
     from routing.snap import Snapping
 
 logger = logging.getLogger(__name__)
@@ -356,7 +356,7 @@ class RoadNetwork:
             The network under the day's exit statuses (matrices, paths, explanations).
         """
         from routing.checkpoints import CheckpointDelays
-        from routing.day import DayNetwork
+        from routing.daynetwork import DayNetwork
 
         return DayNetwork.bind(
             self, tuple(exits), delays=delays or CheckpointDelays(), max_km=max_km
@@ -424,6 +424,10 @@ class RoadNetwork:
         main = int(np.argmax(sizes))
         keep_node = (labels == main) & used
         keep_seg2 = keep_node[u] & keep_node[v]
+        if not keep_seg2.any():
+            raise InputError(
+                f"{name}: no two nodes reach each other (every one-way street is a dead end)"
+            )
         new_index = np.cumsum(keep_node) - 1
         dropped = int(used.sum() - keep_node.sum())
         if dropped:

@@ -25,6 +25,7 @@ LonLat = tuple[float, float]
 
 # how a pair of places travels
 NETWORK, ALONG, LOCAL = 0, 1, 2
+AT_NODE_KM = 0.001  # a road point this close to a segment end stands on the end node
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +95,7 @@ class DayNetwork:
         weight = encode(minutes, net.arc_km())
         if len(g):
             weight[g.arc[effects.blocked[g.exit_index]]] = np.inf
-        # scipy's Dijkstra ignores zero-weight arcs in sparse input: keep every arc positive
-        return np.maximum(weight, 1.0)
+        return weight
 
     def _graph(self, profile: Profile, effects: _Effects) -> csr_matrix:
         return self.network.compiled_graph(self._arc_weights(profile, effects))
@@ -140,6 +140,10 @@ class DayNetwork:
         w_fwd = self._partial(profile, effects, fwd, t, leaving)
         w_bwd = self._partial(profile, effects, bwd, 1.0 - t, leaving)
         u, v = net.seg_u[snaps.segment], net.seg_v[snaps.segment]
+        # a place standing on the end of a one-way segment joins that end node directly
+        seg_km = net.seg_km[snaps.segment]
+        at_end = (bwd < 0) & ((t if leaving else 1.0 - t) * seg_km <= AT_NODE_KM)
+        w_bwd = np.where(at_end, 0.0, w_bwd)
         nodes = np.column_stack([v, u]) if leaving else np.column_stack([u, v])
         return Connections(nodes.astype(np.int64), np.column_stack([w_fwd, w_bwd]))
 
@@ -278,7 +282,9 @@ class DayNetwork:
             rows, cols = np.nonzero(local)
             straight = haversine_km(src.lon[rows], src.lat[rows], tgt.lon[cols], tgt.lat[cols])
             leg_t = self.access.time_min(straight)
-            better = ~(leg_t >= time_min[rows, cols])  # True also where the route is nan
+            # only places nearer to each other than to the road go off-network between them
+            nearer = straight <= src.offset_km[rows] + tgt.offset_km[cols]
+            better = nearer & ~(leg_t >= time_min[rows, cols])  # True also where route is nan
             rows, cols = rows[better], cols[better]
             time_min[rows, cols] = leg_t[better]
             dist_km[rows, cols] = self.access.dist_km(straight)[better]
