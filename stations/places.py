@@ -513,6 +513,11 @@ def districts_from_frame(frame: pd.DataFrame, *, label: str | None = None) -> Re
     return Registry.of("district", districts, "district_id")
 
 
+def _read(path: Path, sheet: str | None, from_frame: Callable[..., Registry[P]]) -> Registry[P]:
+    label = table_label(path, sheet=sheet)
+    return from_frame(read_frame(path, sheet=sheet, label=label), label=label)
+
+
 def read_stations(path: Path, *, sheet: str | None = None) -> Registry[Station]:
     """Read a stations file (CSV, XLSX sheet, GeoJSON or GeoPackage).
 
@@ -528,61 +533,25 @@ def read_stations(path: Path, *, sheet: str | None = None) -> Registry[Station]:
     InputError
         The file cannot be read, or every problem in it.
     """
-    label = table_label(path, sheet=sheet)
-    return stations_from_frame(read_frame(path, sheet=sheet, label=label), label=label)
+    return _read(path, sheet, stations_from_frame)
 
 
 def read_enterprises(path: Path, *, sheet: str | None = None) -> Registry[Enterprise]:
-    """Read an enterprises (employers) file; see ``read_stations`` for formats and errors.
-
-    Parameters
-    ----------
-    path
-        The file.
-    sheet
-        XLSX sheet or GeoPackage layer. Default the first.
-    """
-    label = table_label(path, sheet=sheet)
-    return enterprises_from_frame(read_frame(path, sheet=sheet, label=label), label=label)
+    """Read an enterprises (employers) file; formats, ``sheet`` and errors as ``read_stations``."""
+    return _read(path, sheet, enterprises_from_frame)
 
 
 def read_depots(path: Path, *, sheet: str | None = None) -> Registry[Depot]:
-    """Read a depots file; see ``read_stations`` for formats and errors.
-
-    Parameters
-    ----------
-    path
-        The file.
-    sheet
-        XLSX sheet or GeoPackage layer. Default the first.
-    """
-    label = table_label(path, sheet=sheet)
-    return depots_from_frame(read_frame(path, sheet=sheet, label=label), label=label)
+    """Read a depots file; formats, ``sheet`` and errors as ``read_stations``."""
+    return _read(path, sheet, depots_from_frame)
 
 
 def read_exits(path: Path, *, sheet: str | None = None) -> Registry[Exit]:
-    """Read an exits/checkpoints file; see ``read_stations`` for formats and errors.
-
-    Parameters
-    ----------
-    path
-        The file.
-    sheet
-        XLSX sheet or GeoPackage layer. Default the first.
-    """
-    label = table_label(path, sheet=sheet)
-    return exits_from_frame(read_frame(path, sheet=sheet, label=label), label=label)
+    """Read an exits/checkpoints file; formats, ``sheet`` and errors as ``read_stations``."""
+    return _read(path, sheet, exits_from_frame)
 
 
 def read_districts(path: Path, *, sheet: str | None = None) -> Registry[District]:
-    """Read a districts file (GeoJSON/GeoPackage polygons, or CSV/XLSX with WKT geometry).
-
-    Parameters
-    ----------
-    path
-        The file.
-    sheet
-        XLSX sheet or GeoPackage layer. Default the first.
-    """
-    label = table_label(path, sheet=sheet)
-    return districts_from_frame(read_frame(path, sheet=sheet, label=label), label=label)
+    """Read a districts file (GeoJSON/GeoPackage polygons, or CSV/XLSX with WKT geometry);
+    ``sheet`` and errors as ``read_stations``."""
+    return _read(path, sheet, districts_from_frame)
