@@ -50,7 +50,7 @@ def root(
 
 
 # Each module adds its commands to ``app`` when imported (one file per command group).
-COMMAND_MODULES: tuple[str, ...] = ("cmd_places",)
+COMMAND_MODULES: tuple[str, ...] = ("cmd_places", "cmd_map")
 
 
 def _register_commands() -> None:

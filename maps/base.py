@@ -12,7 +12,7 @@ import folium
 from branca.element import Figure
 from shapely.geometry.base import BaseGeometry
 
-from maps.geometry import AREA_TOLERANCE, Bounds, LonLat, area_polygons, encode
+from maps.geometry import AREA_TOLERANCE, Bounds, LonLat, area_polygons, encode_parts
 from maps.labels import MapLang, text
 from maps.offline import JsCall, OfflineMap
 from maps.safety import display_text, escape_html
@@ -266,7 +266,9 @@ class MapBuilder:
         self.tiles = tiles
         self.title = title
         self.subtitle = subtitle
-        self.attribution = (OSM_ATTRIBUTION, *(a for a in attribution if a != OSM_ATTRIBUTION))
+        extra = tuple(a for a in attribution if a and a != OSM_ATTRIBUTION)
+        credited = any(OSM_ATTRIBUTION in a for a in extra)
+        self.attribution = extra if credited else (OSM_ATTRIBUTION, *extra)
         self._map = OfflineMap(
             location=[SUZHOU_CENTRE[1], SUZHOU_CENTRE[0]],
             zoom_start=10,
@@ -345,7 +347,7 @@ class MapBuilder:
             rows.append(
                 [
                     _index(styles, line.style),
-                    [encode(part) for part in line.parts],
+                    encode_parts(line.parts),
                     display_text(line.tooltip),
                     None if line.card is None else line.card.payload(),
                 ]

@@ -65,10 +65,12 @@ class Bounds:
         ]
 
 
-def encode(points: Iterable[LonLat]) -> list[int]:
-    """Encode (lon, lat) points as delta integers ``[lat0, lon0, dlat1, dlon1, …]`` in 1e-5°.
+def encode(points: Iterable[LonLat], start: tuple[int, int] = (0, 0)) -> list[int]:
+    """Encode (lon, lat) points as delta integers ``[dlat0, dlon0, dlat1, dlon1, …]`` in 1e-5°.
 
-    Consecutive points that round to the same position are dropped.
+    The first delta is taken from ``start`` (integer lat, lon in 1e-5°), so the parts of one
+    multi-line can chain on from each other. Consecutive points that round to the same position
+    are dropped.
 
     Examples
     --------
@@ -76,7 +78,7 @@ def encode(points: Iterable[LonLat]) -> list[int]:
     [3133188, 12060668, 2, 2]
     """
     out: list[int] = []
-    prev_lat = prev_lon = 0
+    prev_lat, prev_lon = start
     first = True
     for lon, lat in points:
         ilat, ilon = round(lat * SCALE), round(lon * SCALE)
@@ -88,15 +90,38 @@ def encode(points: Iterable[LonLat]) -> list[int]:
     return out
 
 
-def decode(encoded: Sequence[int]) -> list[LonLat]:
+def encode_parts(parts: Iterable[Iterable[LonLat]]) -> list[list[int]]:
+    """Encode the parts of a multi-line; each part starts from the end of the one before."""
+    out: list[list[int]] = []
+    cursor = (0, 0)
+    for part in parts:
+        encoded = encode(part, cursor)
+        if not encoded:
+            continue
+        out.append(encoded)
+        cursor = (cursor[0] + sum(encoded[0::2]), cursor[1] + sum(encoded[1::2]))
+    return out
+
+
+def decode(encoded: Sequence[int], start: tuple[int, int] = (0, 0)) -> list[LonLat]:
     """Inverse of ``encode``: (lon, lat) points rounded to 5 decimals."""
     points: list[LonLat] = []
-    lat = lon = 0
+    lat, lon = start
     for i in range(0, len(encoded) - 1, 2):
         lat += encoded[i]
         lon += encoded[i + 1]
         points.append((lon / SCALE, lat / SCALE))
     return points
+
+
+def decode_parts(encoded: Sequence[Sequence[int]]) -> list[list[LonLat]]:
+    """Inverse of ``encode_parts``."""
+    out: list[list[LonLat]] = []
+    cursor = (0, 0)
+    for part in encoded:
+        out.append(decode(part, cursor))
+        cursor = (cursor[0] + sum(part[0::2]), cursor[1] + sum(part[1::2]))
+    return out
 
 
 def line_parts(lines: LineInput) -> list[list[LonLat]]:
@@ -171,7 +196,7 @@ def area_polygons(
             continue
         rings = [part.exterior, *part.interiors]
         polygons.append(
-            [encode((float(x), float(y)) for x, y, *_ in ring.coords) for ring in rings]
+            encode_parts([(float(x), float(y)) for x, y, *_ in r.coords] for r in rings)
         )
     return polygons
 

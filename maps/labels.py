@@ -98,6 +98,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "minutes": ("{value} 分钟", "{value} min"),
     "tonnes": ("{value} 吨", "{value} t"),
     "no_permit": ("无", "none"),
+    "count.trip": ("{value} 趟", "{value} trip"),
     "count.trips": ("{value} 趟", "{value} trips"),
     "count.workers": ("{value} 人", "{value} workers"),
     "kind.rail": ("铁路车站", "Railway station"),
@@ -121,8 +122,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "title.plan": ("包车线路图", "Charter route map"),
     "title.reference": ("参考地图", "Reference map"),
     "subtitle.plan": (
-        "{buses} 辆客车 · {trucks} 辆货车 · {unserved} 项未满足",
-        "{buses} buses · {trucks} trucks · {unserved} unserved",
+        "客车 {buses} 辆 · 货车 {trucks} 辆 · 未运送 {unserved} 人",
+        "buses: {buses} · trucks: {trucks} · workers unserved: {unserved}",
     ),
 }
 

@@ -10,15 +10,9 @@ from enum import StrEnum
 
 from maps.base import Card, LegendItem, MapBuilder, PointFeature, Symbol
 from maps.labels import MapLang, text
+from routing.speed import VehicleClass
 from stations.errors import ProblemCollector
 from stations.model import Depot
-
-
-class VehicleClass(StrEnum):
-    """Kind of vehicle as the map shows it."""
-
-    BUS = "bus"
-    TRUCK = "truck"
 
 
 class PermitStatus(StrEnum):
@@ -96,9 +90,11 @@ class PermitState:
         return PermitStatus.VALID
 
 
-def validity_text(valid_from: dt.date | None, valid_to: dt.date | None, lang: MapLang) -> str:
-    """``2020-02-01 – 2020-03-31`` with open ends shown as "…"; "none" without dates."""
-    if valid_from is None and valid_to is None:
+def validity_text(
+    permit_no: str | None, valid_from: dt.date | None, valid_to: dt.date | None, lang: MapLang
+) -> str:
+    """``2020-02-01 – 2020-03-31`` with open ends shown as "…"; "none" without a permit."""
+    if not permit_no:
         return text("no_permit", lang)
     start = "…" if valid_from is None else valid_from.isoformat()
     end = "…" if valid_to is None else valid_to.isoformat()
@@ -211,7 +207,7 @@ def _depot_pill(
             v.operator,
             builder.t(f"class.{v.vehicle_class.value}"),
             v.permit_no or builder.t("no_permit"),
-            validity_text(v.valid_from, v.valid_to, lang),
+            validity_text(v.permit_no, v.valid_from, v.valid_to, lang),
         )
         for v in sorted(vehicles, key=lambda v: v.vehicle_id)
     )

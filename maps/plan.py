@@ -21,8 +21,9 @@ from maps.base import (
 )
 from maps.geometry import ROUTE_TOLERANCE, LonLat, simplify_path
 from maps.labels import MapLang
-from maps.permits import PermitState, VehicleClass, add_permit_layers, validity_text
+from maps.permits import PermitState, add_permit_layers, validity_text
 from maps.reference import MapPlaces, add_reference_layers
+from routing.speed import VehicleClass
 from stations.model import check_lon_lat
 
 # Distinct, saturated colours that read on the light background and differ from the base
@@ -179,7 +180,9 @@ def route_card(builder: MapBuilder, route: RouteLayer) -> Card:
         (builder.t("field.permit_no"), route.permit_no or builder.t("no_permit")),
         (
             builder.t("field.valid"),
-            validity_text(route.permit_valid_from, route.permit_valid_to, builder.lang),
+            validity_text(
+                route.permit_no, route.permit_valid_from, route.permit_valid_to, builder.lang
+            ),
         ),
         (builder.t("field.trips"), str(len(route.trips))),
     ]
@@ -224,7 +227,8 @@ def add_route_layers(
     for index, route in enumerate(routes):
         style = route_style(route, index)
         kind = builder.t(f"layer.route.{route.vehicle_class.value}")
-        summary = builder.t("count.trips", value=len(route.trips))
+        trips = "count.trip" if len(route.trips) == 1 else "count.trips"
+        summary = builder.t(trips, value=len(route.trips))
         if route.vehicle_class is VehicleClass.BUS:
             summary += " · " + builder.t("count.workers", value=route.workers)
         name = f"{kind} {route.plate} · {route.operator} ({summary})"

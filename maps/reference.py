@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -20,6 +21,7 @@ from maps.base import (
 )
 from maps.geometry import ROAD_TOLERANCE, LineInput, LonLat, label_point, simplify_lines
 from maps.labels import pick
+from routing.network import RoadNetwork
 from stations.model import Depot, District, Enterprise, Exit, ExitStatus, Station
 
 T = TypeVar("T")
@@ -117,6 +119,33 @@ class MapPlaces:
         return next((d for d in self.depots if d.depot_id == depot_id), None)
 
 
+def network_lines(network: RoadNetwork) -> list[tuple[LonLat, LonLat]]:
+    """Every road segment of ``network`` as a pair of (lon, lat) points."""
+    lon, lat = network.node_lon, network.node_lat
+    return [
+        ((float(lon[u]), float(lat[u])), (float(lon[v]), float(lat[v])))
+        for u, v in zip(network.seg_u.tolist(), network.seg_v.tolist(), strict=True)
+    ]
+
+
+@functools.cache
+def embedded_places(*, roads: bool = True) -> MapPlaces:
+    """The embedded default places: districts, stations, checkpoints, railways, major roads.
+
+    Cached: the result is immutable.
+    """
+    from stations import embedded
+
+    network_roads = network_lines(RoadNetwork.embedded()) if roads else None
+    return MapPlaces.of(
+        districts=embedded.default_districts(),
+        stations=embedded.default_stations(),
+        exits=embedded.default_exits(),
+        railways=embedded.railway_lines(),
+        roads=network_roads,
+    )
+
+
 def _lines(lines: LineInput | None, tolerance: float) -> tuple[tuple[LonLat, ...], ...]:
     if lines is None:
         return ()
@@ -176,28 +205,27 @@ def add_districts(
     builder.add_legend(builder.t("legend.base"), legend)
 
 
-def add_roads(builder: MapBuilder, roads: Iterable[tuple[LonLat, ...]]) -> None:
-    """The major-road layer (background line work, not clickable)."""
-    parts = tuple(part for part in roads if len(part) >= 2)
+def _add_background_lines(
+    builder: MapBuilder, lines: Iterable[tuple[LonLat, ...]], what: str, style: LineStyle
+) -> None:
+    parts = tuple(part for part in lines if len(part) >= 2)
     if not parts:
         return
-    layer = builder.layer(builder.t("layer.roads"))
-    builder.add_lines(layer, [LineFeature(parts, ROAD_STYLE)], in_view=False)
+    layer = builder.layer(builder.t(f"layer.{what}s"))
+    builder.add_lines(layer, [LineFeature(parts, style)], in_view=False)
     builder.add_legend(
-        builder.t("legend.base"), [LegendItem(builder.t("item.road"), line=ROAD_STYLE)]
+        builder.t("legend.base"), [LegendItem(builder.t(f"item.{what}"), line=style)]
     )
+
+
+def add_roads(builder: MapBuilder, roads: Iterable[tuple[LonLat, ...]]) -> None:
+    """The major-road layer (background line work, not clickable)."""
+    _add_background_lines(builder, roads, "road", ROAD_STYLE)
 
 
 def add_railways(builder: MapBuilder, railways: Iterable[tuple[LonLat, ...]]) -> None:
     """The railway layer (background line work, not clickable)."""
-    parts = tuple(part for part in railways if len(part) >= 2)
-    if not parts:
-        return
-    layer = builder.layer(builder.t("layer.railways"))
-    builder.add_lines(layer, [LineFeature(parts, RAILWAY_STYLE)], in_view=False)
-    builder.add_legend(
-        builder.t("legend.base"), [LegendItem(builder.t("item.railway"), line=RAILWAY_STYLE)]
-    )
+    _add_background_lines(builder, railways, "railway", RAILWAY_STYLE)
 
 
 def add_stations(builder: MapBuilder, stations: Iterable[Station]) -> None:

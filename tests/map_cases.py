@@ -182,6 +182,7 @@ class RenderedMap:
     """What a rendered map holds: overlay names (as shown) → draw calls, and map-level calls."""
 
     overlays: dict[str, list[tuple[str, object]]] = field(default_factory=dict)
+    overlay_markup: list[str] = field(default_factory=list)
     base_layers: list[str] = field(default_factory=list)
     map_calls: dict[str, object] = field(default_factory=dict)
 
@@ -222,4 +223,5 @@ def read_rendered(document: str) -> RenderedMap:
         result.base_layers.append(_shown(name_json))
     for name_json, variable in _OVERLAY.findall(control[overlays_at:]):
         result.overlays[_shown(name_json)] = variables.get(variable, [])
+        result.overlay_markup.append(json.loads(name_json))
     return result

@@ -69,9 +69,9 @@ def test_one_layer_per_route_with_its_colour_and_the_road_path(plan_html: str) -
     rendered = read_rendered(plan_html)
     routes = [n for n in rendered.overlays if n.startswith(("Bus ", "Truck "))]
     assert routes == [
-        "Bus 苏E10001 · Town Coaches (1 trips · 20 workers)",
+        "Bus 苏E10001 · Town Coaches (1 trip · 20 workers)",
         "Bus 苏E10002 · Town Coaches (2 trips · 27 workers)",
-        "Truck 苏E90001 · Town Freight (1 trips)",
+        "Truck 苏E90001 · Town Freight (1 trip)",
     ]
     colours = []
     for name, route in zip(routes, two_buses_one_truck(), strict=True):

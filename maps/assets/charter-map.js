@@ -18,15 +18,19 @@
     });
   }
 
-  /* [lat0, lon0, dlat1, dlon1, ...] in 1e-5 degrees -> [[lat, lon], ...] */
-  function decode(encoded) {
-    var out = [], lat = 0, lon = 0;
-    for (var i = 0; i + 1 < encoded.length; i += 2) {
-      lat += encoded[i];
-      lon += encoded[i + 1];
-      out.push([lat / 1e5, lon / 1e5]);
-    }
-    return out;
+  /* [dlat0, dlon0, dlat1, dlon1, ...] in 1e-5 degrees -> [[lat, lon], ...]; each part of a
+     multi-line continues from the last point of the part before it. */
+  function decodeParts(parts) {
+    var lat = 0, lon = 0;
+    return parts.map(function (encoded) {
+      var out = [];
+      for (var i = 0; i + 1 < encoded.length; i += 2) {
+        lat += encoded[i];
+        lon += encoded[i + 1];
+        out.push([lat / 1e5, lon / 1e5]);
+      }
+      return out;
+    });
   }
 
   /* A popup card: {t: title, s: subtitle, r: [[label, value]], h: [head], b: [[cell]], n: [note]} */
@@ -87,7 +91,7 @@
   }
 
   var CharterMap = {
-    decode: decode,
+    decodeParts: decodeParts,
     card: card,
     escapeHtml: escapeHtml,
 
@@ -106,7 +110,7 @@
     lines: function (group, data) {
       data.l.forEach(function (f) {
         var style = data.st[f[0]];
-        var line = L.polyline(f[1].map(decode), style);
+        var line = L.polyline(decodeParts(f[1]), style);
         if (style.interactive !== false) {
           bind(line, f[2], f[3], true);
           if (style.hl) { highlight(line, style); }
@@ -118,7 +122,7 @@
     /* {st: [style], g: [[styleIndex, [[encodedRing, ...], ...], tooltip, popup]]} */
     polygons: function (group, data) {
       data.g.forEach(function (f) {
-        var rings = f[1].map(function (polygon) { return polygon.map(decode); });
+        var rings = f[1].map(function (polygon) { return decodeParts(polygon); });
         var area = L.polygon(rings, data.st[f[0]]);
         if (data.st[f[0]].interactive !== false) { bind(area, f[2], f[3], true); }
         group.addLayer(area);

@@ -1,0 +1,139 @@
+"""The ``charter map`` command: write a self-contained HTML map (reference layers for now)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from charter.cli import app
+from charter.console import JsonOption, Lang, LangOption, Output, QuietOption
+from maps.base import MapBuilder, Tiles
+from maps.day import day_reference_map
+from maps.labels import MapLang
+from maps.reference import MapPlaces, embedded_places
+from stations.embedded import ATTRIBUTION
+from stations.errors import InputError
+from stations.places import read_exits
+
+
+class TilesChoice(StrEnum):
+    """``--tiles`` values."""
+
+    NONE = "none"
+    OSM = "osm"
+
+
+def _places(exits_file: Path | None) -> MapPlaces:
+    places = embedded_places()
+    if exits_file is None:
+        return places
+    exits = read_exits(exits_file)
+    return MapPlaces(
+        districts=places.districts,
+        stations=places.stations,
+        exits=tuple(exits.values()),
+        roads=places.roads,
+        railways=places.railways,
+    )
+
+
+def build_reference_map(
+    *,
+    lang: MapLang,
+    tiles: Tiles,
+    exits_file: Path | None = None,
+    day: dt.date | None = None,
+) -> MapBuilder:
+    """The reference map of the embedded places, optionally with the day's published exits.
+
+    Parameters
+    ----------
+    lang
+        Label language.
+    tiles
+        Background.
+    exits_file
+        The day's exits table (CSV/XLSX/GeoJSON); replaces the embedded checkpoints.
+        Default none.
+    day
+        The day the exit statuses refer to (shown in the title). Default none.
+
+    Returns
+    -------
+    MapBuilder
+        The built map.
+    """
+    return day_reference_map(
+        _places(exits_file), day=day, lang=lang, tiles=tiles, attribution=[ATTRIBUTION]
+    )
+
+
+@app.command("map")
+def map_command(
+    source: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A plan folder or a day folder (needs the dispatch layer; not yet available).",
+            show_default=False,
+        ),
+    ] = None,
+    layers_only: Annotated[
+        bool,
+        typer.Option(
+            "--layers-only", help="Reference layers only: districts, roads, stations, exits."
+        ),
+    ] = False,
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
+        "map.html"
+    ),
+    exits_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--exits",
+            exists=True,
+            dir_okay=False,
+            help="The day's exits/checkpoints table (replaces the embedded ones).",
+        ),
+    ] = None,
+    day: Annotated[
+        dt.datetime | None,
+        typer.Option("--date", formats=["%Y-%m-%d"], help="Day the statuses refer to."),
+    ] = None,
+    tiles: Annotated[
+        TilesChoice,
+        typer.Option("--tiles", help="Background: none (offline) or osm (online tiles)."),
+    ] = TilesChoice.NONE,
+    lang: LangOption = Lang.EN,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a self-contained HTML map that opens offline (no CDN, no tile server)."""
+    output = Output(quiet=quiet, as_json=as_json, lang=lang)
+    if source is not None or not layers_only:
+        raise InputError(
+            "maps of a plan or a day folder need the dispatch layer, which is not available "
+            "yet — use `charter map --layers-only` for the reference map"
+        )
+    started = time.perf_counter()
+    builder = build_reference_map(
+        lang=MapLang(lang.value),
+        tiles=Tiles(tiles.value),
+        exits_file=exits_file,
+        day=None if day is None else day.date(),
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    builder.save(out)
+    size = out.stat().st_size
+    seconds = time.perf_counter() - started
+    output.json({"out": str(out), "bytes": size, "seconds": round(seconds, 2)})
+    if lang is Lang.ZH:
+        output.console.print(
+            f"已写入 {out}（{size / 1024:.0f} KB，{seconds:.1f} 秒）", markup=False
+        )
+    else:
+        output.console.print(f"wrote {out} ({size / 1024:.0f} KB, {seconds:.1f} s)", markup=False)

@@ -1,0 +1,151 @@
+"""A real-browser check of the plan map: headless Chromium, file:// URL, network cut off."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from map_cases import (
+    DAY,
+    XSS_IMG,
+    depot_fleet_permits,
+    grid_town_places,
+    two_buses_one_truck,
+    unserved_at_central,
+)
+
+from maps.plan import plan_map
+from maps.reference import MapPlaces, embedded_places
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def chromium() -> Path:
+    """The Debian Chromium; skipped where absent unless CHARTER_REQUIRE_BROWSER is set (CI)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CHARTER_REQUIRE_BROWSER"):
+            pytest.fail(f"CHARTER_REQUIRE_BROWSER is set but {CHROMIUM} is missing")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    return CHROMIUM
+
+
+@pytest.fixture
+def plan_file(tmp_path: Path) -> Path:
+    """The plan map of the grid-town day drawn on the embedded Suzhou districts, roads and
+    railways (two buses, one truck, unserved requests, permits, an employer named like XSS)."""
+    town = grid_town_places()
+    suzhou = embedded_places()
+    places = MapPlaces(
+        districts=suzhou.districts,
+        roads=suzhou.roads,
+        railways=suzhou.railways,
+        stations=town.stations,
+        enterprises=town.enterprises,
+        depots=town.depots,
+        exits=town.exits,
+    )
+    builder = plan_map(
+        places,
+        two_buses_one_truck(),
+        day=DAY,
+        unserved=unserved_at_central(),
+        permits=depot_fleet_permits(),
+    )
+    return builder.save(tmp_path / "map.html")
+
+
+def test_plan_map_in_headless_chromium_offline(
+    chromium: Path, plan_file: Path, tmp_path: Path
+) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    network: list[str] = []
+    console_errors: list[str] = []
+    page_errors: list[str] = []
+    dialogs: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=str(chromium),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 900},
+        )
+        try:
+
+            def refuse(route: object) -> None:
+                network.append(route.request.url)  # type: ignore[attr-defined]
+                route.abort()  # type: ignore[attr-defined]
+
+            context.route("http://**/*", refuse)
+            context.route("https://**/*", refuse)
+            page = context.new_page()
+            page.on(
+                "request",
+                lambda r: None if r.url.startswith(("file:", "data:")) else network.append(r.url),
+            )
+            page.on(
+                "console", lambda m: console_errors.append(m.text) if m.type == "error" else None
+            )
+            page.on("pageerror", lambda e: page_errors.append(str(e)))
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(plan_file.as_uri())
+            page.wait_for_selector(".leaflet-control-layers")
+
+            labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+            assert any("苏E10001" in label for label in labels)
+            assert any(label.strip().startswith("Districts") for label in labels)
+            assert page.locator(".cm-legend").is_visible()
+            assert page.locator(".cm-fullscreen-button").count() == 1
+            # the three routes are SVG paths in their own colours
+            strokes = page.locator("path.leaflet-interactive").evaluate_all(
+                "paths => paths.map(p => p.getAttribute('stroke'))"
+            )
+            assert {"#1f77b4", "#d62728", "#2ca02c"} <= set(strokes)
+            assert page.locator("text=© OpenStreetMap contributors").count() >= 1
+
+            # open the popup of the route to the employer named like an attack
+            opened = page.evaluate(
+                """() => {
+                    let opened = 0;
+                    for (const name of Object.keys(window)) {
+                        const group = window[name];
+                        if (!name.startsWith('feature_group_') || !group.eachLayer) continue;
+                        group.eachLayer(layer => {
+                            if (layer.getPopup && layer.getPopup()
+                                && layer.options.color === '#1f77b4') {
+                                layer.openPopup();
+                                opened += 1;
+                            }
+                        });
+                    }
+                    return opened;
+                }"""
+            )
+            assert opened == 1
+            popup = page.locator(".leaflet-popup-content")
+            popup.wait_for()
+            assert XSS_IMG in popup.inner_text()  # shown as text...
+            assert popup.locator("img").count() == 0  # ...never parsed as markup
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(tmp_path / "plan-map.png"))
+        finally:
+            context.close()
+    assert network == []
+    assert console_errors == []
+    assert page_errors == []
+    assert dialogs == []
+    assert (tmp_path / "plan-map.png").stat().st_size > 10_000
