@@ -10,6 +10,8 @@ import pandas as pd
 
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# How a spreadsheet date cell reads once turned into text (``str`` of a datetime at midnight).
+_SHEET_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,9 @@ def parse_moment(value: object) -> Moment | None:
         if hours > 30 or minutes > 59 or seconds > 59:
             return None
         return Moment(clock_s=hours * 3600 + minutes * 60 + seconds)
+    sheet_date = _SHEET_DATE.match(text)
+    if sheet_date:
+        text = sheet_date.group(1)
     if _DATE.match(text):
         try:
             return Moment(date=dt.date.fromisoformat(text))

@@ -355,3 +355,18 @@ def resolve_policy(
         values.update({key: getattr(from_file, key) for key in explicit})
     values.update({key: value for key, value in (flags or {}).items() if value is not None})
     return _validate(values, "command line" if flags else (file.name if file else "policy"))
+
+
+def key_help() -> dict[str, str]:
+    """One line of help per policy key, taken from the ``Policy`` docstring."""
+    lines = (Policy.__doc__ or "").split("Parameters\n    ----------\n", 1)[-1].splitlines()
+    help_text: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in lines:
+        if line.startswith("    ") and not line.startswith("        ") and line.strip():
+            current = []
+            for name in line.strip().split(", "):
+                help_text[name] = current
+        elif line.strip():
+            current.append(line.strip())
+    return {name: " ".join(words) for name, words in help_text.items() if name in POLICY_KEYS}

@@ -1,0 +1,88 @@
+"""Tests for charter.cmd_day: ``charter template`` and ``charter check``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from charter.cli import main
+from tests.day_cases import DAYS
+
+
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rich tables 200 columns wide, so labels are not wrapped."""
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+def test_check_prints_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    """A good day: counts and exit code 0."""
+    assert main(["check", str(DAYS / "screening_mix")]) == 0
+    out = capsys.readouterr().out
+    assert "workers registered" in out and "no input problems" in out
+    assert "excluded because: high_risk_origin" in out
+
+
+def test_check_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    """--lang zh labels."""
+    assert main(["check", str(DAYS / "screening_mix"), "--lang", "zh"]) == 0
+    assert "登记人数" in capsys.readouterr().out
+
+
+def test_check_json_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    """--json gives the summary object."""
+    assert main(["check", str(DAYS / "permits_mix"), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["code"] == 0
+    assert payload["summary"]["usable_buses"] == 2
+    assert payload["summary"]["rejected_by_reason"]["permit_expired"] == 1
+
+
+def test_check_reports_every_problem_with_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """All ten problems of bad_rows, on stderr, exit code 2."""
+    assert main(["check", str(DAYS / "bad_rows")]) == 2
+    err = capsys.readouterr().err
+    assert "10 input problems" in err and "`station_id` 'SZN' is not a known station" in err
+
+
+def test_check_json_problems(capsys: pytest.CaptureFixture[str]) -> None:
+    """--json: the error envelope plus structured problems."""
+    assert main(["check", str(DAYS / "bad_rows"), "--json"]) == 2
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["code"] == 2 and len(payload["problems"]) == 10
+    assert {"table", "row", "column", "value", "message", "fix"} == set(payload["problems"][0])
+
+
+def test_check_shows_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Unknown columns are warnings, not errors."""
+    folder = tmp_path / "day"
+    shutil.copytree(DAYS / "one_station_two_employers", folder)
+    (folder / "risk_regions.csv").write_text("region,level,note\n湖北省,high,x\n", encoding="utf-8")
+    assert main(["check", str(folder), "--json"]) == 0
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    assert any("'note'" in w for w in warnings)
+
+
+def test_check_with_policy_override(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--policy keys override the day's policy: a 19-seat bus carries 13 workers at 0.75."""
+    policy = tmp_path / "policy.toml"
+    policy.write_text("load_factor = 0.75\n", encoding="utf-8")
+    day = str(DAYS / "one_station_two_employers")
+    assert main(["check", day, "--policy", str(policy), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert summary["worker_seats"] == (39 - 1) + (14 - 1)
+
+
+def test_template_writes_and_refuses_to_overwrite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The blank workbook, then exit 2 instead of overwriting it."""
+    out = tmp_path / "day.xlsx"
+    assert main(["template", str(out)]) == 0
+    assert out.exists()
+    assert main(["template", str(out)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert main(["template", str(out), "--force", "--quiet"]) == 0
