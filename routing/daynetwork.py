@@ -177,25 +177,29 @@ class DayNetwork:
         for j, s in enumerate(tgt.segment.tolist()):
             tgt_by_seg.setdefault(s, []).append(j)
         net = self.network
-        minutes = net.arc_minutes(profile.vehicle)
-        km = net.arc_km()
+        minutes = net.arc_minutes(profile.vehicle).tolist()
+        km = net.arc_km().tolist()
+        gated = set(net.arc_seg[self.gates.arc].tolist())
+        no_gate = np.zeros(0, np.int64)
         for i, s in enumerate(src.segment.tolist()):
             fwd, bwd = int(net.seg_fwd_arc[s]), int(net.seg_bwd_arc[s])
             for j in tgt_by_seg.get(s, ()):
                 t0, t1 = float(src.fraction[i]), float(tgt.fraction[j])
                 lo, hi = min(t0, t1), max(t0, t1)
-                physical = np.concatenate(
-                    [
-                        self._gates_between(fwd, lo, hi, closed=True),
-                        self._gates_between(bwd, 1.0 - hi, 1.0 - lo, closed=True),
-                    ]
-                )
-                local[i, j] = physical.size == 0
                 arc, a, b = (fwd, t0, t1) if t1 >= t0 else (bwd, 1.0 - t0, 1.0 - t1)
-                if arc < 0:
-                    continue
-                owners = self._gates_between(arc, a, b)
-                if effects.blocked[owners].any():
+                owners = no_gate
+                if s in gated:
+                    physical = np.concatenate(
+                        [
+                            self._gates_between(fwd, lo, hi, closed=True),
+                            self._gates_between(bwd, 1.0 - hi, 1.0 - lo, closed=True),
+                        ]
+                    )
+                    local[i, j] = physical.size == 0
+                    owners = self._gates_between(arc, a, b)
+                else:
+                    local[i, j] = True
+                if arc < 0 or effects.blocked[owners].any():
                     continue
                 direct = float(
                     encode(

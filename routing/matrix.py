@@ -88,14 +88,62 @@ def _with_phantoms(graph: csr_matrix, sources: Connections) -> csr_matrix:
     return csr_matrix((data, indices, indptr), shape=(n + k, n + k))
 
 
-def many_to_many(graph: csr_matrix, sources: Connections, targets: Connections) -> FloatArray:
-    """Packed weight of the best route from every source to every target (``inf``: none)."""
+def _landmark_bounds(
+    graph: csr_matrix, sources: Connections, targets: Connections, count: int
+) -> FloatArray:
+    """Upper bound per source of its packed weight to the farthest reachable target.
+
+    ``d(s, t) <= d(s, L) + d(L, t)`` for any landmark ``L``: ``count`` landmarks are picked
+    among the target nodes by farthest-point sampling, with one forward and one backward
+    Dijkstra each. The bound is ``inf`` when some target cannot be bounded (no landmark
+    reaches it, or the source reaches no landmark), which then prunes nothing.
+    """
+    tnodes = targets.node[np.isfinite(targets.weight)]
+    reverse = graph.T.tocsr()
+    landmark = int(tnodes[0])
+    to_l = np.full((len(sources), count), np.inf)
+    from_l = np.full((count, len(targets)), np.inf)
+    nearest = np.full(tnodes.size, np.inf)
+    for k in range(count):
+        fwd = dijkstra(graph, directed=True, indices=landmark)
+        back = dijkstra(reverse, directed=True, indices=landmark)
+        from_l[k] = np.minimum(
+            fwd[targets.node[:, 0]] + targets.weight[:, 0],
+            fwd[targets.node[:, 1]] + targets.weight[:, 1],
+        )
+        to_l[:, k] = np.minimum(
+            sources.weight[:, 0] + back[sources.node[:, 0]],
+            sources.weight[:, 1] + back[sources.node[:, 1]],
+        )
+        nearest = np.minimum(nearest, fwd[tnodes])
+        finite = np.where(np.isfinite(nearest), nearest, -1.0)
+        landmark = int(tnodes[int(np.argmax(finite))])
+    best = np.full((len(sources), len(targets)), np.inf)
+    for k in range(count):
+        np.minimum(best, to_l[:, k, None] + from_l[None, k, :], out=best)
+    return np.asarray(best.max(axis=1))
+
+
+def many_to_many(
+    graph: csr_matrix, sources: Connections, targets: Connections, *, landmarks: int = 8
+) -> FloatArray:
+    """Packed weight of the best route from every source to every target (``inf``: none).
+
+    With many sources, each Dijkstra stops at an upper bound of its farthest target (from
+    ``landmarks`` landmarks, see :func:`_landmark_bounds`): the search does not sweep the parts
+    of the network beyond every target. The result is exact either way.
+    """
     n = graph.shape[0]
     out = np.full((len(sources), len(targets)), np.inf)
+    bound = np.full(len(sources), np.inf)
+    if landmarks and len(sources) > 4 * landmarks and len(targets):
+        bound = _landmark_bounds(graph, sources, targets, landmarks)
+    order = np.argsort(bound, kind="stable")
     for lo in range(0, len(sources), CHUNK):
-        rows = np.arange(lo, min(lo + CHUNK, len(sources)))
+        rows = order[lo : lo + CHUNK]
         aug = _with_phantoms(graph, sources.take(rows))
-        dist = dijkstra(aug, directed=True, indices=n + np.arange(rows.size))
+        limit = float(bound[rows].max())
+        dist = dijkstra(aug, directed=True, indices=n + np.arange(rows.size), limit=limit)
         first = dist[:, targets.node[:, 0]] + targets.weight[:, 0]
         second = dist[:, targets.node[:, 1]] + targets.weight[:, 1]
         out[rows] = np.minimum(first, second)
