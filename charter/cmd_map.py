@@ -1,4 +1,4 @@
-"""The ``charter map`` command: write a self-contained HTML map (reference layers for now)."""
+"""The ``charter map`` command: write a self-contained HTML map (reference layers of a day)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import typer
 
 from charter.cli import app
 from charter.console import JsonOption, Lang, LangOption, Output, QuietOption
+from dispatch.intake import read_day
 from maps.base import MapBuilder, Tiles
-from maps.day import day_reference_map
+from maps.day import day_map, day_reference_map
 from maps.labels import MapLang
 from maps.reference import MapPlaces, embedded_places
 from stations.embedded import ATTRIBUTION
@@ -78,7 +79,8 @@ def map_command(
     source: Annotated[
         Path | None,
         typer.Argument(
-            help="A plan folder or a day folder (needs the dispatch layer; not yet available).",
+            exists=True,
+            help="A planning day (folder or .xlsx); plan folders are not drawn yet.",
             show_default=False,
         ),
     ] = None,
@@ -108,24 +110,44 @@ def map_command(
         TilesChoice,
         typer.Option("--tiles", help="Background: none (offline) or osm (online tiles)."),
     ] = TilesChoice.NONE,
+    expiring_days: Annotated[
+        int,
+        typer.Option("--expiring-days", min=0, help="Flag permits that end within N days."),
+    ] = 7,
     lang: LangOption = Lang.EN,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Write a self-contained HTML map that opens offline (no CDN, no tile server)."""
     output = Output(quiet=quiet, as_json=as_json, lang=lang)
-    if source is not None or not layers_only:
+    if not layers_only:
         raise InputError(
-            "maps of a plan or a day folder need the dispatch layer, which is not available "
-            "yet — use `charter map --layers-only` for the reference map"
+            "route maps of a plan are not drawn by `charter map` yet — use "
+            "`charter map [DAY] --layers-only` for the reference map of a day"
         )
     started = time.perf_counter()
-    builder = build_reference_map(
-        lang=MapLang(lang.value),
-        tiles=Tiles(tiles.value),
-        exits_file=exits_file,
-        day=None if day is None else day.date(),
-    )
+    map_lang, map_tiles = MapLang(lang.value), Tiles(tiles.value)
+    if source is None:
+        builder = build_reference_map(
+            lang=map_lang,
+            tiles=map_tiles,
+            exits_file=exits_file,
+            day=None if day is None else day.date(),
+        )
+    else:
+        if exits_file is not None or day is not None:
+            raise InputError(
+                "--exits and --date are for the embedded reference map; a day folder "
+                "brings its own exits table and date"
+            )
+        builder = day_map(
+            read_day(source),
+            embedded_places(),
+            expiring_within_days=expiring_days,
+            lang=map_lang,
+            tiles=map_tiles,
+            attribution=[ATTRIBUTION],
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     builder.save(out)
     size = out.stat().st_size

@@ -6,10 +6,14 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
+from dispatch.day import Day, Permit, PermitKind, Vehicle
+from dispatch.day import VehicleClass as FleetClass
+from dispatch.fleet import check_fleet
 from maps.base import MapBuilder, Tiles
 from maps.labels import MapLang
 from maps.permits import PermitState, add_permit_layers
 from maps.reference import EXIT_ORDER, MapPlaces, add_reference_layers
+from routing.speed import VehicleClass
 from stations.model import Exit
 
 
@@ -81,3 +85,115 @@ def day_reference_map(
     if tiles is Tiles.NONE:
         builder.add_note(builder.t("note.offline"))
     return builder
+
+
+def _last_valid_day(end: dt.datetime) -> dt.date:
+    """A permit valid until midnight is valid through the day before."""
+    return (end - dt.timedelta(days=1)).date() if end.time() == dt.time() else end.date()
+
+
+def _permit_state(vehicle: Vehicle, permits: Sequence[Permit], note: str) -> PermitState:
+    """The vehicle with the permit that decides its state (the latest-ending one given)."""
+    vehicle_class = VehicleClass(vehicle.vehicle_class.value)
+    if not permits:
+        return PermitState(
+            vehicle.vehicle_id, vehicle.operator, vehicle.depot_id, vehicle_class, note=note
+        )
+    latest = max(permits, key=lambda p: p.valid_to)
+    return PermitState(
+        vehicle.vehicle_id,
+        vehicle.operator,
+        vehicle.depot_id,
+        vehicle_class,
+        permit_no=latest.permit_no,
+        valid_from=min(p.valid_from for p in permits).date(),
+        valid_to=_last_valid_day(latest.valid_to),
+        note=note,
+    )
+
+
+def permit_states(day: Day, *, lang: MapLang = MapLang.EN) -> tuple[PermitState, ...]:
+    """Every vehicle of the day's fleet with the permit of the kind its work needs.
+
+    Usable vehicles carry the permits covering their shift; rejected ones the right-kind
+    permits they hold (none for a missing or wrong-kind permit) and dispatch's reason as a note.
+
+    Parameters
+    ----------
+    day
+        The planning day.
+    lang
+        Language of the notes. Default English.
+
+    Returns
+    -------
+    tuple of PermitState
+        One per vehicle, fleet order.
+    """
+    check = check_fleet(day)
+    states: list[PermitState] = []
+    for usable in check.usable:
+        states.append(_permit_state(usable.vehicle, usable.permits, ""))
+    for rejected in check.rejected:
+        vehicle = rejected.vehicle
+        bus = vehicle.vehicle_class is FleetClass.BUS
+        needed = PermitKind.PASSENGER if bus else PermitKind.GOODS
+        right = [p for p in day.permits_of(vehicle.vehicle_id) if p.kind is needed]
+        states.append(_permit_state(vehicle, right, rejected.describe(lang.value)))
+    order = {v.vehicle_id: i for i, v in enumerate(day.fleet)}
+    return tuple(sorted(states, key=lambda s: order[s.vehicle_id]))
+
+
+def day_places(day: Day, base: MapPlaces) -> MapPlaces:
+    """The day's stations, employers, depots and exits on ``base``'s districts and line work."""
+    return MapPlaces(
+        districts=base.districts,
+        roads=base.roads,
+        railways=base.railways,
+        stations=tuple(day.stations.values()),
+        enterprises=tuple(day.enterprises.values()),
+        depots=tuple(day.depots.values()),
+        exits=tuple(day.exits.values()),
+    )
+
+
+def day_map(
+    day: Day,
+    base: MapPlaces,
+    *,
+    expiring_within_days: int = 7,
+    lang: MapLang = MapLang.EN,
+    tiles: Tiles = Tiles.NONE,
+    attribution: Sequence[str] = (),
+) -> MapBuilder:
+    """The reference map of a planning day: its exits by status and its fleet by permit state.
+
+    Parameters
+    ----------
+    day
+        The planning day (``dispatch.intake.read_day``).
+    base
+        Districts, roads and railways to draw under the day's places.
+    expiring_within_days
+        Warning window for permits. Default 7.
+    lang
+        Label language. Default English.
+    tiles
+        Background. Default plain (offline).
+    attribution
+        Extra data attribution lines. Default none.
+
+    Returns
+    -------
+    MapBuilder
+        The built map.
+    """
+    return day_reference_map(
+        day_places(day, base),
+        day=day.date,
+        permits=permit_states(day, lang=lang),
+        expiring_within_days=expiring_within_days,
+        lang=lang,
+        tiles=tiles,
+        attribution=attribution,
+    )

@@ -47,6 +47,7 @@ class PermitState:
     permit_no: str | None = None
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
+    note: str = ""  # e.g. why dispatch will not use the vehicle
 
     def __post_init__(self) -> None:
         if not self.vehicle_id:
@@ -201,6 +202,7 @@ def _depot_pill(
     label: str,
 ) -> PointFeature:
     lang = builder.lang
+    notes = any(v.note for v in vehicles)
     body = tuple(
         (
             v.vehicle_id,
@@ -208,6 +210,7 @@ def _depot_pill(
             builder.t(f"class.{v.vehicle_class.value}"),
             v.permit_no or builder.t("no_permit"),
             validity_text(v.permit_no, v.valid_from, v.valid_to, lang),
+            *((v.note,) if notes else ()),
         )
         for v in sorted(vehicles, key=lambda v: v.vehicle_id)
     )
@@ -217,6 +220,7 @@ def _depot_pill(
         builder.t("field.class"),
         builder.t("field.permit_no"),
         builder.t("field.valid"),
+        *((builder.t("field.detail"),) if notes else ()),
     )
     title = depot.name or depot.depot_id
     card = Card(title, subtitle=f"{label} · {len(vehicles)}", head=head, body=body)

@@ -10,6 +10,7 @@ from map_cases import XSS_IMG, read_rendered
 
 from charter.cli import main
 
+PERMITS_MIX = Path(__file__).resolve().parent / "data" / "days" / "permits_mix"
 EXITS = (
     "exit_id,name,road,lon,lat,status\n"
     "X1,苏州新区收费站,G2,120.5510,31.3350,green_channel\n"
@@ -76,9 +77,44 @@ def test_a_bad_exits_file_is_exit_code_2(
     assert not (tmp_path / "m.html").exists()
 
 
-def test_plan_maps_are_refused_until_dispatch_draws_them(
+def test_a_day_folder_shows_its_fleet_by_permit_state(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "day.html"
+    args = ["map", str(PERMITS_MIX), "--layers-only", "--expiring-days", "3", "-o", str(out)]
+    assert main(args) == 0
+    assert "wrote" in capsys.readouterr().out
+    rendered = read_rendered(out.read_text(encoding="utf-8"))
+    assert rendered.map_calls["frame"]["t"] == "Highway channels and vehicle permits · 2020-02-24"
+    for name in (
+        "Vehicles: permit valid (4)",
+        "Vehicles: permit expiring (1)",
+        "Vehicles: no valid permit (idle) (5)",
+        "Depots",
+        "Employers",
+    ):
+        assert name in rendered.overlays
+    ((_, idle),) = rendered.layer("Vehicles: no valid permit")
+    rows = {row[0]: row for row in idle["p"][0][4]["b"]}
+    assert rows["苏E·20003"][4:] == [
+        "2019-02-21 – 2020-02-20",
+        "permit has expired (valid through 2020-02-20)",
+    ]
+    assert rows["苏E·20005"][3:5] == ["none", "none"]
+    assert "Permit expires within 3 days" in rendered.legend_labels()
+
+
+def test_route_maps_of_a_plan_are_refused_for_now(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["map", str(tmp_path), "--json"]) == 2
     error = json.loads(capsys.readouterr().out)
     assert error["code"] == 2 and "--layers-only" in error["error"]
+
+
+def test_a_day_folder_brings_its_own_exits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["map", str(PERMITS_MIX), "--layers-only", "--date", "2020-02-24", "--json"]
+    assert main(args) == 2
+    assert "brings its own exits table and date" in json.loads(capsys.readouterr().out)["error"]

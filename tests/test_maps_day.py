@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import pytest
 from map_cases import DAY, depot_fleet_permits, grid_town_places, read_rendered
 
+from dispatch.intake import read_day
 from maps.base import MapBuilder
-from maps.day import day_reference_map, exit_summary
+from maps.day import day_map, day_reference_map, exit_summary, permit_states
 from maps.labels import MapLang
+from maps.permits import PermitStatus
 
 
 def test_day_map_has_exits_permits_and_a_title_with_status_counts() -> None:
@@ -39,3 +44,38 @@ def test_exit_summary_counts_in_legend_order() -> None:
         "1 绿色通道 · 1 开放（设卡检查） · 1 仅限货车 · 1 关闭"
     )
     assert exit_summary(MapBuilder(), ()) == ""
+
+
+PERMITS_MIX = Path(__file__).resolve().parent / "data" / "days" / "permits_mix"
+
+
+def test_permit_states_follow_dispatchs_fleet_check() -> None:
+    day = read_day(PERMITS_MIX)
+    states = {s.vehicle_id: s for s in permit_states(day)}
+    assert list(states) == [v.vehicle_id for v in day.fleet]
+    status = {plate: s.status(day.date, expiring_within_days=3) for plate, s in states.items()}
+    assert status == {
+        "苏E·20001": PermitStatus.VALID,
+        "苏E·20002": PermitStatus.IDLE,  # no permit
+        "苏E·20003": PermitStatus.IDLE,  # expired 2020-02-20
+        "苏E·20004": PermitStatus.IDLE,  # valid from 2020-03-01
+        "苏E·20005": PermitStatus.IDLE,  # goods permit on a bus
+        "苏E·20006": PermitStatus.EXPIRING,  # runs out at noon today
+        "苏E·20007": PermitStatus.VALID,  # permit fine, bus too small (noted)
+        "苏E·20008": PermitStatus.VALID,
+        "苏A·30009": PermitStatus.VALID,
+        "苏A·30010": PermitStatus.IDLE,  # passenger permit on a truck
+    }
+    assert states["苏E·20006"].valid_to == dt.date(2020, 2, 24)
+    assert states["苏E·20005"].permit_no is None
+    assert "load-factor" in states["苏E·20007"].note
+    assert states["苏E·20001"].note == ""
+
+
+def test_day_map_draws_the_days_places_on_the_base() -> None:
+    day = read_day(PERMITS_MIX)
+    rendered = read_rendered(day_map(day, grid_town_places(), lang=MapLang.EN).render())
+    assert rendered.map_calls["frame"]["t"].endswith("2020-02-24")
+    assert "Vehicles: permit expiring (1)" in rendered.overlays
+    ((_, stations), _labels) = rendered.layer("Arrival stations")
+    assert len(stations["p"]) == len(day.stations)

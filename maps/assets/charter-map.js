@@ -69,7 +69,9 @@
       layer.bindTooltip(function () { return node("span", null, tip); }, { sticky: !!sticky });
     }
     if (pop) {
-      layer.bindPopup(function () { return card(pop); }, { maxWidth: 380, minWidth: 180 });
+      layer.bindPopup(function () { return card(pop); }, {
+        maxWidth: 520, minWidth: 180, autoPanPaddingTopLeft: L.point(60, 90)
+      });
     }
   }
 
