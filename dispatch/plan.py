@@ -1,0 +1,390 @@
+"""The plan of a day: vehicle routes, trips, unserved and excluded workers, KPIs, subsidy.
+
+A ``Plan`` is what ``dispatch.planner.plan_day`` returns and what outputs, maps and scenario
+comparisons read. It carries the day it was made from, so every worker can be traced, and it
+checks the nothing-lost invariant on construction: every registered worker is transported,
+excluded or unserved — exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from dispatch.day import Day, VehicleClass
+from dispatch.reasons import Lang, UnservedReason, reason_text
+from dispatch.screening import Exclusion
+
+
+class PlanInvariantError(AssertionError):
+    """The plan loses or double-counts a worker: a bug, never bad input (exit code 1)."""
+
+
+class StepKind(StrEnum):
+    """What a vehicle does at a step of its route."""
+
+    LEAVE_DEPOT = "leave_depot"
+    BOARD = "board"  # workers (and the escort) board at a station
+    ALIGHT = "alight"  # they alight at the employer
+    RETURN_DEPOT = "return_depot"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a vehicle's route.
+
+    Parameters
+    ----------
+    kind
+        What happens.
+    place_id
+        Depot, station or employer id.
+    trip_id
+        The trip boarding or alighting here (None at the depot).
+    arrival, begin, departure
+        Arrival, start of service (boarding / alighting) and departure, local time.
+    on_board
+        People on board after this step (workers and escorts).
+    """
+
+    kind: StepKind
+    place_id: str
+    trip_id: str | None
+    arrival: dt.datetime
+    begin: dt.datetime
+    departure: dt.datetime
+    on_board: int
+
+    def __post_init__(self) -> None:
+        if not (self.arrival <= self.begin <= self.departure):
+            raise ValueError(f"step at {self.place_id}: times out of order")
+        if self.on_board < 0:
+            raise ValueError(f"step at {self.place_id}: negative on_board")
+
+
+@dataclass(frozen=True, slots=True)
+class Trip:
+    """One served trip request: a group of one employer's workers from one station.
+
+    Parameters
+    ----------
+    trip_id
+        The trip request id.
+    vehicle_id
+        The bus (plate).
+    station_id, enterprise_id
+        Where the group boards and where it is taken.
+    worker_ids
+        The workers on this trip.
+    escort_seats
+        Seats taken by the employer's escort.
+    board_start
+        When boarding (with its health check) starts at the station.
+    depart
+        When the bus leaves the station.
+    arrive
+        When the bus arrives at the employer (unloading starts at ``alight_start``).
+    alight_start
+        When unloading starts.
+    wait_max_min, wait_mean_min
+        Longest and mean wait of the group's workers: from arrival at the station to the
+        start of boarding.
+    ride_min
+        From leaving the station to the start of unloading.
+    distance_km
+        Length of the loaded leg.
+    """
+
+    trip_id: str
+    vehicle_id: str
+    station_id: str
+    enterprise_id: str
+    worker_ids: tuple[str, ...]
+    escort_seats: int
+    board_start: dt.datetime
+    depart: dt.datetime
+    arrive: dt.datetime
+    alight_start: dt.datetime
+    wait_max_min: float
+    wait_mean_min: float
+    ride_min: float
+    distance_km: float
+
+    def __post_init__(self) -> None:
+        if not self.worker_ids:
+            raise ValueError(f"trip {self.trip_id}: no workers")
+        if not (self.board_start <= self.depart <= self.arrive <= self.alight_start):
+            raise ValueError(f"trip {self.trip_id}: times out of order")
+        if self.wait_max_min < 0 or self.ride_min < 0 or self.distance_km < 0:
+            raise ValueError(f"trip {self.trip_id}: negative wait, ride or distance")
+
+    @property
+    def headcount(self) -> int:
+        """Workers on the trip (escort not counted)."""
+        return len(self.worker_ids)
+
+    @property
+    def passengers(self) -> int:
+        """Seats used: workers plus escort."""
+        return len(self.worker_ids) + self.escort_seats
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleRoute:
+    """One used vehicle's day: its steps, trips, distances and cost.
+
+    Parameters
+    ----------
+    vehicle_id, operator, depot_id, vehicle_class
+        The vehicle.
+    seats
+        Seats of a bus (None for trucks).
+    capacity
+        Places per trip under the load-factor cap, escort included.
+    permit_no, permit_valid_from, permit_valid_to
+        The permit it runs under.
+    steps
+        The route, depot to depot.
+    trip_ids
+        Trips in order.
+    distance_km, loaded_km
+        Total and loaded (someone on board) distance; empty = total - loaded.
+    cost_cny
+        Charter cost: fixed + per km + per hour from leaving to returning to the depot.
+    """
+
+    vehicle_id: str
+    operator: str
+    depot_id: str
+    vehicle_class: VehicleClass
+    seats: int | None
+    capacity: int
+    permit_no: str
+    permit_valid_from: dt.datetime
+    permit_valid_to: dt.datetime
+    steps: tuple[Step, ...]
+    trip_ids: tuple[str, ...]
+    distance_km: float
+    loaded_km: float
+    cost_cny: float
+
+    def __post_init__(self) -> None:
+        if len(self.steps) < 2:
+            raise ValueError(f"route of {self.vehicle_id}: needs at least depot out and back")
+        if self.loaded_km > self.distance_km + 1e-6:
+            raise ValueError(f"route of {self.vehicle_id}: loaded km exceed total km")
+
+    @property
+    def start(self) -> dt.datetime:
+        """When the vehicle leaves its depot."""
+        return self.steps[0].departure
+
+    @property
+    def end(self) -> dt.datetime:
+        """When it is back at its depot."""
+        return self.steps[-1].arrival
+
+    @property
+    def empty_km(self) -> float:
+        """Distance driven empty (to the first station, between trips, back to the depot)."""
+        return max(0.0, self.distance_km - self.loaded_km)
+
+    @property
+    def hours(self) -> float:
+        """Shift length in hours."""
+        return (self.end - self.start).total_seconds() / 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Unserved:
+    """An eligible worker with no bus, and why.
+
+    Parameters
+    ----------
+    worker_id, station_id, enterprise_id, arrival_time
+        The worker.
+    reason
+        The cause (code).
+    detail
+        The explanation with the numbers, e.g. "needs 28 places; the largest permitted bus
+        carries 26 under the 50 % cap".
+    request_id
+        The trip request the worker was grouped into (None when grouping failed).
+    exits
+        Exit ids whose status cuts the route, for ``route_blocked_by_exit``.
+    """
+
+    worker_id: str
+    station_id: str
+    enterprise_id: str
+    arrival_time: dt.datetime
+    reason: UnservedReason
+    detail: str = ""
+    request_id: str | None = None
+    exits: tuple[str, ...] = ()
+
+    def describe(self, lang: Lang = "en") -> str:
+        """Reason text in ``lang`` followed by the detail. Default ``en``."""
+        text = reason_text(self.reason, lang)
+        return f"{text}: {self.detail}" if self.detail else text
+
+
+@dataclass(frozen=True, slots=True)
+class IdleVehicle:
+    """A vehicle of the fleet with no trips, and why (no permit, not needed, …)."""
+
+    vehicle_id: str
+    operator: str
+    depot_id: str
+    vehicle_class: VehicleClass
+    reason_zh: str
+    reason_en: str
+    permit_no: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SubsidyRow:
+    """Charter cost and subsidy of one employer (the Gusu rule).
+
+    ``cost_cny`` is the employer's share of the charter cost of the buses that carried its
+    workers; ``subsidy_cny = subsidy_rate × cost_cny`` when ``workers_transported`` reaches
+    ``subsidy_min_workers``, else 0.
+    """
+
+    enterprise_id: str
+    name: str
+    workers_transported: int
+    trips: int
+    cost_cny: float
+    eligible: bool
+    subsidy_cny: float
+
+
+@dataclass(frozen=True, slots=True)
+class Kpis:
+    """Key figures of a plan (the KPI sheet, the scenario comparison)."""
+
+    workers_registered: int
+    workers_eligible: int
+    workers_transported: int
+    workers_excluded: int
+    workers_unserved: int
+    requests: int
+    requests_unserved: int
+    buses_usable: int
+    buses_rejected: int
+    buses_used: int
+    trips: int
+    bus_km: float
+    bus_km_loaded: float
+    bus_km_empty: float
+    wait_mean_min: float
+    wait_max_min: float
+    ride_mean_min: float
+    ride_max_min: float
+    seat_use: float  # passengers / seats over all trips
+    load_factor_cap: float
+    cost_cny: float
+    subsidy_cny: float
+    fleet_lower_bound: int | None = None
+    solve_seconds: float = 0.0
+
+    @property
+    def nothing_lost(self) -> bool:
+        """Registered = transported + excluded + unserved (counts; the plan checks ids)."""
+        return self.workers_registered == (
+            self.workers_transported + self.workers_excluded + self.workers_unserved
+        )
+
+    @property
+    def empty_share(self) -> float:
+        """Share of bus-km driven empty."""
+        return self.bus_km_empty / self.bus_km if self.bus_km > 0 else 0.0
+
+    @property
+    def buses_vs_bound(self) -> float | None:
+        """Buses used divided by the fleet lower bound (1.0 = provably fewest)."""
+        if not self.fleet_lower_bound:
+            return None
+        return self.buses_used / self.fleet_lower_bound
+
+
+@dataclass(frozen=True, slots=True)
+class PlanMeta:
+    """How the plan was made (for reproducibility)."""
+
+    seed: int
+    time_limit_s: float
+    solver_status: str
+    objective: int
+    wall_seconds: float
+    version: str
+    network: str = "embedded"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A day's plan. Construction checks nothing-lost by worker id (``PlanInvariantError``)."""
+
+    day: Day = field(repr=False)
+    routes: tuple[VehicleRoute, ...]
+    trips: tuple[Trip, ...]
+    unserved: tuple[Unserved, ...]
+    excluded: tuple[Exclusion, ...]
+    idle: tuple[IdleVehicle, ...]
+    subsidy: tuple[SubsidyRow, ...]
+    kpis: Kpis
+    meta: PlanMeta
+
+    def __post_init__(self) -> None:
+        self.check_nothing_lost()
+
+    def check_nothing_lost(self) -> None:
+        """Raise ``PlanInvariantError`` unless every registered worker is transported,
+        excluded or unserved exactly once, and the KPI counts agree."""
+        registered = Counter(a.worker_id for a in self.day.arrivals)
+        accounted: Counter[str] = Counter()
+        for trip in self.trips:
+            accounted.update(trip.worker_ids)
+        accounted.update(e.worker_id for e in self.excluded)
+        accounted.update(u.worker_id for u in self.unserved)
+        twice = sorted(w for w, n in accounted.items() if n > 1)
+        lost = sorted(set(registered) - set(accounted))
+        unknown = sorted(set(accounted) - set(registered))
+        problems = []
+        if lost:
+            problems.append(f"{len(lost)} worker(s) lost, e.g. {', '.join(lost[:5])}")
+        if twice:
+            problems.append(f"{len(twice)} worker(s) counted twice, e.g. {', '.join(twice[:5])}")
+        if unknown:
+            problems.append(f"{len(unknown)} unknown worker id(s), e.g. {', '.join(unknown[:5])}")
+        k = self.kpis
+        transported = sum(t.headcount for t in self.trips)
+        if (k.workers_registered, k.workers_transported) != (len(registered), transported) or (
+            k.workers_excluded,
+            k.workers_unserved,
+        ) != (len(self.excluded), len(self.unserved)):
+            problems.append("KPI counts disagree with the plan's rows")
+        if not k.nothing_lost:
+            problems.append(
+                f"registered {k.workers_registered} != transported {k.workers_transported} "
+                f"+ excluded {k.workers_excluded} + unserved {k.workers_unserved}"
+            )
+        if problems:
+            raise PlanInvariantError("nothing-lost check failed: " + "; ".join(problems))
+
+    def trip(self, trip_id: str) -> Trip:
+        """The trip with id ``trip_id``."""
+        for trip in self.trips:
+            if trip.trip_id == trip_id:
+                return trip
+        raise KeyError(f"{trip_id!r} is not a trip of this plan")
+
+    def route(self, vehicle_id: str) -> VehicleRoute:
+        """The route of vehicle ``vehicle_id``."""
+        for route in self.routes:
+            if route.vehicle_id == vehicle_id:
+                return route
+        raise KeyError(f"{vehicle_id!r} has no route in this plan")
