@@ -9,9 +9,11 @@ Binding rule (also in docs/network.md):
    segment end, the checkpoint is at that junction node and gates every arc *entering* the node
    (each passage through the node enters it once, so the delay counts once).
 3. Otherwise it gates its segment (both directions) at the foot point, plus every other
-   segment within ``pair_km`` that runs within ``pair_deg`` of the same bearing and shares no
-   node with it — the other carriageway of a dual carriageway. A passage uses one carriageway,
-   so it meets the checkpoint once.
+   segment within ``pair_km`` that runs within ``pair_deg`` of the same bearing and is not the
+   next piece of the same road — the other carriageway of a dual carriageway, or the other
+   branch of a fork where the carriageways split (they leave the shared node on the same side;
+   a continuation leaves it on the opposite side). A passage uses one carriageway, so it meets
+   the checkpoint once.
 
 An exit farther than ``max_km`` from every road is an input error.
 """
@@ -56,7 +58,7 @@ class CheckpointDelays:
         The other carriageway of a dual carriageway is looked for this close. Default 0.15 km
         (the embedded nodes are rounded to 0.001°, about 100 m).
     pair_deg
-        Largest bearing difference of the other carriageway. Default 20°.
+        Largest bearing difference of the other carriageway. Default 30°.
     link_km
         For OSM junction exits: ramps starting or ending this close are gated. Default 0.05 km.
     """
@@ -65,7 +67,7 @@ class CheckpointDelays:
     green_channel_min: float = 3.0
     node_km: float = 0.03
     pair_km: float = 0.15
-    pair_deg: float = 20.0
+    pair_deg: float = 30.0
     link_km: float = 0.05
 
     def __post_init__(self) -> None:
@@ -250,8 +252,8 @@ def _road_gates(
         dtype=np.int64,
     )
     su, sv = network.seg_u[near], network.seg_v[near]
-    separate = (su != u) & (su != v) & (sv != u) & (sv != v)
     nx_, ny_ = network.node_x, network.node_y
+    separate = _not_consecutive(nx_, ny_, u, v, su, sv)
     b0 = bearing_deg(
         np.array([nx_[u]]), np.array([ny_[u]]), np.array([nx_[v]]), np.array([ny_[v]])
     )[0]
@@ -262,8 +264,30 @@ def _road_gates(
         np.full(near.size, x), np.full(near.size, y), nx_[su], ny_[su], nx_[sv], ny_[sv]
     )
     inside = (tp > 0.0) & (tp < 1.0)
-    pairs = near[separate & parallel & inside]
-    pair_t = tp[separate & parallel & inside]
+    keep = separate & parallel & inside & (near != seg)
+    pairs = near[keep]
+    pair_t = tp[keep]
     segs = np.concatenate([np.array([seg], np.int64), pairs])
     seg_fraction = np.concatenate([np.array([t]), pair_t])
     return _segment_arcs(network, segs, seg_fraction)
+
+
+def _not_consecutive(
+    x: FloatArray, y: FloatArray, u: int, v: int, su: IntArray, sv: IntArray
+) -> BoolArray:
+    """Segments that may be another carriageway of segment u–v rather than the next piece of
+    the same road: they share no node with it, or they leave the shared node on the same side
+    (a fork where two carriageways split), not on the opposite side (a continuation)."""
+    out = np.ones(su.size, bool)
+    for k, (a, b) in enumerate(zip(su.tolist(), sv.tolist(), strict=True)):
+        if {a, b} == {u, v}:
+            continue  # a parallel segment between the same two nodes
+        shared = {a, b} & {u, v}
+        if not shared:
+            continue
+        n = shared.pop()
+        own_other = v if n == u else u
+        other = b if n == a else a
+        dot = (x[own_other] - x[n]) * (x[other] - x[n]) + (y[own_other] - y[n]) * (y[other] - y[n])
+        out[k] = bool(dot > 0)
+    return out

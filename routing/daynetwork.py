@@ -8,11 +8,20 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
 
 from routing.checkpoints import CheckpointDelays, Gates, bind_exits
 from routing.errors import UnreachableError
 from routing.geo import haversine_km
-from routing.matrix import Connections, TravelMatrix, decode, encode, many_to_many, tree_paths
+from routing.matrix import (
+    Connections,
+    TravelMatrix,
+    decode,
+    encode,
+    many_to_many,
+    tree_paths,
+    with_phantoms,
+)
 from routing.network import RoadNetwork
 from routing.snap import Snapping
 from routing.speed import AccessLeg, Profile
@@ -329,7 +338,7 @@ class DayNetwork:
             return ()
         if not self._reachable(sa, sb, profile, blockers):
             return ()
-        single = [i for i in sorted(blockers) if self._reachable(sa, sb, profile, frozenset({i}))]
+        single = self._single_openers(sa, sb, profile, blockers)
         if single:
             return tuple(self.exits[i].exit_id for i in single)
         needed = set(blockers)
@@ -338,6 +347,42 @@ class DayNetwork:
             if self._reachable(sa, sb, profile, trial):
                 needed.discard(i)
         return tuple(self.exits[i].exit_id for i in sorted(needed))
+
+    def _single_openers(
+        self, sa: Snapping, sb: Snapping, profile: Profile, blockers: frozenset[int]
+    ) -> list[int]:
+        """Blocking exits each of which, opened alone, restores a route from ``sa`` to ``sb``.
+
+        An exit with a gated arc ``x → y`` (blocked by it alone) where ``x`` is reachable from
+        the start and ``y`` reaches the end restores a route at once. An exit none of whose
+        arcs starts in the reachable part or ends in the part that reaches the end cannot.
+        The rest are tried one by one.
+        """
+        effects = self._effects(profile)
+        graph = self._graph(profile, effects)
+        n = graph.shape[0]
+        start = self._connections(sa, profile, effects, leaving=True)
+        end = self._connections(sb, profile, effects, leaving=False)
+        ahead = dijkstra(with_phantoms(graph, start), directed=True, indices=n)[:n]
+        behind = dijkstra(with_phantoms(graph.T.tocsr(), end), directed=True, indices=n)[:n]
+        g = self.gates
+        blocks = np.isin(g.exit_index, np.fromiter(blockers, np.int64))
+        arc_blockers = np.bincount(g.arc[blocks], minlength=self.network.n_arcs)
+        own_segments = {int(sa.segment[0]), int(sb.segment[0])}
+        found: list[int] = []
+        for i in sorted(blockers):
+            mine = g.arc[(g.exit_index == i) & (arc_blockers[g.arc] == 1)]
+            tails = np.isfinite(ahead[self.network.arc_tail[mine]])
+            heads = np.isfinite(behind[self.network.arc_head[mine]])
+            if (tails & heads).any():
+                found.append(i)
+                continue
+            touches_ends = bool(own_segments & set(self.network.arc_seg[mine].tolist()))
+            if (touches_ends or (tails.any() and heads.any())) and self._reachable(
+                sa, sb, profile, frozenset({i})
+            ):
+                found.append(i)
+        return found
 
     # ------------------------------------------------------------------------- geometry
 

@@ -74,7 +74,7 @@ class Connections:
         return Connections(self.node[rows], self.weight[rows])
 
 
-def _with_phantoms(graph: csr_matrix, sources: Connections) -> csr_matrix:
+def with_phantoms(graph: csr_matrix, sources: Connections) -> csr_matrix:
     """The graph plus one extra node per source, with arcs to that source's links."""
     n = graph.shape[0]
     k = len(sources)
@@ -141,7 +141,7 @@ def many_to_many(
     order = np.argsort(bound, kind="stable")
     for lo in range(0, len(sources), CHUNK):
         rows = order[lo : lo + CHUNK]
-        aug = _with_phantoms(graph, sources.take(rows))
+        aug = with_phantoms(graph, sources.take(rows))
         limit = float(bound[rows].max())
         dist = dijkstra(aug, directed=True, indices=n + np.arange(rows.size), limit=limit)
         first = dist[:, targets.node[:, 0]] + targets.weight[:, 0]
@@ -158,7 +158,7 @@ def tree_paths(
     ``source`` holds one place; the sequences start at the first real node after the source.
     """
     n = graph.shape[0]
-    aug = _with_phantoms(graph, source)
+    aug = with_phantoms(graph, source)
     dist, pred = dijkstra(aug, directed=True, indices=n, return_predecessors=True)
     result: list[list[int] | None] = []
     for j in range(len(targets)):

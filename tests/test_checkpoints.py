@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import warnings
+from dataclasses import replace
+
 import numpy as np
 import pytest
-from network_cases import network_of, one_bridge
+from network_cases import Spot, network_of, one_bridge
 
 from routing.checkpoints import CheckpointDelays
+from routing.network import RoadNetwork
 from routing.speed import Profile
+from stations.embedded import default_exits
 from stations.errors import InputError
-from stations.model import Exit, ExitStatus
+from stations.model import Exit, ExitKind, ExitStatus
 
 B, T, P = Profile.BUS, Profile.TRUCK, Profile.TRUCK_PRIORITY
 
@@ -99,3 +104,29 @@ def test_duplicate_exit_ids_are_input_error() -> None:
     ex = Exit("x", "x", 120.55, 31.30)
     with pytest.raises(InputError, match=r"exit_id.*'x'.*more than once"):
         one_bridge().for_day([ex, ex])
+
+
+def test_fork_where_carriageways_split_is_gated_on_both_branches() -> None:
+    """Two branches leaving node 0 on the same side are both gated; the road behind is not."""
+    points = [(120.50, 31.30), (120.55, 31.301), (120.55, 31.299), (120.45, 31.30)]
+    net = network_of(points, [(0, 1), (0, 2), (3, 0), (1, 2)])
+    day = net.for_day([Exit("x", "x", 120.51, 31.3002)])
+    gated = {(int(net.seg_u[s]), int(net.seg_v[s])) for s in net.arc_seg[day.gates.arc].tolist()}
+    assert gated == {(0, 1), (0, 2)}
+
+
+def test_embedded_boundary_checkpoints_all_closed_cut_suzhou_from_wuxi() -> None:
+    """Every road out of the prefecture has a checkpoint of the default layer on it."""
+    exits = [
+        replace(e, status=ExitStatus.CLOSED) if e.kind is ExitKind.BOUNDARY else e
+        for e in default_exits().values_list()
+    ]
+    day = RoadNetwork.embedded().for_day(exits)
+    suzhou, wuxi = Spot("suzhou", 120.60668, 31.33188), Spot("wuxi", 120.30181, 31.58981)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = day.matrix([suzhou], [wuxi])
+        truck = day.matrix([suzhou], [wuxi], profile=Profile.TRUCK)
+        blamed = day.blocking_exits(suzhou, wuxi)
+    assert not m.reachable[0, 0] and not truck.reachable[0, 0]
+    assert len(blamed) >= 10 and all(b.startswith("bx") for b in blamed)
