@@ -23,7 +23,7 @@ import pandas as pd
 from dispatch.policy import policy_from_toml
 from dispatch.tables import DAY_TABLES
 from stations.errors import InputError, InputWarning, Problem, ProblemCollector
-from stations.tables import read_frame
+from stations.tables import READ_ERRORS, read_frame
 
 POLICY_FILE = "policy.toml"
 POLICY_SHEET = "policy"
@@ -124,7 +124,7 @@ def _read_workbook(book: Path) -> RawDay:
         sheets = pd.read_excel(
             book, sheet_name=None, dtype=object, keep_default_na=False, engine="openpyxl"
         )
-    except (OSError, ValueError, KeyError) as error:
+    except READ_ERRORS as error:
         raise InputError(
             Problem(book.name, None, None, None, f"cannot be read: {error}", "save it as .xlsx")
         ) from error

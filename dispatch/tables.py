@@ -22,6 +22,18 @@ CARGO_KINDS = ("epidemic_supplies", "necessities", "production_materials", "othe
 STATION_KINDS = places.STATIONS.column("kind").choices
 EXIT_STATUSES = places.EXITS.column("status").choices
 
+# Text columns that hold times (parsed by dispatch.intake, see dispatch.moments)
+TIME_COLUMNS = frozenset(
+    {
+        "arrival_time",
+        "available_from",
+        "available_to",
+        "valid_from",
+        "valid_to",
+        "ready_time",
+        "due_time",
+    }
+)
 _MOMENT = "ISO 8601 local time (2020-02-24T08:30), or HH:MM on the planning day"
 
 

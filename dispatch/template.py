@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dispatch.policy import POLICY_KEYS, Policy, format_clock, key_help
 from dispatch.sources import POLICY_SHEET
-from dispatch.tables import DAY_TABLES, DayTable
+from dispatch.tables import DAY_TABLES, TIME_COLUMNS, DayTable
 from stations.errors import InputError, Problem
 from stations.tables import Column, Kind
 
@@ -64,6 +64,8 @@ README_HEADERS = (
 
 def describe_kind(column: Column) -> str:
     """The type of a column in words (also used by docs/API.md)."""
+    if column.name in TIME_COLUMNS:
+        return "time"
     if column.kind is Kind.CHOICE:
         return "enum"
     return {

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from dispatch.day import Day
+from dispatch.intake import read_day
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -14,3 +17,22 @@ DATA = Path(__file__).resolve().parent / "data"
 def data_dir() -> Path:
     """The folder of small per-failure-mode input files (tests/data)."""
     return DATA
+
+
+@pytest.fixture
+def one_station_two_employers() -> Day:
+    """Six workers, one station, two certified employers, two permitted buses (53 and 19
+    seats); grouped by hand into three requests (tests/data/days/one_station_two_employers)."""
+    return read_day(DATA / "days" / "one_station_two_employers")
+
+
+@pytest.fixture
+def screening_mix() -> Day:
+    """Ten workers, one per screening outcome (tests/data/days/screening_mix/README.md)."""
+    return read_day(DATA / "days" / "screening_mix")
+
+
+@pytest.fixture
+def permits_mix() -> Day:
+    """Ten vehicles, one per fleet outcome (tests/data/days/permits_mix/README.md)."""
+    return read_day(DATA / "days" / "permits_mix")

@@ -6,15 +6,16 @@ import dataclasses
 
 import pytest
 
+from dispatch.day import Day
 from dispatch.fleet import UsableVehicle, check_fleet, vehicle_status
 from dispatch.intake import read_day
 from dispatch.reasons import VehicleReason as V
 from tests.day_cases import DAYS, at, bus, make_day, passenger_permit
 
 
-def test_permits_mix_fixture_outcomes() -> None:
+def test_permits_mix_fixture_outcomes(permits_mix: Day) -> None:
     """One vehicle per outcome (see tests/data/days/permits_mix/README.md)."""
-    fleet = check_fleet(read_day(DAYS / "permits_mix"))
+    fleet = check_fleet(permits_mix)
     assert [u.vehicle_id for u in fleet.buses] == ["苏E·20001", "苏E·20006"]
     assert [u.vehicle_id for u in fleet.trucks] == ["苏A·30009"]
     reasons = {r.vehicle_id: r.reason for r in fleet.rejected}

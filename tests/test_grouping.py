@@ -8,18 +8,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dispatch.day import Arrival
+from dispatch.day import Arrival, Day
 from dispatch.grouping import group_workers
-from dispatch.intake import read_day
 from dispatch.policy import Policy
 from dispatch.prepare import prepare
 from dispatch.reasons import UnservedReason as U
-from tests.day_cases import DATE, DAYS, at, make_day, worker
+from tests.day_cases import DATE, at, make_day, worker
 
 
-def test_one_station_two_employers_groups_by_hand() -> None:
+def test_one_station_two_employers_groups_by_hand(one_station_two_employers: Day) -> None:
     """The hand-checked table in tests/data/days/one_station_two_employers/README.md."""
-    prepared = prepare(read_day(DAYS / "one_station_two_employers"))
+    prepared = prepare(one_station_two_employers)
     shown = [
         (r.request_id, r.worker_ids, r.pickup_earliest, r.pickup_latest)
         for r in prepared.grouping.requests

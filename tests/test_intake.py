@@ -9,12 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from dispatch.day import HealthCode, NucleicTest, RiskLevel
 from dispatch.intake import read_day
-from dispatch.moments import Moment, parse_moment
 from stations.errors import InputError, InputWarning
 from stations.model import ExitStatus
 from tests.day_cases import DAYS, at
@@ -335,27 +332,3 @@ def test_workbook_missing_sheet_and_bad_policy_row(tmp_path: Path) -> None:
     assert "day.xlsx has no sheet `fleet`" in text
     assert "not a known vehicle" not in text  # no echo of the missing sheet
     assert "day.xlsx[policy]: `escort_seats` 'two' is invalid" in text
-
-
-@given(st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2099, 12, 31)))
-def test_parse_moment_round_trips_iso_times(when: dt.datetime) -> None:
-    """Any ISO 8601 local time (to the second) parses back to itself; midnight is a date."""
-    when = when.replace(microsecond=0)
-    moment = parse_moment(when.isoformat())
-    assert moment is not None
-    assert moment.on(when.date()) == when
-
-
-@given(st.integers(min_value=0, max_value=30 * 3600))
-def test_parse_moment_clock_times(seconds: int) -> None:
-    """HH:MM:SS up to 30:00:00 is a clock time on the planning day."""
-    text = f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-    assert parse_moment(text) == Moment(clock_s=seconds)
-
-
-@pytest.mark.parametrize(
-    "text", ["", "8am", "31:00", "12:75", "2020-02-30", "tomorrow", "24/02/2020"]
-)
-def test_parse_moment_rejects(text: str) -> None:
-    """Nothing is guessed."""
-    assert parse_moment(text) is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dispatch.day import HealthCode, NucleicTest, RiskLevel, RiskRegion
+from dispatch.day import Day, HealthCode, NucleicTest, RiskLevel, RiskRegion
 from dispatch.intake import read_day
 from dispatch.reasons import ExclusionReason as R
 from dispatch.screening import screen
@@ -12,9 +12,9 @@ from stations.model import Registry
 from tests.day_cases import DAYS, make_day, worker
 
 
-def test_screening_mix_fixture_outcomes() -> None:
+def test_screening_mix_fixture_outcomes(screening_mix: Day) -> None:
     """One worker per rule (see tests/data/days/screening_mix/README.md)."""
-    result = screen(read_day(DAYS / "screening_mix"))
+    result = screen(screening_mix)
     assert [a.worker_id for a in result.eligible] == ["S01", "S08", "S09"]
     reasons = {e.worker_id: e.reasons for e in result.excluded}
     assert reasons == {
