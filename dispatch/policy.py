@@ -353,8 +353,10 @@ def resolve_policy(
         from_file = policy_from_toml(file)
         explicit = tomllib.loads(file.read_text(encoding="utf-8-sig"))
         values.update({key: getattr(from_file, key) for key in explicit})
-    values.update({key: value for key, value in (flags or {}).items() if value is not None})
-    return _validate(values, "command line" if flags else (file.name if file else "policy"))
+        _validate(values, file.name)  # a clash between the file and the base is the file's
+    given = {key: value for key, value in (flags or {}).items() if value is not None}
+    values.update(given)
+    return _validate(values, "command line" if given else (file.name if file else "policy"))
 
 
 def key_help() -> dict[str, str]:

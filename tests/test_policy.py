@@ -170,3 +170,11 @@ def test_solve_params_carry_seed_and_limit() -> None:
     """Every solver call gets the policy's time limit and seed."""
     params = Policy(seed=7, time_limit_s=12).solve_params()
     assert (params.seed, params.time_limit_s) == (7, 12)
+
+
+def test_a_clash_between_file_and_base_names_the_file(tmp_path: Path) -> None:
+    """A file transfer longer than the base's wait is the file's problem, not the flags'."""
+    path = tmp_path / "override.toml"
+    path.write_text("transfer_min = 50\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"override\.toml: `transfer_min`"):
+        resolve_policy({"seed": 3}, file=path, base=Policy(max_wait_min=40))
