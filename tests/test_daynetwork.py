@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from itertools import pairwise
 
 import networkx as nx
 import numpy as np
@@ -19,6 +20,7 @@ from network_cases import (
     two_bridges,
 )
 
+from routing.checkpoints import CheckpointDelays
 from routing.errors import UnreachableError
 from routing.matrix import decode, encode
 from routing.network import RoadNetwork
@@ -311,3 +313,92 @@ def test_embedded_closed_checkpoint_on_real_road_lengthens_or_cuts_trip() -> Non
         before = day.matrix([SUZHOU], [SUZHOU_NORTH]).time_min[0, 0]
         after = day.with_exits([closed]).matrix([SUZHOU], [SUZHOU_NORTH])
     assert not after.reachable[0, 0] or after.time_min[0, 0] > before
+
+
+@st.composite
+def gated_networks(
+    draw: st.DrawFn,
+) -> tuple[RoadNetwork, list[Spot], list[Exit], list[tuple[int, float]], list[tuple[int, float]]]:
+    """A random lattice of ~1 km roads with places and checkpoints inside its segments."""
+    cols, rows = 4, 3
+    points = [(120.50 + 0.01 * c, 31.30 + 0.01 * r) for r in range(rows) for c in range(cols)]
+    lattice = [(r * cols + c, r * cols + c + 1) for r in range(rows) for c in range(cols - 1)]
+    lattice += [(r * cols + c, (r + 1) * cols + c) for r in range(rows - 1) for c in range(cols)]
+    kept = [e for e in lattice if draw(st.booleans()) or e[0] % 3 == 0]
+    oneway = draw(st.lists(st.booleans(), min_size=len(kept), max_size=len(kept)))
+    kmh = draw(st.lists(st.floats(10, 90), min_size=len(kept), max_size=len(kept)))
+    try:
+        net = network_of(points, kept, oneway=oneway, kmh=kmh)
+    except InputError:
+        assume(False)
+        raise
+    long = list(range(net.n_segments))
+    assume(len(long) >= 2)
+    seg = st.sampled_from(long)
+    frac = st.floats(0.15, 0.85)
+    spots_at = draw(st.lists(st.tuples(seg, frac), min_size=2, max_size=5))
+    exits_at = draw(st.lists(st.tuples(seg, frac), min_size=1, max_size=3))
+    statuses = draw(
+        st.lists(st.sampled_from(list(ExitStatus)), min_size=len(exits_at), max_size=len(exits_at))
+    )
+
+    def point(s: int, f: float) -> tuple[float, float]:
+        u, v = int(net.seg_u[s]), int(net.seg_v[s])
+        lon = net.node_lon[u] + f * (net.node_lon[v] - net.node_lon[u])
+        lat = net.node_lat[u] + f * (net.node_lat[v] - net.node_lat[u])
+        return float(lon), float(lat)
+
+    spots = [Spot(f"p{i}", *point(s, f)) for i, (s, f) in enumerate(spots_at)]
+    exits = [
+        Exit(f"x{i}", f"x{i}", *point(s, f), status=status)
+        for i, ((s, f), status) in enumerate(zip(exits_at, statuses, strict=True))
+    ]
+    return net, spots, exits, spots_at, exits_at
+
+
+@settings(max_examples=40, deadline=None)
+@given(gated_networks())
+def test_places_and_checkpoints_inside_segments_agree_with_a_split_graph(
+    case: tuple[
+        RoadNetwork, list[Spot], list[Exit], list[tuple[int, float]], list[tuple[int, float]]
+    ],
+) -> None:
+    """Against networkx on the graph split at every place: checkpoints gate the piece they
+    stand on (delay or block), places are nodes; bus times agree."""
+    net, spots, exits, spots_at, exits_at = case
+    snap = net.snap(spots, warn_km=1.0)
+    assume(all(int(snap.segment[i]) == s for i, (s, _) in enumerate(spots_at)))
+    found = net.snap(exits, warn_km=1.0)
+    assume(all(int(found.segment[i]) == s for i, (s, _) in enumerate(exits_at)))
+    assume(len({round(f, 3) for _, f in spots_at + exits_at}) == len(spots_at) + len(exits_at))
+    delays = CheckpointDelays(pair_km=0.0)
+    day = net.for_day(exits, delays=delays)
+    m = day.matrix(spots)
+    g = nx.MultiDiGraph()
+    for s in range(net.n_segments):
+        cuts = sorted([(f, ("p", i)) for i, (t, f) in enumerate(spots_at) if t == s])
+        chain = [(0.0, int(net.seg_u[s])), *cuts, (1.0, int(net.seg_v[s]))]
+        minutes = float(net.seg_km[s] / net.seg_kmh_bus[s] * 60.0)
+        for (f0, a), (f1, b) in pairwise(chain):
+            on = [i for i, (t, f) in enumerate(exits_at) if t == s and f0 < f < f1]
+            effects = [delays.effect(exits[i], Profile.BUS) for i in on]
+            if any(blocked for blocked, _ in effects):
+                continue
+            w = float(
+                encode(minutes * (f1 - f0) + sum(d for _, d in effects), net.seg_km[s] * (f1 - f0))
+            )
+            g.add_edge(a, b, w=w)
+            if not net.seg_oneway[s]:
+                g.add_edge(b, a, w=w)
+    for i in range(len(spots)):
+        packed = (
+            nx.single_source_dijkstra_path_length(g, ("p", i), weight="w") if ("p", i) in g else {}
+        )
+        for j in range(len(spots)):
+            if i == j:
+                continue
+            if ("p", j) not in packed:
+                assert not m.reachable[i, j]
+                continue
+            t, _ = decode(np.array([packed[("p", j)]]))
+            assert m.time_min[i, j] == pytest.approx(t[0], abs=0.01)
