@@ -46,6 +46,19 @@ class _Effects:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class _Explainer:
+    """Names the exits that cut pair (i, j) of a matrix (picklable, unlike a closure)."""
+
+    day: DayNetwork
+    sources: tuple[Place, ...]
+    targets: tuple[Place, ...]
+    profile: Profile
+
+    def __call__(self, i: int, j: int) -> tuple[str, ...]:
+        return self.day.blocking_exits(self.sources[i], self.targets[j], profile=self.profile)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class DayNetwork:
     """A :class:`RoadNetwork` with the day's exits bound to the arcs where they stand.
 
@@ -260,9 +273,6 @@ class DayNetwork:
         )
         time_min, dist_km, _ = self._times(src, tgt, profile, self._effects(profile))
 
-        def explain(i: int, j: int) -> tuple[str, ...]:
-            return self.blocking_exits(sources[i], targets[j], profile=profile)
-
         return TravelMatrix(
             src.ids,
             tgt.ids,
@@ -270,7 +280,7 @@ class DayNetwork:
             time_min,
             dist_km,
             np.isfinite(time_min),
-            explain,
+            _Explainer(self, tuple(sources), tuple(targets), profile),
         )
 
     def _times(

@@ -175,6 +175,28 @@ class RoadNetwork:
         put(self, "seg_tree", shapely.STRtree(lines))
         put(self, "_memo", {})
 
+    def __reduce__(self) -> tuple[type[RoadNetwork], tuple[object, ...]]:
+        # pickle the defining arrays only; arcs, CSR structure, index and graph are rebuilt
+        return (
+            type(self),
+            (
+                self.node_lon,
+                self.node_lat,
+                self.seg_u,
+                self.seg_v,
+                self.seg_km,
+                self.seg_kmh_bus,
+                self.seg_kmh_truck,
+                self.seg_oneway,
+                self.seg_link,
+                self.seg_class,
+                self.road_classes,
+                self.junctions,
+                self.name,
+                self.attribution,
+            ),
+        )
+
     def _build_arcs(self) -> None:
         segs = np.arange(self.n_segments, dtype=np.int64)
         two_way = segs[~self.seg_oneway]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -108,3 +110,11 @@ def test_require_reachable_returns_self_when_all_pairs_have_routes() -> None:
     ]
     with pytest.raises(UnreachableError, match="no bus route for west_station → east_factory"):
         cut.require_reachable()
+
+
+def test_travel_matrix_pickles_and_still_explains_gaps() -> None:
+    """A matrix sent to another process still names the exit that cuts a pair."""
+    day = one_bridge().for_day([bridge_exit(ExitStatus.CLOSED)])
+    copy = pickle.loads(pickle.dumps(day.matrix([WEST_STATION, EAST_FACTORY])))
+    with pytest.raises(UnreachableError, match=r"blocked by exit.*bridge_cp"):
+        copy.require_reachable()

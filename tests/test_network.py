@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 from network_cases import BUS_KMH, network_of, one_bridge
@@ -101,3 +103,12 @@ def test_embedded_network_loads_the_suzhou_graph() -> None:
     assert net.node_lon.min() >= 119.8 and net.node_lon.max() <= 121.5
     assert net.seg_kmh_bus.min() >= 28.0 and net.seg_kmh_bus.max() <= 70.0
     assert net.junction_exits() == []
+
+
+def test_network_pickles_without_its_derived_structures() -> None:
+    """Dask workers get a copy: the same arrays, rebuilt index, same times."""
+    net = one_bridge()
+    _ = net.graph
+    copy = pickle.loads(pickle.dumps(net))
+    assert np.array_equal(copy.seg_km, net.seg_km) and copy.n_arcs == net.n_arcs
+    assert np.array_equal(copy.arc_minutes(VehicleClass.BUS), net.arc_minutes(VehicleClass.BUS))
