@@ -41,6 +41,16 @@ BoolArray = npt.NDArray[np.bool_]
 
 EMBEDDED_FILE = "roads.npz"
 UNKNOWN_CLASS = "major_road"  # the embedded data has no road classes
+_SEGMENT_ARRAYS = (
+    "seg_u",
+    "seg_v",
+    "seg_km",
+    "seg_kmh_bus",
+    "seg_kmh_truck",
+    "seg_oneway",
+    "seg_link",
+    "seg_class",
+)
 
 
 def _frozen(a: npt.ArrayLike, dtype: type) -> npt.NDArray[np.generic]:
@@ -117,15 +127,7 @@ class RoadNetwork:
         for name in ("node_lat",):
             if getattr(self, name).shape != (n,):
                 raise ValueError(f"{name} has shape {getattr(self, name).shape}, expected ({n},)")
-        for name in (
-            "seg_v",
-            "seg_km",
-            "seg_kmh_bus",
-            "seg_kmh_truck",
-            "seg_oneway",
-            "seg_link",
-            "seg_class",
-        ):
+        for name in _SEGMENT_ARRAYS:
             if getattr(self, name).shape != (s,):
                 raise ValueError(f"{name} has shape {getattr(self, name).shape}, expected ({s},)")
         if n == 0 or s == 0:
@@ -144,18 +146,7 @@ class RoadNetwork:
         if self.seg_class.min() < 0 or self.seg_class.max() >= len(self.road_classes):
             raise ValueError(f"{self.name}: seg_class out of range of road_classes")
         put = object.__setattr__
-        for name in (
-            "node_lon",
-            "node_lat",
-            "seg_u",
-            "seg_v",
-            "seg_km",
-            "seg_kmh_bus",
-            "seg_kmh_truck",
-            "seg_oneway",
-            "seg_link",
-            "seg_class",
-        ):
+        for name in ("node_lon", "node_lat", *_SEGMENT_ARRAYS):
             getattr(self, name).flags.writeable = False
         proj = LocalProjection.around(self.node_lon, self.node_lat)
         x, y = proj.to_km(self.node_lon, self.node_lat)

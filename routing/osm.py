@@ -54,6 +54,13 @@ class _Extract:
     ways: list[_Way] = field(default_factory=list)
 
 
+def _file_error(
+    name: str, message: str, fix: str, *, column: str | None = None, value: str | None = None
+) -> InputError:
+    """An input error about a whole road network file."""
+    return InputError(Problem(name, None, column, value, message, fix))
+
+
 def parse_maxspeed(value: str | None) -> float | None:
     """A ``maxspeed`` tag in km/h (``"60"``, ``"60 km/h"``, ``"40 mph"``); else ``None``."""
     if not value:
@@ -111,15 +118,10 @@ def _read_xml(path: Path, speeds: RoadClassSpeeds) -> _Extract:
             elif elem.tag == "relation":
                 elem.clear()
     except (ET.ParseError, KeyError, ValueError) as err:
-        raise InputError(
-            Problem(
-                path.name,
-                None,
-                None,
-                None,
-                f"is not a readable OSM XML file ({err})",
-                "export the extract again as .osm XML",
-            )
+        raise _file_error(
+            path.name,
+            f"is not a readable OSM XML file ({err})",
+            "export the extract again as .osm XML",
         ) from err
     return out
 
@@ -128,15 +130,10 @@ def _read_pbf(path: Path, speeds: RoadClassSpeeds) -> _Extract:
     try:
         import osmium
     except ImportError as err:  # pragma: no cover - osmium is a declared dependency
-        raise InputError(
-            Problem(
-                path.name,
-                None,
-                None,
-                None,
-                "needs the `osmium` package (pyosmium) to read .osm.pbf",
-                "pip install osmium, or convert the extract to .osm XML or GraphML",
-            )
+        raise _file_error(
+            path.name,
+            "needs the `osmium` package (pyosmium) to read .osm.pbf",
+            "pip install osmium, or convert the extract to .osm XML or GraphML",
         ) from err
     out = _Extract()
     try:
@@ -158,15 +155,8 @@ def _read_pbf(path: Path, speeds: RoadClassSpeeds) -> _Extract:
                         out.positions[n.ref] = (n.location.lon, n.location.lat)
                 out.ways.append(way)
     except RuntimeError as err:
-        raise InputError(
-            Problem(
-                path.name,
-                None,
-                None,
-                None,
-                f"is not a readable .osm.pbf file ({err})",
-                "export the extract again",
-            )
+        raise _file_error(
+            path.name, f"is not a readable .osm.pbf file ({err})", "export the extract again"
         ) from err
     return out
 
@@ -185,15 +175,10 @@ def _network(extract: _Extract, speeds: RoadClassSpeeds, name: str) -> RoadNetwo
 
     pairs = list(_segments(extract))
     if not pairs:
-        raise InputError(
-            Problem(
-                name,
-                None,
-                None,
-                None,
-                "has no routable roads for buses or trucks",
-                f"use an extract with highway ways of the classes {', '.join(sorted(speeds.kmh))}",
-            )
+        raise _file_error(
+            name,
+            "has no routable roads for buses or trucks",
+            f"use an extract with highway ways of the classes {', '.join(sorted(speeds.kmh))}",
         )
     ids = sorted({a for a, _, _ in pairs} | {b for _, b, _ in pairs})
     index = {osm: i for i, osm in enumerate(ids)}
@@ -255,28 +240,20 @@ def _read_graphml(path: Path, speeds: RoadClassSpeeds) -> _Extract:
     try:
         graph = osmnx.load_graphml(path)
     except Exception as err:  # osmnx raises many kinds for a malformed file
-        raise InputError(
-            Problem(
-                path.name,
-                None,
-                None,
-                None,
-                f"is not a readable osmnx GraphML file ({err})",
-                "save the graph with osmnx.save_graphml",
-            )
+        raise _file_error(
+            path.name,
+            f"is not a readable osmnx GraphML file ({err})",
+            "save the graph with osmnx.save_graphml",
         ) from err
     out = _Extract()
     for node, data in graph.nodes(data=True):
         if "x" not in data or "y" not in data:
-            raise InputError(
-                Problem(
-                    path.name,
-                    None,
-                    "x/y",
-                    str(node),
-                    "node has no x/y position",
-                    "save the graph with osmnx.save_graphml (unprojected)",
-                )
+            raise _file_error(
+                path.name,
+                "node has no x/y position",
+                "save the graph with osmnx.save_graphml (unprojected)",
+                column="x/y",
+                value=str(node),
             )
         out.positions[int(node)] = (float(data["x"]), float(data["y"]))
         if _first(data.get("highway")) == "motorway_junction":
@@ -324,15 +301,8 @@ def load_osm(path: Path, *, speeds: RoadClassSpeeds) -> RoadNetwork:
     """Read an OSM extract into a :class:`RoadNetwork` (see ``RoadNetwork.from_osm``)."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(
-            Problem(
-                str(path),
-                None,
-                None,
-                None,
-                "does not exist",
-                "give the path of an .osm, .osm.pbf or .graphml file",
-            )
+        raise _file_error(
+            str(path), "does not exist", "give the path of an .osm, .osm.pbf or .graphml file"
         )
     name = path.name
     lowered = name.lower()
@@ -343,15 +313,10 @@ def load_osm(path: Path, *, speeds: RoadClassSpeeds) -> RoadNetwork:
     elif lowered.endswith(".graphml"):
         extract = _read_graphml(path, speeds)
     else:
-        raise InputError(
-            Problem(
-                name,
-                None,
-                None,
-                None,
-                "is not a road network file this tool reads",
-                "give an .osm (XML), .osm.pbf or osmnx .graphml file",
-            )
+        raise _file_error(
+            name,
+            "is not a road network file this tool reads",
+            "give an .osm (XML), .osm.pbf or osmnx .graphml file",
         )
     network = _network(extract, speeds, name)
     logger.info(
