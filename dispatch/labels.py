@@ -1,0 +1,220 @@
+"""Bilingual labels of plan outputs: sheet names, column headers, KPI rows, fixed cell texts.
+
+``lang`` is ``zh``, ``en`` or ``both``; ``both`` gives ``中文 / English``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from dispatch.plan import Kpis
+
+OutputLang = Literal["zh", "en", "both"]
+OUTPUT_LANGS: tuple[OutputLang, ...] = ("zh", "en", "both")
+
+# sheet key → (zh, en); the key is also the CSV file name
+SHEETS: dict[str, tuple[str, str]] = {
+    "trips": ("行程", "trips"),
+    "manifests": ("乘车名单", "manifests"),
+    "station_boards": ("站点发车", "station boards"),
+    "employer_notices": ("企业通知", "employer notices"),
+    "vehicles": ("车辆", "vehicles"),
+    "excluded": ("不符合条件", "excluded"),
+    "unserved": ("未运送", "unserved"),
+    "kpis": ("指标", "KPIs"),
+    "subsidy": ("补贴", "subsidy"),
+}
+
+COLUMNS: dict[str, tuple[str, str]] = {
+    "trip_id": ("行程编号", "trip"),
+    "vehicle": ("车牌", "plate"),
+    "operator": ("运输企业", "operator"),
+    "depot": ("车场", "depot"),
+    "vehicle_class": ("车型", "class"),
+    "seats": ("座位数", "seats"),
+    "capacity": ("限载人数（含随车人员）", "places under cap (incl. escort)"),
+    "permit_no": ("道路运输证号", "permit no."),
+    "permit_valid_from": ("许可起始", "permit valid from"),
+    "permit_valid_to": ("许可截止", "permit valid to"),
+    "driver": ("驾驶员（填写）", "driver (fill in)"),
+    "station": ("上车站点", "station"),
+    "station_id": ("站点编号", "station id"),
+    "enterprise": ("用工企业", "employer"),
+    "enterprise_id": ("企业编号", "employer id"),
+    "headcount": ("员工人数", "workers"),
+    "escort_seats": ("随车人员座位", "escort seats"),
+    "passengers": ("乘车人数", "passengers"),
+    "board_start": ("开始上车", "boarding starts"),
+    "depart": ("发车时间", "departs"),
+    "arrive": ("到达时间", "arrives"),
+    "eta": ("预计到达", "ETA"),
+    "alight_start": ("开始下车", "unloading starts"),
+    "wait_mean_min": ("平均等候（分钟）", "mean wait (min)"),
+    "wait_max_min": ("最长等候（分钟）", "longest wait (min)"),
+    "ride_min": ("乘车时间（分钟）", "ride (min)"),
+    "distance_km": ("里程（公里）", "distance (km)"),
+    "loaded_km": ("载客里程（公里）", "loaded (km)"),
+    "empty_km": ("空驶里程（公里）", "empty (km)"),
+    "cost_cny": ("包车费用（元）", "charter cost (CNY)"),
+    "seat": ("座号", "seat"),
+    "role": ("身份", "role"),
+    "worker_id": ("员工编号", "worker id"),
+    "name": ("姓名", "name"),
+    "id_number": ("身份证号", "id number"),
+    "phone": ("手机号", "phone"),
+    "train_no": ("车次", "train"),
+    "health_code": ("健康码（已查验）", "health code (screened)"),
+    "nucleic_test": ("核酸检测（已查验）", "nucleic test (screened)"),
+    "bay": ("上车位", "bay"),
+    "escort": ("随车人员", "escort"),
+    "escort_contact": ("企业联系人", "employer contact"),
+    "status": ("状态", "status"),
+    "trips": ("趟数", "trips"),
+    "workers": ("运送员工", "workers carried"),
+    "start": ("出车", "leaves depot"),
+    "end": ("收车", "back at depot"),
+    "reason": ("原因代码", "reason code"),
+    "reason_text": ("原因", "reason"),
+    "detail": ("说明", "detail"),
+    "exits": ("相关卡口", "exits involved"),
+    "request_id": ("需求编号", "request"),
+    "arrival_time": ("到站时间", "arrives at station"),
+    "item": ("指标", "item"),
+    "value": ("数值", "value"),
+    "unit": ("单位", "unit"),
+    "workers_transported": ("运送员工", "workers transported"),
+    "eligible": ("符合补贴条件", "eligible"),
+    "subsidy_cny": ("补贴（元）", "subsidy (CNY)"),
+}
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "role.worker": ("员工", "worker"),
+    "role.escort": ("随车人员（企业派员，填写）", "escort (employer's, fill in)"),
+    "status.used": ("已派车", "used"),
+    "status.idle": ("未派车", "idle"),
+    "class.bus": ("客车", "bus"),
+    "class.truck": ("货车", "truck"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "health.green": ("绿码", "green"),
+    "health.yellow": ("黄码", "yellow"),
+    "health.red": ("红码", "red"),
+    "test.negative": ("阴性", "negative"),
+    "test.positive": ("阳性", "positive"),
+    "test.none": ("无", "none"),
+    "escort.needed": (
+        "需派 {seats} 名随车人员，{time} 前到 {station}",
+        "{seats} escort(s) at {station} by {time}",
+    ),
+    "nothing_lost.ok": ("无遗漏", "nothing lost"),
+    "nothing_lost.failed": ("有遗漏！", "workers lost!"),
+}
+
+# KPI key → (zh, en, unit)
+KPI_LABELS: dict[str, tuple[str, str, str]] = {
+    "workers_registered": ("登记人数", "workers registered", ""),
+    "workers_eligible": ("符合条件", "workers eligible", ""),
+    "workers_transported": ("已运送", "workers transported", ""),
+    "workers_excluded": ("不符合条件", "workers excluded", ""),
+    "workers_unserved": ("未运送", "workers unserved", ""),
+    "nothing_lost": (
+        "核对：登记 = 运送 + 排除 + 未运送",
+        "check: registered = transported + excluded + unserved",
+        "",
+    ),
+    "requests": ("派车需求（趟）", "trip requests", ""),
+    "requests_unserved": ("未满足需求", "requests unserved", ""),
+    "buses_usable": ("可派客车", "buses usable", ""),
+    "buses_rejected": ("不可派客车", "buses not dispatchable", ""),
+    "buses_used": ("使用客车", "buses used", ""),
+    "fleet_lower_bound": ("最少所需客车（下界）", "fewest buses possible (bound)", ""),
+    "trips": ("行程数", "trips", ""),
+    "bus_km": ("总里程", "bus-km", "km"),
+    "bus_km_loaded": ("载客里程", "bus-km loaded", "km"),
+    "bus_km_empty": ("空驶里程", "bus-km empty", "km"),
+    "empty_share": ("空驶比例", "empty share", "%"),
+    "wait_mean_min": ("平均等候", "mean wait", "min"),
+    "wait_max_min": ("最长等候", "longest wait", "min"),
+    "ride_mean_min": ("平均乘车", "mean ride", "min"),
+    "ride_max_min": ("最长乘车", "longest ride", "min"),
+    "seat_use": ("座位使用率", "seat use", "%"),
+    "load_factor_cap": ("客座率上限", "load-factor cap", "%"),
+    "cost_cny": ("包车费用", "charter cost", "CNY"),
+    "subsidy_cny": ("补贴金额", "subsidy", "CNY"),
+    "solve_seconds": ("求解用时", "solve time", "s"),
+}
+
+
+def pick(pair: tuple[str, str], lang: OutputLang) -> str:
+    """``pair`` (zh, en) in ``lang``: one of them, or ``中文 / English``."""
+    zh, en = pair
+    if lang == "zh":
+        return zh
+    if lang == "en":
+        return en
+    return zh if zh == en else f"{zh} / {en}"
+
+
+def column(key: str, lang: OutputLang) -> str:
+    """Header of column ``key`` in ``lang``."""
+    return pick(COLUMNS[key], lang)
+
+
+def sheet_title(key: str, lang: OutputLang) -> str:
+    """Worksheet title of sheet ``key`` (``中文 English`` for both: no ``/`` in sheet names)."""
+    zh, en = SHEETS[key]
+    if lang == "both":
+        return f"{zh} {en}"[:31]
+    return pick((zh, en), lang)[:31]
+
+
+def text(key: str, lang: OutputLang, **values: object) -> str:
+    """Fixed cell text ``key`` in ``lang`` with ``values`` filled in; a value given as a
+    ``(zh, en)`` pair is filled in per language."""
+    zh, en = TEXTS[key]
+    zh_values = {k: v[0] if isinstance(v, tuple) else v for k, v in values.items()}
+    en_values = {k: v[1] if isinstance(v, tuple) else v for k, v in values.items()}
+    return pick((zh.format(**zh_values), en.format(**en_values)), lang)
+
+
+def _number(value: float | int | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "%":
+        return f"{100.0 * value:.1f}"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:,.1f}"
+
+
+def kpi_rows(kpis: Kpis, lang: OutputLang) -> list[tuple[str, str, str]]:
+    """The KPI table: (label, value, unit) in display order, the nothing-lost check included.
+
+    Parameters
+    ----------
+    kpis
+        The plan's figures.
+    lang
+        Label language.
+
+    Returns
+    -------
+    list of tuple
+        One row per figure; the nothing-lost row reads e.g. ``11 = 8 + 2 + 1 (nothing lost)``.
+    """
+    rows: list[tuple[str, str, str]] = []
+    for key, (zh, en, unit) in KPI_LABELS.items():
+        label = pick((zh, en), lang)
+        if key == "nothing_lost":
+            verdict = text("nothing_lost.ok" if kpis.nothing_lost else "nothing_lost.failed", lang)
+            value = (
+                f"{kpis.workers_registered} = {kpis.workers_transported} + "
+                f"{kpis.workers_excluded} + {kpis.workers_unserved} ({verdict})"
+            )
+            rows.append((label, value, unit))
+            continue
+        if key == "empty_share":
+            rows.append((label, _number(kpis.empty_share, unit), unit))
+            continue
+        rows.append((label, _number(getattr(kpis, key), unit), unit))
+    return rows

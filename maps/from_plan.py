@@ -1,0 +1,321 @@
+"""The route map of a plan: plan.json's routes drawn along the road network, unserved requests,
+the fleet by permit state — the ``map.html`` of a plan folder.
+
+Everything is read from the plan document (``dispatch.plan_json``), so the map written by
+``charter plan`` and the one rebuilt by ``charter map PLAN_DIR`` are the same. Route geometry
+comes from the road network under the plan's exit statuses and checkpoint delays, one
+shortest-path tree per distinct leg start (``DayNetwork.paths``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from dispatch.plan import Plan
+from dispatch.plan_json import PlanDocument, RouteEntry, plan_document
+from dispatch.policy import Policy
+from maps.base import MapBuilder, Tiles
+from maps.geometry import LonLat
+from maps.labels import MapLang
+from maps.permits import PermitState
+from maps.plan import RouteLayer, RouteTrip, UnservedMarker, plan_map
+from maps.reference import MapPlaces, embedded_places
+from routing.checkpoints import CheckpointDelays
+from routing.daynetwork import DayNetwork
+from routing.errors import UnreachableError
+from routing.network import RoadNetwork
+from routing.speed import Profile, VehicleClass
+from stations.embedded import ATTRIBUTION
+
+logger = logging.getLogger(__name__)
+
+Leg = tuple[str, str]  # (from place id, to place id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    """A route step's place as the network snaps it."""
+
+    place_id: str
+    lon: float
+    lat: float
+
+
+def checkpoint_delays(policy: Policy) -> CheckpointDelays:
+    """The network's default checkpoint delays with the plan policy's overrides."""
+    defaults = CheckpointDelays()
+    open_min = policy.checkpoint_delay_open_min
+    green_min = policy.checkpoint_delay_green_min
+    return CheckpointDelays(
+        open_min=defaults.open_min if open_min is None else open_min,
+        green_channel_min=defaults.green_channel_min if green_min is None else green_min,
+    )
+
+
+def document_network(document: PlanDocument, roads: RoadNetwork | None = None) -> DayNetwork:
+    """The road network under the plan's exits and checkpoint delays.
+
+    Parameters
+    ----------
+    document
+        The plan.
+    roads
+        The road network the plan was made on. Default the embedded Suzhou network.
+    """
+    network = roads if roads is not None else RoadNetwork.embedded()
+    exits = [entry.to_exit() for entry in document.exits]
+    return network.for_day(exits, delays=checkpoint_delays(document.meta.policy))
+
+
+def _profile(route: RouteEntry) -> Profile:
+    return Profile.BUS if route.vehicle_class.value == VehicleClass.BUS.value else Profile.TRUCK
+
+
+def _legs(route: RouteEntry) -> list[Leg]:
+    places = [step.place for step in route.steps]
+    return [(a, b) for a, b in itertools.pairwise(places) if a != b]
+
+
+def leg_paths(
+    document: PlanDocument, network: DayNetwork
+) -> dict[tuple[Profile, str, str], list[LonLat]]:
+    """Road geometry of every leg driven in the plan, per profile.
+
+    One ``DayNetwork.paths`` call per (profile, leg start) covers all of that start's legs. A
+    leg without a road route under the plan's exits (only possible when the network differs
+    from the one the plan was made on) is drawn straight and logged as a warning.
+    """
+    points: dict[str, _Point] = {}
+    wanted: dict[tuple[Profile, str], set[str]] = defaultdict(set)
+    for route in document.routes:
+        for step in route.steps:
+            points[step.place] = _Point(step.place, step.lon, step.lat)
+        for a, b in _legs(route):
+            wanted[(_profile(route), a)].add(b)
+    geometry: dict[tuple[Profile, str, str], list[LonLat]] = {}
+    for (profile, start), ends in sorted(wanted.items()):
+        targets = sorted(ends)
+        try:
+            rows = network.paths([points[start]], [points[t] for t in targets], profile=profile)
+        except UnreachableError:
+            rows = [
+                [_path_or_straight(network, points[start], points[t], profile) for t in targets]
+            ]
+        for target, path in zip(targets, rows[0], strict=True):
+            geometry[(profile, start, target)] = path
+    return geometry
+
+
+def _path_or_straight(network: DayNetwork, a: _Point, b: _Point, profile: Profile) -> list[LonLat]:
+    try:
+        return network.path(a, b, profile=profile)
+    except UnreachableError as error:
+        logger.warning("drawing %s → %s straight: %s", a.place_id, b.place_id, error)
+        return [(a.lon, a.lat), (b.lon, b.lat)]
+
+
+def _route_path(
+    route: RouteEntry, geometry: dict[tuple[Profile, str, str], list[LonLat]]
+) -> list[LonLat]:
+    path: list[LonLat] = []
+    for a, b in _legs(route):
+        for point in geometry[(_profile(route), a, b)]:
+            if not path or path[-1] != point:
+                path.append(point)
+    if len(path) < 2:  # a route that never leaves its depot's spot
+        first = route.steps[0]
+        path = [(first.lon, first.lat), (first.lon, first.lat)]
+    return path
+
+
+def _last_valid_day(end: dt.datetime) -> dt.date:
+    """A permit valid until midnight is valid through the day before."""
+    return (end - dt.timedelta(days=1)).date() if end.time() == dt.time() else end.date()
+
+
+def route_layers(
+    document: PlanDocument, network: DayNetwork, *, lang: MapLang = MapLang.EN
+) -> tuple[RouteLayer, ...]:
+    """One layer per used vehicle: its road path, permit, and trips with times and headcounts.
+
+    Parameters
+    ----------
+    document
+        The plan.
+    network
+        The road network under the plan's exits (see :func:`document_network`).
+    lang
+        Language of station names in the trip table. Default English.
+    """
+    geometry = leg_paths(document, network)
+    trips = {t.id: t for t in document.trips}
+    stations = {s.id: s for s in document.places.stations}
+    employers = {e.id: e.name for e in document.places.enterprises}
+    layers = []
+    for route in document.routes:
+        route_trips = []
+        for trip_id in route.trips:
+            trip = trips[trip_id]
+            station = stations[trip.station]
+            route_trips.append(
+                RouteTrip(
+                    origin=station.name_zh if lang is MapLang.ZH else station.name_en,
+                    destination=employers[trip.enterprise],
+                    depart=trip.depart,
+                    arrive=trip.arrive,
+                    headcount=trip.headcount,
+                )
+            )
+        layers.append(
+            RouteLayer(
+                vehicle_id=route.vehicle,
+                plate=route.vehicle,
+                operator=route.operator,
+                path=tuple(_route_path(route, geometry)),
+                trips=tuple(route_trips),
+                vehicle_class=VehicleClass(route.vehicle_class.value),
+                permit_no=route.permit_no,
+                permit_valid_from=route.permit_valid_from.date(),
+                permit_valid_to=_last_valid_day(route.permit_valid_to),
+                distance_km=route.distance_km,
+            )
+        )
+    return tuple(layers)
+
+
+def unserved_markers(
+    document: PlanDocument, *, lang: MapLang = MapLang.EN
+) -> tuple[UnservedMarker, ...]:
+    """Unserved workers as markers at their station, one per (station, employer, reason)."""
+    stations = {s.id: s for s in document.places.stations}
+    employers = {e.id: e.name for e in document.places.enterprises}
+    groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for index, entry in enumerate(document.unserved):
+        groups[(entry.station, entry.enterprise, entry.reason.value)].append(index)
+    markers = []
+    for (station_id, enterprise_id, _), members in groups.items():
+        entries = [document.unserved[i] for i in members]
+        first = entries[0]
+        station = stations[station_id]
+        details = list(dict.fromkeys(e.detail for e in entries if e.detail))
+        exits = list(dict.fromkeys(x for e in entries for x in e.exits))
+        detail = "; ".join([employers[enterprise_id], *details[:2]])
+        if exits:
+            detail += f" ({', '.join(exits)})"
+        markers.append(
+            UnservedMarker(
+                place=station.name_zh if lang is MapLang.ZH else station.name_en,
+                lon=first.lon,
+                lat=first.lat,
+                reason=first.reason_zh if lang is MapLang.ZH else first.reason_en,
+                headcount=len(entries),
+                detail=detail,
+            )
+        )
+    return tuple(markers)
+
+
+def permit_states(document: PlanDocument, *, lang: MapLang = MapLang.EN) -> tuple[PermitState, ...]:
+    """Every vehicle of the fleet with the permit it runs under (used) or holds (idle)."""
+    states = [
+        PermitState(
+            r.vehicle,
+            r.operator,
+            r.depot,
+            VehicleClass(r.vehicle_class.value),
+            permit_no=r.permit_no,
+            valid_from=r.permit_valid_from.date(),
+            valid_to=_last_valid_day(r.permit_valid_to),
+        )
+        for r in document.routes
+    ]
+    for idle in document.idle_vehicles:
+        start, end = idle.permit_valid_from, idle.permit_valid_to
+        states.append(
+            PermitState(
+                idle.vehicle,
+                idle.operator,
+                idle.depot,
+                VehicleClass(idle.vehicle_class.value),
+                permit_no=idle.permit_no,
+                valid_from=None if start is None else start.date(),
+                valid_to=None if end is None else _last_valid_day(end),
+                note=idle.reason_zh if lang is MapLang.ZH else idle.reason_en,
+            )
+        )
+    return tuple(states)
+
+
+def plan_places(document: PlanDocument, base: MapPlaces) -> MapPlaces:
+    """The plan's stations, employers, depots and exits on ``base``'s districts and roads."""
+    return MapPlaces(
+        districts=base.districts,
+        roads=base.roads,
+        railways=base.railways,
+        stations=tuple(s.to_station() for s in document.places.stations),
+        enterprises=tuple(e.to_enterprise() for e in document.places.enterprises),
+        depots=tuple(d.to_depot() for d in document.places.depots),
+        exits=tuple(x.to_exit() for x in document.exits),
+    )
+
+
+def document_map(
+    document: PlanDocument,
+    *,
+    network: DayNetwork | None = None,
+    base: MapPlaces | None = None,
+    lang: MapLang = MapLang.EN,
+    tiles: Tiles = Tiles.NONE,
+    expiring_within_days: int = 7,
+) -> MapBuilder:
+    """The route map of a plan document.
+
+    Parameters
+    ----------
+    document
+        The plan (``dispatch.plan_json.read_plan_json`` or ``plan_document``).
+    network
+        The road network under the plan's exits. Default :func:`document_network` on the
+        embedded roads.
+    base
+        Districts, roads and railways drawn underneath. Default the embedded ones.
+    lang
+        Label language. Default English.
+    tiles
+        Background. Default plain (offline).
+    expiring_within_days
+        Warning window for permits. Default 7.
+
+    Returns
+    -------
+    MapBuilder
+        The built map; ``save(path)`` writes it.
+    """
+    network = network if network is not None else document_network(document)
+    base = base if base is not None else embedded_places()
+    return plan_map(
+        plan_places(document, base),
+        route_layers(document, network, lang=lang),
+        day=document.date,
+        unserved=unserved_markers(document, lang=lang),
+        permits=permit_states(document, lang=lang),
+        expiring_within_days=expiring_within_days,
+        lang=lang,
+        tiles=tiles,
+        attribution=[ATTRIBUTION],
+    )
+
+
+def plan_route_map(
+    plan: Plan,
+    *,
+    network: DayNetwork | None = None,
+    lang: MapLang = MapLang.EN,
+    tiles: Tiles = Tiles.NONE,
+) -> MapBuilder:
+    """The route map of a plan (its plan.json document drawn with :func:`document_map`)."""
+    return document_map(plan_document(plan), network=network, lang=lang, tiles=tiles)
