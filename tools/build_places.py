@@ -403,7 +403,9 @@ def _junction_rows(shared: Path) -> list[dict[str, str]]:
                     "lon": f"{float(node['lon']):.{POINT_DIGITS + 1}f}",
                     "lat": f"{float(node['lat']):.{POINT_DIGITS + 1}f}",
                     "status": "open",
-                    "delay_min": "",
+                    # The embedded graph has no ramps, so a junction gates the ring road
+                    # itself: no checkpoint queue on an open urban ramp (closing still cuts).
+                    "delay_min": "0",
                     "kind": "junction",
                     "illustrative": "false",
                     "source": (
