@@ -1,4 +1,5 @@
-"""The ``charter map`` command: write a self-contained HTML map (reference layers of a day)."""
+"""The ``charter map`` command: write a self-contained HTML map — the route map of a plan
+folder, or the reference layers of a day."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ import typer
 from charter.cli import app
 from charter.console import JsonOption, Lang, LangOption, Output, QuietOption
 from dispatch.intake import read_day
+from dispatch.outputs import PLAN_JSON
+from dispatch.plan_json import read_plan_json
 from maps.base import MapBuilder, Tiles
 from maps.day import day_map, day_reference_map
+from maps.from_plan import document_map
 from maps.labels import MapLang
 from maps.reference import MapPlaces, embedded_places
 from stations.embedded import ATTRIBUTION
@@ -74,13 +78,21 @@ def build_reference_map(
     )
 
 
+def is_plan(source: Path) -> bool:
+    """Whether ``source`` is a plan: a plan.json file or a folder holding one."""
+    if source.is_dir():
+        return (source / PLAN_JSON).is_file()
+    return source.suffix.lower() == ".json"
+
+
 @app.command("map")
 def map_command(
     source: Annotated[
         Path | None,
         typer.Argument(
             exists=True,
-            help="A planning day (folder or .xlsx); plan folders are not drawn yet.",
+            help="A plan folder (or its plan.json): the route map; or a planning day (folder "
+            "or .xlsx) with --layers-only.",
             show_default=False,
         ),
     ] = None,
@@ -120,14 +132,28 @@ def map_command(
 ) -> None:
     """Write a self-contained HTML map that opens offline (no CDN, no tile server)."""
     output = Output(quiet=quiet, as_json=as_json, lang=lang)
-    if not layers_only:
-        raise InputError(
-            "route maps of a plan are not drawn by `charter map` yet — use "
-            "`charter map [DAY] --layers-only` for the reference map of a day"
-        )
     started = time.perf_counter()
     map_lang, map_tiles = MapLang(lang.value), Tiles(tiles.value)
-    if source is None:
+    plan_source = source is not None and is_plan(source)
+    if plan_source and (layers_only or exits_file is not None or day is not None):
+        raise InputError(
+            "--layers-only, --exits and --date are for a day's reference map; a plan folder "
+            "brings its own exits and date"
+        )
+    if not plan_source and not layers_only:
+        raise InputError(
+            f"{source or 'no source'} is not a plan folder (no {PLAN_JSON}) — give the folder "
+            "`charter plan` wrote, or use `charter map [DAY] --layers-only` for the reference "
+            "map of a day"
+        )
+    if source is not None and plan_source:
+        builder = document_map(
+            read_plan_json(source),
+            lang=map_lang,
+            tiles=map_tiles,
+            expiring_within_days=expiring_days,
+        )
+    elif source is None:
         builder = build_reference_map(
             lang=map_lang,
             tiles=map_tiles,

@@ -104,12 +104,13 @@ def test_a_day_folder_shows_its_fleet_by_permit_state(
     assert "Permit expires within 3 days" in rendered.legend_labels()
 
 
-def test_route_maps_of_a_plan_are_refused_for_now(
+def test_a_folder_without_a_plan_needs_layers_only(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["map", str(tmp_path), "--json"]) == 2
     error = json.loads(capsys.readouterr().out)
     assert error["code"] == 2 and "--layers-only" in error["error"]
+    assert "is not a plan folder (no plan.json)" in error["error"]
 
 
 def test_a_day_folder_brings_its_own_exits(
