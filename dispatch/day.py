@@ -20,6 +20,7 @@ from enum import StrEnum
 import pandas as pd
 
 from dispatch.policy import Policy
+from routing.speed import VehicleClass
 from stations.errors import InputError, ProblemCollector
 from stations.model import Depot, Enterprise, Exit, Registry, Station, check_lon_lat
 
@@ -46,13 +47,6 @@ class RiskLevel(StrEnum):
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
-
-
-class VehicleClass(StrEnum):
-    """What a vehicle carries: workers (bus) or goods (truck)."""
-
-    BUS = "bus"
-    TRUCK = "truck"
 
 
 class PermitKind(StrEnum):

@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Sequence
 
 from dispatch.day import Day, Permit, PermitKind, Vehicle
-from dispatch.day import VehicleClass as FleetClass
 from dispatch.fleet import check_fleet
 from maps.base import MapBuilder, Tiles
 from maps.labels import MapLang
@@ -94,7 +93,7 @@ def _last_valid_day(end: dt.datetime) -> dt.date:
 
 def _permit_state(vehicle: Vehicle, permits: Sequence[Permit], note: str) -> PermitState:
     """The vehicle with the permit that decides its state (the latest-ending one given)."""
-    vehicle_class = VehicleClass(vehicle.vehicle_class.value)
+    vehicle_class = vehicle.vehicle_class
     if not permits:
         return PermitState(
             vehicle.vehicle_id, vehicle.operator, vehicle.depot_id, vehicle_class, note=note
@@ -136,7 +135,7 @@ def permit_states(day: Day, *, lang: MapLang = MapLang.EN) -> tuple[PermitState,
         states.append(_permit_state(usable.vehicle, usable.permits, ""))
     for rejected in check.rejected:
         vehicle = rejected.vehicle
-        bus = vehicle.vehicle_class is FleetClass.BUS
+        bus = vehicle.vehicle_class is VehicleClass.BUS
         needed = PermitKind.PASSENGER if bus else PermitKind.GOODS
         right = [p for p in day.permits_of(vehicle.vehicle_id) if p.kind is needed]
         states.append(_permit_state(vehicle, right, rejected.describe(lang.value)))
