@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from enum import StrEnum
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,21 @@ from dispatch.disclosure import PublicExclusion
 from dispatch.plan import Kpis, Plan, StepKind
 from dispatch.plan_json import (
     FORMAT,
+    DepotEntry,
+    EnterpriseEntry,
+    ExcludedEntry,
+    ExitEntry,
     IdleReason,
+    IdleVehicleEntry,
+    PlanDocument,
+    PlanMetaEntry,
     PlanSummary,
+    RouteEntry,
+    StationEntry,
+    StepEntry,
+    SubsidyEntry,
+    TripEntry,
+    UnservedEntry,
     document_json,
     parse_plan_json,
     plan_document,
@@ -165,3 +179,43 @@ def test_a_missing_key_is_named(written: Path) -> None:
 def test_a_missing_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot be read"):
         read_plan_json(tmp_path)
+
+
+API = Path(__file__).resolve().parents[1] / "docs" / "API.md"
+
+
+def _plan_json_section() -> str:
+    text = API.read_text(encoding="utf-8")
+    return text[text.index("## plan.json") : text.index("## plan.xlsx")]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        PlanDocument,
+        PlanSummary,
+        RouteEntry,
+        StepEntry,
+        TripEntry,
+        UnservedEntry,
+        ExcludedEntry,
+        IdleVehicleEntry,
+        SubsidyEntry,
+        ExitEntry,
+        StationEntry,
+        EnterpriseEntry,
+        DepotEntry,
+        PlanMetaEntry,
+    ],
+)
+def test_every_key_is_documented(entry: type) -> None:
+    section = _plan_json_section()
+    for field in dataclasses.fields(entry):
+        assert f"`{field.name}`" in section or f"`[{field.name}]`" in section, field.name
+
+
+@pytest.mark.parametrize("enum", [StepKind, UnservedReason, PublicExclusion, IdleReason])
+def test_every_code_is_documented(enum: type[StrEnum]) -> None:
+    section = _plan_json_section()
+    for member in enum:
+        assert f"`{member.value}`" in section, member.value
