@@ -131,7 +131,7 @@ class Scenario:
     def apply(self, base_day: Day) -> Day:
         """The scenario's day: ``base_day`` with the changes (``base_day`` is not modified)."""
         day = apply_changes(base_day, self.changes, seed=self.seed)
-        return day.replace(source=f"{base_day.source} + scenario {self.name!r}")
+        return day.replace(source=_source(base_day, self))
 
 
 @dataclass(frozen=True, slots=True)
@@ -532,6 +532,52 @@ def _loose_references(body: Mapping[str, object], day: Day) -> list[Issue]:
     return issues
 
 
+def check_changes(
+    day: Day, changes: Sequence[Change], *, seed: int = 0, first: int = 1, label: str = "scenario"
+) -> Day:
+    """Check changes made in code (not read from a file) against ``day`` and apply them.
+
+    Parameters
+    ----------
+    day
+        The day the first change applies to.
+    changes
+        The changes, in order.
+    seed
+        The scenario's seed. Default 0.
+    first
+        Number of the first change within its scenario. Default 1.
+    label
+        Names the changes in problems. Default ``scenario``.
+
+    Returns
+    -------
+    The changed day; ``InputError`` with every problem (key paths as columns).
+    """
+    problems = ProblemCollector()
+    for number, change in enumerate(changes, start=first):
+        for issue in change.check(day):
+            if issue.warning:
+                warnings.warn(f"{label}: {issue.message}", ScenarioWarning, stacklevel=2)
+            else:
+                column = format_path((type(change).KIND, *issue.at))
+                problems.add(label, None, column, issue.value, issue.message, issue.fix)
+        if not len(problems):
+            day = apply_changes(day, [change], seed=seed, first=number)
+    problems.raise_if_any()
+    return day
+
+
+def check_scenario(scenario: Scenario, base_day: Day) -> CheckedScenario:
+    """A scenario made in code, checked against and applied to ``base_day``."""
+    day = check_changes(base_day, scenario.changes, seed=scenario.seed, label=scenario.name)
+    return CheckedScenario(scenario, base_day, day.replace(source=_source(base_day, scenario)))
+
+
+def _source(base_day: Day, scenario: Scenario) -> str:
+    return f"{base_day.source} + scenario {scenario.name!r}"
+
+
 def load_base(
     path: Path, problems: ProblemCollector, *, cache: dict[Path, Day | None]
 ) -> Day | None:
@@ -586,7 +632,7 @@ def load_scenarios(paths: Iterable[Path]) -> tuple[CheckedScenario, ...]:
             continue
         day = check_against(item, base_day, problems)
         if day is not None and item.complete:
-            changed = day.replace(source=f"{base_day.source} + scenario {item.scenario.name!r}")
+            changed = day.replace(source=_source(base_day, item.scenario))
             checked.append(CheckedScenario(item.scenario, base_day, changed))
     if len(problems):
         raise InputError(_by_line(problems.problems))
