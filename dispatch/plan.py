@@ -153,6 +153,8 @@ class VehicleRoute:
         Total and loaded (someone on board) distance; empty = total - loaded.
     cost_cny
         Charter cost: fixed + per km + per hour from leaving to returning to the depot.
+    fixed_cost_cny
+        The fixed part of ``cost_cny`` (the bus's day rate). Default 0.
     """
 
     vehicle_id: str
@@ -169,6 +171,7 @@ class VehicleRoute:
     distance_km: float
     loaded_km: float
     cost_cny: float
+    fixed_cost_cny: float = 0.0
 
     def __post_init__(self) -> None:
         if len(self.steps) < 2:

@@ -1,0 +1,85 @@
+"""The key figures of a plan (the KPI sheet and the scenario comparison).
+
+Definitions: waits are per transported worker (arrival at the station to the start of
+boarding); ride times are per transported worker (leaving the station to the start of
+unloading); ``seat_use`` is passengers (workers and escorts) over the seats of the buses that
+carried them, summed over trips — at most ``load_factor_cap``. Buses are counted among the
+bus-class vehicles of the fleet only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dispatch.plan import Kpis, SubsidyRow, Trip, Unserved, VehicleRoute
+from dispatch.prepare import Prepared
+from routing.speed import VehicleClass
+
+
+def _mean(total: float, count: int) -> float:
+    return total / count if count else 0.0
+
+
+def plan_kpis(
+    prepared: Prepared,
+    routes: Sequence[VehicleRoute],
+    trips: Sequence[Trip],
+    unserved: Sequence[Unserved],
+    subsidy: Sequence[SubsidyRow],
+    *,
+    requests_unserved: int,
+    fleet_lower_bound: int | None,
+    solve_seconds: float,
+) -> Kpis:
+    """The KPIs of a plan made from ``prepared``.
+
+    Parameters
+    ----------
+    prepared
+        The prepared day.
+    routes, trips, unserved, subsidy
+        The plan's rows.
+    requests_unserved
+        Trip requests the solving stage left unserved.
+    fleet_lower_bound
+        Fewest buses any plan needs for the served trips (None when not computed).
+    solve_seconds
+        Wall time of the solving stage.
+    """
+    day = prepared.day
+    seats = {r.vehicle_id: r.seats or 0 for r in routes}
+    transported = sum(t.headcount for t in trips)
+    waits = [(t.wait_mean_min * t.headcount, t.wait_max_min) for t in trips]
+    rides = [(t.ride_min * t.headcount, t.ride_min) for t in trips]
+    bus_km = sum(r.distance_km for r in routes)
+    loaded = sum(r.loaded_km for r in routes)
+    seat_total = sum(seats[t.vehicle_id] for t in trips)
+    rejected = sum(
+        1 for r in prepared.fleet.rejected if r.vehicle.vehicle_class is VehicleClass.BUS
+    )
+    return Kpis(
+        workers_registered=len(day.arrivals),
+        workers_eligible=len(prepared.screening.eligible),
+        workers_transported=transported,
+        workers_excluded=len(prepared.screening.excluded),
+        workers_unserved=len(unserved),
+        requests=len(prepared.grouping.requests),
+        requests_unserved=requests_unserved,
+        buses_usable=len(prepared.fleet.buses),
+        buses_rejected=rejected,
+        buses_used=len(routes),
+        trips=len(trips),
+        bus_km=round(bus_km, 3),
+        bus_km_loaded=round(loaded, 3),
+        bus_km_empty=round(max(0.0, bus_km - loaded), 3),
+        wait_mean_min=round(_mean(sum(w for w, _ in waits), transported), 2),
+        wait_max_min=round(max((m for _, m in waits), default=0.0), 2),
+        ride_mean_min=round(_mean(sum(r for r, _ in rides), transported), 2),
+        ride_max_min=round(max((m for _, m in rides), default=0.0), 2),
+        seat_use=round(_mean(sum(t.passengers for t in trips), seat_total), 4),
+        load_factor_cap=day.policy.load_factor,
+        cost_cny=round(sum(r.cost_cny for r in routes), 2),
+        subsidy_cny=round(sum(s.subsidy_cny for s in subsidy), 2),
+        fleet_lower_bound=fleet_lower_bound,
+        solve_seconds=round(solve_seconds, 3),
+    )

@@ -1,0 +1,216 @@
+"""Fleet lower bound for point-to-point charters (mixing = none): the fewest buses any plan needs.
+
+With one group on board at a time, a bus's day is a chain of trips. Trip ``j`` can follow
+trip ``i`` on one bus only if ``i``, started as early as its window allows and served as fast
+as possible, ends in time for the bus to drive to ``j``'s station before ``j``'s window closes:
+
+    earliest_start_i + duration_i + drive(employer_i → station_j) <= latest_start_j
+
+and only if both fit in one shift even at their most favourable times:
+
+    lead_i + (earliest_start_j + duration_j) - latest_start_i + tail_j <= longest shift
+
+where ``duration`` is boarding + the direct ride + alighting, ``lead`` the shortest drive from
+any depot to the station and ``tail`` the shortest drive from the employer to any depot. These
+pairs form a DAG; every plan is a set of vertex-disjoint paths in it, so the minimum path cover
+— trips minus a maximum bipartite matching (``scipy.sparse.csgraph.maximum_bipartite_matching``)
+— bounds the buses from below.
+
+A second bound uses the shift limit over the whole day: no bus serves both a trip that must
+start by time ``a`` and one that cannot end before ``a`` + the longest shift (less the shortest
+depot legs), so the path covers of the two sets add up. The result is the larger of the two.
+Vehicle availability windows and capacities are ignored (favourable), so the bound stays valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_bipartite_matching
+
+from dispatch.build import DayTravel, PlaceKey, depot_key, employer_key, seconds_up, station_key
+from dispatch.day import Day
+from dispatch.fleet import UsableVehicle
+from dispatch.grouping import TripRequest
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class BoundTrip:
+    """The timing of one trip as the bound sees it (seconds).
+
+    Parameters
+    ----------
+    earliest_start, latest_start
+        Window for the start of boarding.
+    duration
+        Shortest time the trip occupies a bus: boarding, direct ride, alighting.
+    lead, tail
+        Shortest drive from any depot to the pickup, and from the delivery to any depot.
+    """
+
+    earliest_start: float
+    latest_start: float
+    duration: float
+    lead: float = 0.0
+    tail: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.latest_start < self.earliest_start:
+            raise ValueError("latest_start is before earliest_start")
+        if min(self.duration, self.lead, self.tail) < 0:
+            raise ValueError("negative duration, lead or tail")
+
+    @property
+    def earliest_end(self) -> float:
+        """When the trip ends at the earliest."""
+        return self.earliest_start + self.duration
+
+
+def compatible(
+    trips: Sequence[BoundTrip], between: FloatArray, *, max_shift: float | None = None
+) -> BoolArray:
+    """``ok[i, j]``: trip ``j`` can follow trip ``i`` on one bus.
+
+    Parameters
+    ----------
+    trips
+        The trips.
+    between
+        ``between[i, j]``: drive from the end of trip ``i`` to the start of trip ``j`` in
+        seconds (``nan`` or ``inf`` where there is no route).
+    max_shift
+        Longest shift in seconds. Default None (no shift limit).
+    """
+    n = len(trips)
+    if between.shape != (n, n):
+        raise ValueError(f"between has shape {between.shape}, expected ({n}, {n})")
+    end = np.array([t.earliest_end for t in trips])
+    latest = np.array([t.latest_start for t in trips])
+    drive = np.where(np.isfinite(between), between, np.inf)
+    ok: BoolArray = end[:, None] + drive <= latest[None, :]
+    if max_shift is not None:
+        lead = np.array([t.lead for t in trips])
+        tail = np.array([t.tail for t in trips])
+        span = (end + tail)[None, :] - (latest - lead)[:, None]
+        ok &= span <= max_shift
+    np.fill_diagonal(ok, False)
+    return ok
+
+
+def min_path_cover(ok: BoolArray) -> int:
+    """Fewest vertex-disjoint paths covering a DAG given by its adjacency ``ok``."""
+    n = int(ok.shape[0])
+    if n == 0:
+        return 0
+    graph = csr_matrix(ok.astype(np.int8))
+    matching = maximum_bipartite_matching(graph, perm_type="column")
+    matched = int(np.count_nonzero(np.asarray(matching) >= 0))
+    return n - matched
+
+
+def path_cover_bound(
+    trips: Sequence[BoundTrip], between: FloatArray, *, max_shift: float | None = None
+) -> int:
+    """Lower bound on the buses serving ``trips`` one at a time (see the module docstring).
+
+    Parameters
+    ----------
+    trips
+        The trips.
+    between
+        Drive from the end of trip ``i`` to the start of trip ``j`` in seconds.
+    max_shift
+        Longest shift in seconds. Default None (no shift limit; the split bound is skipped).
+    """
+    ok = compatible(trips, between, max_shift=max_shift)
+    best = min_path_cover(ok)
+    if max_shift is None or not trips:
+        return best
+    legs = min(t.lead for t in trips) + min(t.tail for t in trips)
+    gap = max_shift - legs
+    if gap <= 0:
+        return len(trips)  # no bus can serve two trips, and each trip needs its own
+    latest = np.array([t.latest_start for t in trips])
+    end = np.array([t.earliest_end for t in trips])
+    for a in np.unique(latest):
+        early = np.flatnonzero(latest <= a)
+        late = np.flatnonzero(end > a + gap)
+        if late.size == 0:
+            break
+        split = min_path_cover(ok[np.ix_(early, early)]) + min_path_cover(ok[np.ix_(late, late)])
+        best = max(best, split)
+    return best
+
+
+def request_trips(
+    day: Day,
+    requests: Sequence[TripRequest],
+    travel: DayTravel,
+    buses: Sequence[UsableVehicle],
+) -> tuple[list[BoundTrip], FloatArray]:
+    """The bound's view of trip requests: timings and the drives between them (seconds)."""
+    depots = sorted({depot_key(u) for u in buses}, key=str)
+    trips: list[BoundTrip] = []
+    for r in requests:
+        station, employer = station_key(r), employer_key(r)
+        ride = travel.minutes(station, employer) * 60.0
+        if not np.isfinite(ride):
+            raise ValueError(f"request {r.request_id}: no route from its station to its employer")
+        trips.append(
+            BoundTrip(
+                earliest_start=float(day.seconds_of(r.pickup_earliest)),
+                latest_start=float(day.seconds_of(r.pickup_latest)),
+                duration=seconds_up(r.pickup_service_min)
+                + ride
+                + seconds_up(r.delivery_service_min),
+                lead=_shortest(travel, depots, station, towards=True),
+                tail=_shortest(travel, depots, employer, towards=False),
+            )
+        )
+    ends = [travel.index(employer_key(r)) for r in requests]
+    starts = [travel.index(station_key(r)) for r in requests]
+    between = travel.matrix.time_min[np.ix_(ends, starts)] * 60.0
+    return trips, np.where(travel.matrix.reachable[np.ix_(ends, starts)], between, np.inf)
+
+
+def _shortest(
+    travel: DayTravel, depots: list[PlaceKey], place: PlaceKey, *, towards: bool
+) -> float:
+    times = [travel.minutes(d, place) if towards else travel.minutes(place, d) for d in depots]
+    finite = [t * 60.0 for t in times if np.isfinite(t)]
+    return min(finite, default=0.0)
+
+
+def fleet_lower_bound(
+    day: Day,
+    requests: Sequence[TripRequest],
+    travel: DayTravel,
+    buses: Sequence[UsableVehicle],
+) -> int:
+    """Fewest buses any plan needs to serve ``requests`` point to point (mixing = none).
+
+    Parameters
+    ----------
+    day
+        The planning day (times and the shift limit).
+    requests
+        The trip requests to be served (each needs a station → employer route).
+    travel
+        Bus travel times between the day's places.
+    buses
+        The usable buses (their depots give the shortest depot legs; the longest shift is
+        the policy's ``shift_hours`` capped by the longest working window).
+    """
+    if not requests:
+        return 0
+    trips, between = request_trips(day, requests, travel, buses)
+    window = max(((u.shift_end - u.shift_start).total_seconds() for u in buses), default=0.0)
+    longest = min(day.policy.shift_hours * 3600.0, window) if buses else None
+    return path_cover_bound(trips, between, max_shift=longest)
