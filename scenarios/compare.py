@@ -321,7 +321,7 @@ def _write_workbook(
 ) -> Path:
     book = Workbook()
     sheet = book.worksheets[0]
-    sheet.title = pick(("对比", "comparison"), lang)[:31]
+    sheet.title = _sheet_title(("对比", "comparison"), lang)
     header, rows = comparison.side_by_side(lang)
     sheet.append([_excel(h) for h in header])
     for row in rows:
@@ -331,13 +331,18 @@ def _write_workbook(
             if fill is not None:
                 sheet.cell(row=sheet.max_row, column=index).fill = fill
     _tidy(sheet, [len(h) for h in header])
-    data = book.create_sheet(pick(("数据", "data"), lang)[:31])
+    data = book.create_sheet(_sheet_title(("数据", "data"), lang))
     data.append(list(frame.columns))
     for record in frame.itertuples(index=False):
         data.append([_excel(v) for v in record])
     _tidy(data, [len(str(c)) for c in frame.columns])
     book.save(path)
     return path
+
+
+def _sheet_title(pair: tuple[str, str], lang: OutputLang) -> str:
+    """A worksheet title (no ``/`` allowed: ``中文 English`` for both languages)."""
+    return (f"{pair[0]} {pair[1]}" if lang == "both" else pick(pair, lang))[:31]
 
 
 def _excel(value: object) -> object:

@@ -81,7 +81,8 @@ def base_value(param: str, policy: Policy) -> float:
     return float(value) if value is not None else 0.0
 
 
-def _check_param(param: str, values: Sequence[float]) -> None:
+def check_param(param: str, values: Sequence[float]) -> None:
+    """``InputError`` unless ``param`` can be swept over ``values``."""
     problems = ProblemCollector()
     if param not in SWEEP_PARAMS:
         problems.add(
@@ -113,7 +114,7 @@ def sweep_scenarios(
 
     Raises ``InputError`` listing every value the parameter does not accept.
     """
-    _check_param(param, values)
+    check_param(param, values)
     problems = ProblemCollector()
     swept: list[CheckedScenario] = []
     for value in values:

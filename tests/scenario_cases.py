@@ -54,6 +54,9 @@ def bridge_day(policy: Policy | None = None) -> Day:
     - K2 at 14:00: W02, W03 for west_works;
     - K3 at 16:30: W04 for west_works.
 
+    Station ``north`` stands at west_works; station ``far`` (120.90 °E) is 28 km from every
+    road of the network, so planning workers rerouted there fails (an input error).
+
     Fleet: operator 甲客运 with 苏E·A0001 (53 seats) and 苏E·A0002 (19 seats), operator 乙客运
     with 苏E·B0001 (45 seats); each has a passenger permit for 2020. Policy: seed 3, a 5 s
     limit and a small deterministic search budget.
@@ -77,6 +80,7 @@ def bridge_day(policy: Policy | None = None) -> Day:
     stations = [
         Station("west", "西站", "West", StationKind.RAIL, 120.50, 31.30),
         Station("north", "北站", "North", StationKind.RAIL, 120.52, 31.30),
+        Station("far", "远站", "Far", StationKind.RAIL, 120.90, 31.30),
     ]
     enterprises = [
         Enterprise("east_works", "东厂", 120.60, 31.30, True),

@@ -1,0 +1,427 @@
+"""The ``charter scenario`` commands: check, run, compare and sweep what-if scenarios."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import partial
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import Progress
+from rich.text import Text
+
+from charter.cli import app
+from charter.console import JsonOption, Lang, Output, QuietOption
+from charter.exitcodes import ExitCode
+from dispatch.intake import read_day
+from dispatch.labels import OutputLang, pick
+from dispatch.outputs import MAP_HTML
+from dispatch.plan import Plan
+from dispatch.plan_json import plan_document
+from maps.from_plan import document_map
+from maps.labels import MapLang
+from scenarios.compare import Comparison, ComparisonFiles, Failure, Verdict, write_comparison
+from scenarios.records import comparison_from_folders
+from scenarios.runner import RunSettings, jobs_of, run_jobs, with_policy
+from scenarios.spec import DEMO, DEMO_DAY, CheckedScenario, load_scenarios
+from scenarios.sweep import (
+    SWEEP_PARAMS,
+    base_value,
+    check_param,
+    plot_sweep,
+    start_from_day,
+    sweep_scenarios,
+    sweep_values,
+)
+from stations.errors import InputError, InputWarning, Problem
+
+scenario_app = typer.Typer(
+    name="scenario",
+    help="What-if scenarios: check, run and compare them with the baseline, sweep a parameter.",
+    no_args_is_help=True,
+)
+app.add_typer(scenario_app, name="scenario")
+
+SWEEP_PNG = "sweep.png"
+_STYLES = {Verdict.BETTER: "green", Verdict.WORSE: "red", Verdict.CHANGED: "yellow"}
+_EXIT = {Failure.INPUT: ExitCode.INPUT, Failure.ROUTING: ExitCode.ROUTING}
+
+
+class FileLang(StrEnum):
+    """``--lang``: labels of the files and the terminal table."""
+
+    ZH = "zh"
+    EN = "en"
+    BOTH = "both"
+
+
+FilesArgument = Annotated[
+    list[Path],
+    typer.Argument(exists=True, dir_okay=False, help="Scenario files (YAML).", show_default=False),
+]
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Run folder to write.")]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option("--workers", "-w", min=1, help="Worker processes (default: one per core)."),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786."),
+]
+SequentialOption = Annotated[
+    bool, typer.Option("--sequential", help="Plan one after another in this process (no Dask).")
+]
+NoMapOption = Annotated[bool, typer.Option("--no-map", help="Do not draw map.html per plan.")]
+LangOption = Annotated[
+    FileLang, typer.Option("--lang", help="Labels: zh, en or both (bilingual files).")
+]
+TimeLimitOption = Annotated[
+    float | None,
+    typer.Option("--time-limit", min=0.1, help="Solver time limit per call for every plan, s."),
+]
+EffortOption = Annotated[
+    int | None,
+    typer.Option(
+        "--effort", min=1, help="Deterministic search budget for every plan (see the docs)."
+    ),
+]
+SeedOption = Annotated[int | None, typer.Option("--seed", min=0, help="Seed for every plan.")]
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How to run: where, on what, and the solver budget every plan gets."""
+
+    out: Path
+    workers: int | None
+    scheduler: str | None
+    sequential: bool
+    no_map: bool
+    lang: FileLang
+    time_limit_s: float | None
+    effort: int | None
+    seed: int | None
+
+
+def _output(quiet: bool, as_json: bool, lang: FileLang) -> Output:
+    return Output(quiet=quiet, as_json=as_json, lang=Lang.ZH if lang is FileLang.ZH else Lang.EN)
+
+
+def draw_map(plan: Plan, folder: Path, *, lang: MapLang) -> None:
+    """Draw ``map.html`` of ``plan`` in its plan folder (runs in the Dask workers)."""
+    document_map(plan_document(plan), lang=lang).save(folder / MAP_HTML)
+
+
+@contextmanager
+def _warnings_kept() -> Iterator[list[str]]:
+    """Collect input warnings (a change that does nothing) to print them once."""
+    notes: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InputWarning)
+        yield notes
+    notes.extend(sorted({str(w.message) for w in caught if issubclass(w.category, InputWarning)}))
+
+
+def _print_warnings(output: Output, notes: Sequence[str]) -> None:
+    for note in notes:
+        output.console.print(f"[yellow]warning:[/yellow] {escape(note)}")
+
+
+# --------------------------------------------------------------------------- check
+
+
+@scenario_app.command("check")
+def check_command(
+    files: FilesArgument,
+    lang: LangOption = FileLang.EN,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Validate scenario files only: every problem of every file at once (exit code 2)."""
+    output = _output(quiet, as_json, lang)
+    with _warnings_kept() as notes:
+        checked = load_scenarios(files)
+    text: OutputLang = lang.value
+    rows = [_check_row(c) for c in checked]
+    if output.as_json:
+        keys = ("scenario", "file", "base", "changes", "workers", "vehicles", "permits")
+        output.json(
+            {
+                "code": int(ExitCode.OK),
+                "scenarios": [dict(zip(keys, row, strict=True)) for row in rows],
+                "warnings": notes,
+            }
+        )
+        return
+    head = [
+        pick(pair, text)
+        for pair in (
+            ("方案", "scenario"),
+            ("文件", "file"),
+            ("基础日", "base"),
+            ("变更数", "changes"),
+            ("登记人数", "workers"),
+            ("车辆", "vehicles"),
+            ("许可证", "permits"),
+        )
+    ]
+    output.table(pick(("方案检查通过", "Scenarios are valid"), text), head, rows)
+    _print_warnings(output, notes)
+
+
+def _check_row(checked: CheckedScenario) -> tuple[str, str, str, int, str, str, str]:
+    base, day = checked.base_day, checked.day
+    scenario = checked.scenario
+    return (
+        scenario.name,
+        scenario.source.name if scenario.source else "",
+        scenario.base_label,
+        len(scenario.changes),
+        f"{len(base.arrivals)} → {len(day.arrivals)}",
+        f"{len(base.fleet)} → {len(day.fleet)}",
+        f"{len(base.permits)} → {len(day.permits)}",
+    )
+
+
+# --------------------------------------------------------------------------- run
+
+
+def _settings(out: Path, lang: FileLang, no_map: bool) -> RunSettings:
+    map_lang = MapLang.EN if lang is FileLang.EN else MapLang.ZH
+    hook = None if no_map else partial(draw_map, lang=map_lang)
+    return RunSettings(out, lang=lang.value, after_plan=hook)
+
+
+def _progressing(progress: Progress, total: int, lang: OutputLang) -> Callable[..., None]:
+    task = progress.add_task(pick(("规划方案", "planning scenarios"), lang), total=total)
+
+    def advance(result: object) -> None:
+        progress.advance(task)
+
+    return advance
+
+
+def _exit_code(comparison: Comparison) -> int:
+    failures = [r.failure for r in comparison.results if r.failure is not None]
+    if not failures:
+        return int(ExitCode.OK)
+    return int(_EXIT.get(failures[0], ExitCode.INTERNAL))
+
+
+def _render(
+    comparison: Comparison, files: ComparisonFiles, output: Output, lang: OutputLang
+) -> int:
+    code = _exit_code(comparison)
+    if output.as_json:
+        frame = comparison.frame().astype(object)
+        frame = frame.where(frame.notna(), None)
+        output.json(
+            {
+                "code": code,
+                "scenarios": frame.to_dict(orient="records"),
+                "files": {
+                    "csv": str(files.csv),
+                    "workbook": str(files.workbook),
+                    "html": str(files.html),
+                    "plot": None if files.plot is None else str(files.plot),
+                },
+            }
+        )
+        return code
+    header, rows = comparison.side_by_side(lang)
+    styled = [
+        [Text(cell.text, style=_STYLES.get(cell.verdict, "")) for cell in row] for row in rows
+    ]
+    output.table(
+        pick(
+            ("方案对比（括号内为与基线之差）", "Scenarios vs baseline (difference in brackets)"),
+            lang,
+        ),
+        header,
+        styled,
+    )
+    console = output.console
+    console.print(f"{pick(('已写入', 'wrote'), lang)} {escape(str(files.html))}")
+    for path in (files.workbook, files.csv, files.plot):
+        if path is not None:
+            console.print(f"  {escape(str(path))}")
+    return code
+
+
+def _run(
+    checked: Sequence[CheckedScenario],
+    options: RunOptions,
+    output: Output,
+    sweep: tuple[str, Sequence[float], float] | None = None,
+) -> int:
+    out = options.out
+    text: OutputLang = options.lang.value
+    param = sweep[0] if sweep else None
+    jobs = jobs_of(checked, values=sweep[1], baseline_value=sweep[2]) if sweep else jobs_of(checked)
+    jobs = with_policy(
+        jobs, time_limit_s=options.time_limit_s, effort=options.effort, seed=options.seed
+    )
+    with output.progress() as progress:
+        results = run_jobs(
+            jobs,
+            _settings(out, options.lang, options.no_map),
+            workers=options.workers,
+            scheduler=options.scheduler,
+            sequential=options.sequential,
+            on_result=_progressing(progress, len(jobs), text),
+            param=param,
+        )
+    comparison = Comparison(results, param=param)
+    plot = plot_sweep(comparison, out / SWEEP_PNG) if sweep else None
+    title = pick((f"参数扫描：{param}", f"Sweep of {param}"), text) if param else ""
+    files = write_comparison(comparison, out, lang=text, plot=plot, title=title)
+    return _render(comparison, files, output, text)
+
+
+@scenario_app.command("run")
+def run_command(
+    files: FilesArgument,
+    out: OutOption,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    sequential: SequentialOption = False,
+    no_map: NoMapOption = False,
+    time_limit: TimeLimitOption = None,
+    effort: EffortOption = None,
+    seed: SeedOption = None,
+    lang: LangOption = FileLang.BOTH,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> int:
+    """Plan each scenario and its baseline (in parallel on Dask), write each plan folder and
+    comparison.html/.xlsx/.csv in --out, print the comparison."""
+    output = _output(quiet, as_json, lang)
+    with _warnings_kept() as notes:
+        checked = load_scenarios(files)
+    _print_warnings(output, notes)
+    options = RunOptions(
+        out, workers, scheduler, sequential, no_map, lang, time_limit, effort, seed
+    )
+    return _run(checked, options, output)
+
+
+# --------------------------------------------------------------------------- compare
+
+
+@scenario_app.command("compare")
+def compare_command(
+    folders: Annotated[
+        list[Path],
+        typer.Argument(
+            exists=True,
+            file_okay=False,
+            help="Run folders of `charter scenario run`, or plan folders (the first is the "
+            "baseline when they say nothing else).",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Where to write the comparison (default: the folder holding the plan folders).",
+        ),
+    ] = None,
+    lang: LangOption = FileLang.BOTH,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> int:
+    """Compare existing plan folders again (from their plan.json) and rewrite the comparison."""
+    output = _output(quiet, as_json, lang)
+    comparison, parent = comparison_from_folders(folders)
+    if out is not None and out.resolve() != parent:
+        raise InputError(
+            Problem(
+                "--out",
+                None,
+                None,
+                str(out),
+                "is not the folder holding the plan folders",
+                f"leave --out out, or give {parent} (the page links to the plan folders)",
+            )
+        )
+    plot = parent / SWEEP_PNG
+    files = write_comparison(
+        comparison, parent, lang=lang.value, plot=plot if plot.is_file() else None
+    )
+    return _render(comparison, files, output, lang.value)
+
+
+# --------------------------------------------------------------------------- sweep
+
+
+def _sweep_start(base: str) -> CheckedScenario:
+    """A scenario file, a day folder or workbook, or ``demo``."""
+    if base.strip().lower() == DEMO:
+        return start_from_day(DEMO_DAY, DEMO, read_day(DEMO_DAY))
+    path = Path(base)
+    if not path.exists():
+        raise InputError(
+            Problem(
+                "BASE",
+                None,
+                None,
+                base,
+                "does not exist",
+                "give a scenario file, a day folder or workbook, or demo",
+            )
+        )
+    if path.suffix.lower() in (".yaml", ".yml"):
+        (checked,) = load_scenarios([path])
+        return checked
+    return start_from_day(path.resolve(), str(path), read_day(path))
+
+
+@scenario_app.command("sweep")
+def sweep_command(
+    base: Annotated[
+        str,
+        typer.Argument(
+            help="A scenario file, a day folder or .xlsx workbook, or demo.", show_default=False
+        ),
+    ],
+    param: Annotated[
+        str,
+        typer.Option("--param", "-p", help="Parameter: " + ", ".join(SWEEP_PARAMS) + "."),
+    ],
+    start: Annotated[float, typer.Option("--from", help="First value.")],
+    stop: Annotated[float, typer.Option("--to", help="Last value (included).")],
+    step: Annotated[float, typer.Option("--step", help="Step between values.")],
+    out: OutOption,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    sequential: SequentialOption = False,
+    no_map: NoMapOption = False,
+    time_limit: TimeLimitOption = None,
+    effort: EffortOption = None,
+    seed: SeedOption = None,
+    lang: LangOption = FileLang.BOTH,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> int:
+    """Plan the base at each value of one parameter; plot buses and unserved workers against
+    it (sweep.png, also in comparison.html)."""
+    output = _output(quiet, as_json, lang)
+    values = sweep_values(start, stop, step)
+    check_param(param, values)
+    with _warnings_kept() as notes:
+        origin = _sweep_start(base)
+        checked = sweep_scenarios(origin, param, values)
+    _print_warnings(output, notes)
+    sweep = (param, values, base_value(param, origin.base_day.policy))
+    options = RunOptions(
+        out, workers, scheduler, sequential, no_map, lang, time_limit, effort, seed
+    )
+    return _run(checked, options, output, sweep)
