@@ -243,7 +243,7 @@ class DayNetwork:
         *,
         profile: Profile = Profile.BUS,
         max_km: float = 2.0,
-        warn_km: float = 1.0,
+        warn_km: float = 1.5,
     ) -> TravelMatrix:
         """Travel times and distances of the fastest routes between places.
 
@@ -256,7 +256,7 @@ class DayNetwork:
         profile
             Who travels (speeds and exit rules). Default bus.
         max_km, warn_km
-            Snapping limits, see :meth:`RoadNetwork.snap`. Defaults 2 km and 1 km.
+            Snapping limits, see :meth:`RoadNetwork.snap`. Defaults 2 km and 1.5 km.
 
         Returns
         -------

@@ -316,7 +316,7 @@ class RoadNetwork:
     # ------------------------------------------------------------------------- operations
 
     def snap(
-        self, places: Sequence[Place], *, max_km: float = 2.0, warn_km: float = 1.0
+        self, places: Sequence[Place], *, max_km: float = 2.0, warn_km: float = 1.5
     ) -> Snapping:
         """Snap places to the nearest road segment.
 
@@ -328,7 +328,7 @@ class RoadNetwork:
             A place farther than this from every road is an input error. Default 2 km.
         warn_km
             A place farther than this (but within ``max_km``) gives a ``SnapWarning``.
-            Default 1 km (railway stations often sit ~1 km off the major roads).
+            Default 1.5 km (railway stations often sit ~1 km off the major roads).
 
         Returns
         -------

@@ -127,7 +127,7 @@ def snap_places(
     places: Sequence[Place],
     *,
     max_km: float = 2.0,
-    warn_km: float = 1.0,
+    warn_km: float = 1.5,
 ) -> Snapping:
     """Snap places to their nearest road segment (see ``RoadNetwork.snap``)."""
     if not 0 <= warn_km <= max_km:

@@ -45,11 +45,11 @@ def test_every_far_point_is_reported_at_once() -> None:
 
 
 def test_point_between_warn_and_max_gives_a_snap_warning() -> None:
-    """1.5 km off: snapped, with a SnapWarning naming it."""
-    near = Spot("edge_farm", 120.55, 31.30 + 1.5 / KM_PER_DEG_LAT)
-    with pytest.warns(SnapWarning, match=r"edge_farm \(1\.50 km\)"):
+    """1.8 km off: snapped, with a SnapWarning naming it."""
+    near = Spot("edge_farm", 120.55, 31.30 + 1.8 / KM_PER_DEG_LAT)
+    with pytest.warns(SnapWarning, match=r"edge_farm \(1\.80 km\)"):
         snap = one_bridge().snap([near])
-    assert snap.offset_km[0] == pytest.approx(1.5, abs=0.005)
+    assert snap.offset_km[0] == pytest.approx(1.8, abs=0.005)
 
 
 def test_limits_are_configurable() -> None:
