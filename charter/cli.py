@@ -50,7 +50,7 @@ def root(
 
 
 # Each module adds its commands to ``app`` when imported (one file per command group).
-COMMAND_MODULES: tuple[str, ...] = ("cmd_places", "cmd_map", "cmd_day", "cmd_scenario")
+COMMAND_MODULES: tuple[str, ...] = ("cmd_places", "cmd_map", "cmd_day", "cmd_plan", "cmd_scenario")
 
 
 def _register_commands() -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from dispatch.labels import OUTPUT_LANGS, OutputLang
 from dispatch.plan import Plan
-from dispatch.plan_json import IdleReason, PlanDocument, idle_reasons, write_plan_json
+from dispatch.plan_json import PlanDocument, idle_reasons, write_plan_json
 from dispatch.sheets import plan_sheets, write_csvs, write_workbook
 
 logger = logging.getLogger(__name__)
@@ -91,10 +91,8 @@ def write_plan(
     plan.check_nothing_lost()
     out_dir.mkdir(parents=True, exist_ok=True)
     document = write_plan_json(plan, out_dir / PLAN_JSON)
-    codes = {plate: code.value for plate, code in idle_reasons(plan.day).items()}
-    idle_codes = {
-        i.vehicle_id: codes.get(i.vehicle_id, IdleReason.NOT_NEEDED.value) for i in plan.idle
-    }
+    codes = idle_reasons(plan.day)
+    idle_codes = {i.vehicle_id: codes[i.vehicle_id].value for i in plan.idle}
     workbook = write_workbook(
         plan_sheets(plan, lang, idle_codes=idle_codes, unmask=unmask), out_dir / PLAN_XLSX, lang
     )

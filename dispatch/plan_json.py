@@ -23,7 +23,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from dispatch.day import Day, PermitKind, Vehicle, VehicleClass
+from dispatch.day import Day, PermitKind, Vehicle
 from dispatch.disclosure import PublicExclusion, describe_public, public_codes
 from dispatch.fleet import check_fleet
 from dispatch.plan import (
@@ -41,6 +41,7 @@ from dispatch.plan import (
 from dispatch.policy import Policy
 from dispatch.reasons import UnservedReason, reason_text
 from dispatch.screening import Exclusion
+from routing.speed import VehicleClass
 from stations.errors import InputError, ProblemCollector
 from stations.model import (
     Depot,
@@ -71,7 +72,8 @@ class IdleReason(StrEnum):
     PERMIT_OUTSIDE_WORKING_HOURS = "permit_outside_working_hours"
     NOT_AVAILABLE_IN_DAY_WINDOW = "not_available_in_day_window"
     TOO_SMALL_UNDER_LOAD_FACTOR = "too_small_under_load_factor"
-    NOT_NEEDED = "not_needed"  # usable, but the plan needs no more vehicles of its kind
+    NOT_NEEDED = "not_needed"  # a usable bus the plan does not need
+    GOODS_VEHICLE = "goods_vehicle"  # a usable truck: worker charters go by bus
 
 
 # --------------------------------------------------------------------------- the document
@@ -519,8 +521,14 @@ def _needed_permit(
 
 
 def idle_reasons(day: Day) -> dict[str, IdleReason]:
-    """The fleet check's reason per rejected plate (others idle are ``not_needed``)."""
-    return {r.vehicle_id: IdleReason(r.reason.value) for r in check_fleet(day).rejected}
+    """Why each vehicle would be idle: the fleet check's reason for a rejected one,
+    ``not_needed`` for a usable bus, ``goods_vehicle`` for a usable truck."""
+    fleet = check_fleet(day)
+    reasons = {r.vehicle_id: IdleReason(r.reason.value) for r in fleet.rejected}
+    for usable in fleet.usable:
+        bus = usable.vehicle.vehicle_class is VehicleClass.BUS
+        reasons[usable.vehicle_id] = IdleReason.NOT_NEEDED if bus else IdleReason.GOODS_VEHICLE
+    return reasons
 
 
 def _idle(day: Day, idle: IdleVehicle, reasons: Mapping[str, IdleReason]) -> IdleVehicleEntry:
@@ -531,7 +539,7 @@ def _idle(day: Day, idle: IdleVehicle, reasons: Mapping[str, IdleReason]) -> Idl
         operator=idle.operator,
         depot=idle.depot_id,
         vehicle_class=idle.vehicle_class,
-        reason=reasons.get(idle.vehicle_id, IdleReason.NOT_NEEDED),
+        reason=reasons[idle.vehicle_id],
         reason_zh=idle.reason_zh,
         reason_en=idle.reason_en,
         seats=vehicle.seats,

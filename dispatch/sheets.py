@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -467,22 +468,27 @@ def _text_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_workbook(sheets: Sequence[Sheet], path: Path, lang: OutputLang) -> Path:
-    """Write ``sheets`` to one workbook, headers in ``lang``, bold frozen header row."""
-    book = Workbook()
-    book.remove(book.worksheets[0])
+    """Write ``sheets`` to one workbook, headers in ``lang``, bold frozen header row.
+
+    Streams the rows (openpyxl's write-only mode): a demo day's manifests are thousands of rows.
+    """
+    book = Workbook(write_only=True)
     for sheet in sheets:
         ws = book.create_sheet(sheet_title(sheet.key, lang))
         frame = sheet.headed(lang)
-        ws.append(list(frame.columns))
-        for row in frame.itertuples(index=False):
-            ws.append([_cell(v) for v in row])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = "A2"
         for index, name in enumerate(frame.columns, start=1):
             longest = max([len(str(name))] + [len(str(v)) for v in frame.iloc[:200, index - 1]])
             ws.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, longest + 2)
+        ws.freeze_panes = "A2"
+        header = []
+        for name in frame.columns:
+            cell = WriteOnlyCell(ws, value=str(name))
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            header.append(cell)
+        ws.append(header)
+        for row in frame.itertuples(index=False):
+            ws.append([_cell(v) for v in row])
     book.save(path)
     return path
 

@@ -72,7 +72,7 @@ def document_network(document: PlanDocument, roads: RoadNetwork | None = None) -
 
 
 def _profile(route: RouteEntry) -> Profile:
-    return Profile.BUS if route.vehicle_class.value == VehicleClass.BUS.value else Profile.TRUCK
+    return Profile.BUS if route.vehicle_class is VehicleClass.BUS else Profile.TRUCK
 
 
 def _legs(route: RouteEntry) -> list[Leg]:
@@ -177,7 +177,7 @@ def route_layers(
                 operator=route.operator,
                 path=tuple(_route_path(route, geometry)),
                 trips=tuple(route_trips),
-                vehicle_class=VehicleClass(route.vehicle_class.value),
+                vehicle_class=route.vehicle_class,
                 permit_no=route.permit_no,
                 permit_valid_from=route.permit_valid_from.date(),
                 permit_valid_to=_last_valid_day(route.permit_valid_to),
@@ -226,7 +226,7 @@ def permit_states(document: PlanDocument, *, lang: MapLang = MapLang.EN) -> tupl
             r.vehicle,
             r.operator,
             r.depot,
-            VehicleClass(r.vehicle_class.value),
+            r.vehicle_class,
             permit_no=r.permit_no,
             valid_from=r.permit_valid_from.date(),
             valid_to=_last_valid_day(r.permit_valid_to),
@@ -240,7 +240,7 @@ def permit_states(document: PlanDocument, *, lang: MapLang = MapLang.EN) -> tupl
                 idle.vehicle,
                 idle.operator,
                 idle.depot,
-                VehicleClass(idle.vehicle_class.value),
+                idle.vehicle_class,
                 permit_no=idle.permit_no,
                 valid_from=None if start is None else start.date(),
                 valid_to=None if end is None else _last_valid_day(end),

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from plan_cases import ESCORT_PHONE, ID_NUMBERS, PHONES, hand_plan
 
+from dispatch.day import Day
 from dispatch.disclosure import PublicExclusion
 from dispatch.plan import Kpis, Plan, StepKind
 from dispatch.plan_json import (
@@ -31,6 +32,7 @@ from dispatch.plan_json import (
     TripEntry,
     UnservedEntry,
     document_json,
+    idle_reasons,
     parse_plan_json,
     plan_document,
     read_plan_json,
@@ -144,7 +146,16 @@ def test_unserved_excluded_and_idle_carry_codes_and_texts(written: Path) -> None
 
 
 def test_idle_reasons_cover_every_fleet_reason() -> None:
-    assert {r.value for r in VehicleReason} | {"not_needed"} == {r.value for r in IdleReason}
+    extra = {"not_needed", "goods_vehicle"}
+    assert {r.value for r in VehicleReason} | extra == {r.value for r in IdleReason}
+
+
+def test_idle_reasons_of_usable_buses_and_trucks(permits_mix: Day) -> None:
+    """Usable 苏E·20001 (bus) would be not_needed, 苏A·30009 (truck) goods_vehicle."""
+    reasons = idle_reasons(permits_mix)
+    assert reasons["苏E·20001"] is IdleReason.NOT_NEEDED
+    assert reasons["苏A·30009"] is IdleReason.GOODS_VEHICLE
+    assert reasons["苏E·20002"] is IdleReason.NO_PERMIT
 
 
 def test_places_and_exits_are_kept_without_contacts(written: Path) -> None:
@@ -219,3 +230,20 @@ def test_every_code_is_documented(enum: type[StrEnum]) -> None:
     section = _plan_json_section()
     for member in enum:
         assert f"`{member.value}`" in section, member.value
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "plan.json"
+
+
+def test_the_example_is_a_plan_of_plan_small() -> None:
+    document = read_plan_json(EXAMPLE)
+    assert document.summary.nothing_lost
+    assert document.summary.workers_registered == 11
+    assert {e.worker for e in document.excluded} == {"P08", "P09", "P10"}
+
+
+def test_the_writer_reproduces_the_example_byte_for_byte() -> None:
+    """Reading docs/examples/plan.json and writing it again gives the same text: same keys,
+    order, omitted optional keys, number and time formats."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert document_json(parse_plan_json(text)) == text

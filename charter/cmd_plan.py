@@ -1,0 +1,301 @@
+"""The ``charter plan`` and ``charter demo`` commands: plan a day, write the plan folder and its
+map, print the KPIs."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import Progress, TaskID
+
+from charter.cli import app
+from charter.console import JsonOption, Lang, Output, QuietOption
+from charter.exitcodes import ExitCode
+from dispatch.day import Day
+from dispatch.disclosure import PublicExclusion, public_text
+from dispatch.intake import read_day
+from dispatch.labels import OutputLang, kpi_rows, pick
+from dispatch.outputs import MAP_HTML, PlanFiles, write_plan
+from dispatch.plan import Plan
+from dispatch.planner import plan_day
+from dispatch.policy import resolve_policy
+from dispatch.reasons import UnservedReason, reason_text
+from maps.from_plan import document_map
+from maps.labels import MapLang
+from stations.errors import InputWarning
+
+DEMO_PACKAGE = "scenarios"
+DEMO_FOLDER = "demo"
+PLANNING_SHARE = 0.85  # of the progress bar; writing files and drawing the map share the rest
+
+
+class PlanLang(StrEnum):
+    """``--lang`` of the planning commands: file headers and terminal labels."""
+
+    ZH = "zh"
+    EN = "en"
+    BOTH = "both"
+
+
+PlanLangOption = Annotated[
+    PlanLang,
+    typer.Option(
+        "--lang",
+        help="Labels: zh, en or both (bilingual workbook, English CSV headers; the map is "
+        "drawn in Chinese for both).",
+    ),
+]
+TimeLimitOption = Annotated[
+    float | None,
+    typer.Option("--time-limit", min=0.1, help="Solver time limit per call, seconds."),
+]
+SeedOption = Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")]
+PolicyOption = Annotated[
+    Path | None,
+    typer.Option("--policy", exists=True, dir_okay=False, help="policy.toml overriding the day's."),
+]
+UnmaskOption = Annotated[
+    bool,
+    typer.Option(
+        "--unmask", help="Show names, id numbers and phones in full on the manifest sheet only."
+    ),
+]
+
+STAGE_LABELS: dict[str, tuple[str, str]] = {
+    "write": ("写出计划文件", "writing the plan files"),
+    "map": ("绘制线路图", "drawing the route map"),
+    "done": ("完成", "done"),
+}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PlanOptions:
+    """What the user asked for on the command line."""
+
+    out: Path
+    lang: PlanLang
+    time_limit: float | None
+    seed: int | None
+    policy_file: Path | None
+    unmask: bool
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PlanRun:
+    """A finished run: the plan, the files written and how long it took."""
+
+    plan: Plan
+    files: PlanFiles
+    map_html: Path
+    seconds: float
+    warnings: tuple[str, ...]
+
+
+def load_day(source: Path, options: PlanOptions) -> Day:
+    """Read the day and resolve its policy: flag > ``--policy`` file > the day's > defaults."""
+    day = read_day(source)
+    flags = {"time_limit_s": options.time_limit, "seed": options.seed}
+    policy = resolve_policy(flags, file=options.policy_file, base=day.policy)
+    if options.policy_file is not None:  # the file may change intake (e.g. the planning date)
+        return read_day(source, policy=policy)
+    return day.replace(policy=policy)
+
+
+def _map_lang(lang: PlanLang) -> MapLang:
+    return MapLang.EN if lang is PlanLang.EN else MapLang.ZH
+
+
+def _stage_text(name: str, lang: OutputLang) -> str:
+    pair = STAGE_LABELS.get(name)
+    return pick(pair, lang) if pair else name
+
+
+def run_plan(source: Path, options: PlanOptions, progress: Progress | None) -> PlanRun:
+    """Plan the day at ``source``, write the plan folder and ``map.html``.
+
+    Parameters
+    ----------
+    source
+        A day folder or workbook.
+    options
+        The command-line options.
+    progress
+        Where to show the stages (None: nowhere).
+    """
+    lang: OutputLang = options.lang.value
+    started = time.perf_counter()
+    task: TaskID | None = None
+    if progress is not None:
+        task = progress.add_task(_stage_text("read", lang), total=1.0)
+
+    def show(name: str, fraction: float) -> None:
+        if progress is not None and task is not None:
+            progress.update(task, description=_stage_text(name, lang), completed=fraction)
+
+    def on_stage(name: str, fraction: float) -> None:
+        show(name, PLANNING_SHARE * min(max(fraction, 0.0), 1.0))
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InputWarning)
+        day = load_day(source, options)
+        plan = plan_day(day, on_stage=on_stage)
+        show("write", PLANNING_SHARE)
+        files = write_plan(plan, options.out, lang=lang, unmask=options.unmask)
+        show("map", (1.0 + PLANNING_SHARE) / 2)
+        map_html = options.out / MAP_HTML
+        document_map(files.document, lang=_map_lang(options.lang)).save(map_html)
+        show("done", 1.0)
+    notes = tuple(sorted({str(w.message) for w in caught if issubclass(w.category, InputWarning)}))
+    return PlanRun(plan, files, map_html, time.perf_counter() - started, notes)
+
+
+def _summary_json(run: PlanRun) -> dict[str, object]:
+    files = run.files
+    return {
+        "code": int(ExitCode.OK),
+        "summary": dataclasses.asdict(files.document.summary),
+        "solve_seconds": round(run.plan.kpis.solve_seconds, 2),
+        "wall_seconds": round(run.seconds, 2),
+        "files": {
+            "folder": str(files.folder),
+            "plan_json": str(files.plan_json),
+            "workbook": str(files.workbook),
+            "csv": [str(p) for p in files.csvs],
+            "map": str(run.map_html),
+        },
+        "warnings": list(run.warnings),
+    }
+
+
+def _headers(lang: OutputLang, *pairs: tuple[str, str]) -> list[str]:
+    return [pick(pair, lang) for pair in pairs]
+
+
+def _unserved_text(code: str, lang: OutputLang) -> str:
+    reason = UnservedReason(code)
+    return pick((reason_text(reason, "zh"), reason_text(reason, "en")), lang)
+
+
+def _excluded_text(code: str, lang: OutputLang) -> str:
+    reason = PublicExclusion(code)
+    return pick((public_text(reason, "zh"), public_text(reason, "en")), lang)
+
+
+def render(run: PlanRun, output: Output, lang: OutputLang) -> None:
+    """Print the KPI table, the unserved and excluded workers by reason, and the files."""
+    if output.as_json:
+        output.json(_summary_json(run))
+        return
+    document = run.files.document
+    title = f"{pick(('包车计划', 'Charter plan'), lang)} {document.date.isoformat()}"
+    head = _headers(lang, ("指标", "item"), ("数值", "value"), ("单位", "unit"))
+    output.table(title, head, kpi_rows(run.plan.kpis, lang))
+    reason_head = _headers(lang, ("原因代码", "reason"), ("说明", "meaning"), ("人数", "workers"))
+    by_reason = (
+        (("未运送原因", "Unserved by reason"), document.summary.unserved_by_reason, _unserved_text),
+        (
+            ("不符合条件原因", "Excluded by reason"),
+            document.summary.excluded_by_reason,
+            _excluded_text,
+        ),
+    )
+    for table_title, counts, describe in by_reason:
+        if counts:
+            rows = [(code, describe(code, lang), n) for code, n in counts.items()]
+            output.table(pick(table_title, lang), reason_head, rows)
+    console = output.console
+    for note in run.warnings:
+        console.print(f"[yellow]warning:[/yellow] {escape(note)}")
+    files = run.files
+    console.print(f"{pick(('已写入', 'wrote'), lang)} {escape(str(files.folder))}")
+    for path in (files.plan_json, files.workbook, files.folder / "csv", run.map_html):
+        console.print(f"  {escape(str(path))}")
+    console.print(f"{pick(('用时', 'took'), lang)} {run.seconds:.1f} s")
+
+
+def _output(quiet: bool, as_json: bool, lang: PlanLang) -> Output:
+    return Output(quiet=quiet, as_json=as_json, lang=Lang.ZH if lang is PlanLang.ZH else Lang.EN)
+
+
+def _plan_and_render(source: Path, options: PlanOptions, quiet: bool, as_json: bool) -> None:
+    output = _output(quiet, as_json, options.lang)
+    with output.progress() as progress:
+        run = run_plan(source, options, progress)
+    render(run, output, options.lang.value)
+
+
+@app.command("plan")
+def plan_command(
+    day: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, help="A day folder (CSV files + policy.toml) or .xlsx workbook."
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Plan folder to write.")],
+    lang: PlanLangOption = PlanLang.BOTH,
+    time_limit: TimeLimitOption = None,
+    seed: SeedOption = None,
+    policy_file: PolicyOption = None,
+    unmask: UnmaskOption = False,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Plan a day: plan.json, plan.xlsx, csv/ and map.html in --out; print the KPIs."""
+    options = PlanOptions(out, lang, time_limit, seed, policy_file, unmask)
+    _plan_and_render(day, options, quiet, as_json)
+
+
+def _copy_tree(source: Traversable, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for item in source.iterdir():
+        if item.is_dir():
+            _copy_tree(item, target / item.name)
+        else:
+            (target / item.name).write_bytes(item.read_bytes())
+
+
+@contextmanager
+def demo_day() -> Iterator[Path]:
+    """The embedded demo day (package data of ``scenarios``) as a folder on disk."""
+    folder = resources.files(DEMO_PACKAGE) / DEMO_FOLDER
+    if isinstance(folder, Path):
+        yield folder
+        return
+    scratch = Path(tempfile.mkdtemp(prefix="charter-demo-"))
+    try:
+        _copy_tree(folder, scratch / DEMO_FOLDER)
+        yield scratch / DEMO_FOLDER
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+@app.command("demo")
+def demo_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Plan folder to write.")] = Path(
+        "demo-plan"
+    ),
+    lang: PlanLangOption = PlanLang.BOTH,
+    time_limit: TimeLimitOption = None,
+    seed: SeedOption = None,
+    policy_file: PolicyOption = None,
+    unmask: UnmaskOption = False,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Plan the embedded demo day (about 4,000 workers, Suzhou) and print the KPIs."""
+    options = PlanOptions(out, lang, time_limit, seed, policy_file, unmask)
+    with demo_day() as folder:
+        _plan_and_render(folder, options, quiet, as_json)
