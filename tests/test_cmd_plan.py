@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from map_cases import read_rendered
 from openpyxl import load_workbook
-from plan_cases import ESCORT_PHONE, ID_NUMBERS, PHONES, PLAN_SMALL
+from plan_cases import ESCORT_PHONE, ID_NUMBERS, PHONES, PLAN_SMALL, hand_plan, with_lost_worker
 
 from charter.cli import main
 from charter.cmd_plan import demo_day
 from dispatch import plan_json
+from dispatch.day import Day
+from dispatch.plan import Plan
 from dispatch.plan_json import read_plan_json
 
 DAYS = Path(__file__).resolve().parent / "data" / "days"
@@ -189,3 +191,19 @@ def test_plan_json_has_the_shape_of_the_documented_example(planned: Path) -> Non
 
     assert required(written) == required(documented)
     assert {p.rsplit(".", 1)[-1] for p in written - documented} <= OPTIONAL_KEYS
+
+
+def test_a_plan_that_loses_a_worker_is_exit_1_and_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A planner bug (a worker missing from the plan) stops the command before any file."""
+
+    def losing_planner(day: Day, **_: object) -> Plan:
+        return with_lost_worker(hand_plan(day))
+
+    monkeypatch.setattr("charter.cmd_plan.plan_day", losing_planner)
+    out = tmp_path / "out"
+    assert main(["plan", str(PLAN_SMALL), "--out", str(out), "--json"]) == 1
+    error = json.loads(capsys.readouterr().out)
+    assert error["code"] == 1 and "lost, e.g. P11" in error["error"]
+    assert not out.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import re
@@ -9,6 +10,8 @@ from enum import StrEnum
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from plan_cases import ESCORT_PHONE, ID_NUMBERS, PHONES, hand_plan
 
 from dispatch.day import Day
@@ -247,3 +250,50 @@ def test_the_writer_reproduces_the_example_byte_for_byte() -> None:
     order, omitted optional keys, number and time formats."""
     text = EXAMPLE.read_text(encoding="utf-8")
     assert document_json(parse_plan_json(text)) == text
+
+
+def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every key / index path in a JSON value."""
+    found: list[tuple[object, ...]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += [(*prefix, key), *_paths(item, (*prefix, key))]
+    elif isinstance(value, list):
+        for index, item in enumerate(value[:3]):
+            found += [(*prefix, index), *_paths(item, (*prefix, index))]
+    return found
+
+
+EXAMPLE_PAYLOAD = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+EXAMPLE_PATHS = _paths(EXAMPLE_PAYLOAD)
+JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    path=st.sampled_from(EXAMPLE_PATHS),
+    replacement=st.one_of(st.just("delete"), JSON_SCALARS, st.lists(JSON_SCALARS, max_size=2)),
+)
+def test_a_damaged_plan_is_read_or_refused_as_input(
+    path: tuple[object, ...], replacement: object
+) -> None:
+    """Deleting any key or replacing any value of the example gives a document or an
+    InputError naming the file — never another exception."""
+    payload = copy.deepcopy(EXAMPLE_PAYLOAD)
+    parent = payload
+    for part in path[:-1]:
+        parent = parent[part]  # type: ignore[index]
+    if replacement == "delete":
+        del parent[path[-1]]  # type: ignore[attr-defined]
+    else:
+        parent[path[-1]] = replacement  # type: ignore[index]
+    try:
+        text = json.dumps(payload)
+    except ValueError:  # nan/inf are not JSON
+        return
+    try:
+        document = parse_plan_json(text, source="damaged.json")
+    except InputError as error:
+        assert "damaged.json" in str(error)
+    else:
+        assert document.format == FORMAT
