@@ -62,7 +62,7 @@ def _place(day: Day, key: PlaceKey) -> Place:
     return day.enterprises[key.place_id]
 
 
-class _Blame:
+class ExitBlame:
     """Exits blamed for cut arcs, asked of the day network once per pair of places."""
 
     def __init__(self, built: Built, daynet: DayNetwork) -> None:
@@ -71,6 +71,7 @@ class _Blame:
         self.memo: dict[tuple[int, int], tuple[str, ...]] = {}
 
     def exits(self, arcs: Sequence[tuple[int, int]]) -> tuple[str, ...]:
+        """Exit ids whose status cuts any of the ``(from, to)`` location pairs, in order."""
         found: list[str] = []
         day = self.built.prepared.day
         keys = self.built.travel.keys
@@ -104,7 +105,7 @@ def _plates(vehicles: Sequence[str], limit: int = 5) -> str:
 
 
 def request_reason(
-    built: Built, request: TripRequest, reason: Reason, blame: _Blame
+    built: Built, request: TripRequest, reason: Reason, blame: ExitBlame
 ) -> tuple[UnservedReason, str, tuple[str, ...]]:
     """``(reason, detail, exits)`` for a request the solver left unserved."""
     day = built.prepared.day
@@ -202,7 +203,7 @@ def unserved_rows(
                 detail=grouping_detail(day, worker, buses),
             )
         )
-    blame = _Blame(built, daynet)
+    blame = ExitBlame(built, daynet)
     arrivals = {a.worker_id: a for a in day.arrivals}
     for request_id in unassigned:
         request = built.requests[request_id]

@@ -12,9 +12,10 @@ and only if both fit in one shift even at their most favourable times:
 
 where ``duration`` is boarding + the direct ride + alighting, ``lead`` the shortest drive from
 any depot to the station and ``tail`` the shortest drive from the employer to any depot. These
-pairs form a DAG; every plan is a set of vertex-disjoint paths in it, so the minimum path cover
-— trips minus a maximum bipartite matching (``scipy.sparse.csgraph.maximum_bipartite_matching``)
-— bounds the buses from below.
+pairs form a graph in which every plan is a set of vertex-disjoint paths, so the minimum path
+cover — trips minus a maximum bipartite matching
+(``scipy.sparse.csgraph.maximum_bipartite_matching``), at least one per weakly connected part —
+bounds the buses from below (see ``min_path_cover`` for pairs that fit in either order).
 
 A second bound uses the shift limit over the whole day: no bus serves both a trip that must
 start by time ``a`` and one that cannot end before ``a`` + the longest shift (less the shortest
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import maximum_bipartite_matching
+from scipy.sparse.csgraph import connected_components, maximum_bipartite_matching
 
 from dispatch.build import DayTravel, PlaceKey, depot_key, employer_key, seconds_up, station_key
 from dispatch.day import Day
@@ -105,14 +106,22 @@ def compatible(
 
 
 def min_path_cover(ok: BoolArray) -> int:
-    """Fewest vertex-disjoint paths covering a DAG given by its adjacency ``ok``."""
+    """A lower bound on the fewest vertex-disjoint paths covering the digraph ``ok``.
+
+    Exact on a DAG (trips minus a maximum bipartite matching). Two trips that fit in either
+    order make a cycle; a matching may then close cycles, and ``n - |M|`` stays a lower bound
+    (a cover by ``k`` paths gives a matching of ``n - k`` arcs) but may undercount. Each weakly
+    connected part needs a path of its own, so each counts at least one.
+    """
     n = int(ok.shape[0])
     if n == 0:
         return 0
     graph = csr_matrix(ok.astype(np.int8))
-    matching = maximum_bipartite_matching(graph, perm_type="column")
-    matched = int(np.count_nonzero(np.asarray(matching) >= 0))
-    return n - matched
+    matching = np.asarray(maximum_bipartite_matching(graph, perm_type="column"))
+    parts, label = connected_components(graph, directed=True, connection="weak")
+    matched = np.bincount(label[matching >= 0], minlength=parts)
+    sizes = np.bincount(label, minlength=parts)
+    return int(np.maximum(1, sizes - matched).sum())
 
 
 def path_cover_bound(

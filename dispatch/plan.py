@@ -13,9 +13,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from dispatch.day import Day, VehicleClass
+from dispatch.day import Day
 from dispatch.reasons import Lang, UnservedReason, reason_text
 from dispatch.screening import Exclusion
+from routing.speed import VehicleClass
 
 
 class PlanInvariantError(AssertionError):
