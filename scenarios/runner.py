@@ -399,9 +399,16 @@ def _run_on_dask(
     results: dict[int, ScenarioResult] = {}
     with dask_client(workers=None if scheduler else count, scheduler=scheduler) as client:
         shared = client.scatter(settings, broadcast=True)  # the network once per worker
+        # Bigger days first (longest processing time first balances the workers better);
+        # results come back in job order whatever the order of work.
         futures = {
             client.submit(
-                plan_job, job, shared, key=f"plan-{index}-{job.folder}", pure=False
+                plan_job,
+                job,
+                shared,
+                key=f"plan-{index}-{job.folder}",
+                pure=False,
+                priority=len(job.day.arrivals),
             ): index
             for index, job in enumerate(jobs)
         }
