@@ -32,7 +32,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,6 +127,16 @@ def folder_name(name: str, taken: set[str]) -> str:
     return folder
 
 
+def _base_labels(bases: Mapping[Path, CheckedScenario]) -> dict[Path, str]:
+    """One label per base day: as the first scenario on it wrote it, or the full path when
+    two different days were written alike (each scenario is compared with its base's)."""
+    labels: dict[Path, str] = {}
+    for path, checked in bases.items():
+        label = checked.scenario.base_label
+        labels[path] = str(path) if label in labels.values() else label
+    return labels
+
+
 def jobs_of(
     scenarios: Sequence[CheckedScenario],
     *,
@@ -148,16 +158,12 @@ def jobs_of(
     bases: dict[Path, CheckedScenario] = {}
     for checked in scenarios:
         bases.setdefault(checked.scenario.base, checked)
+    labels = _base_labels(bases)
     jobs = []
-    for checked in bases.values():
-        scenario = checked.scenario
-        folder = (
-            BASELINE if len(bases) == 1 else folder_name(f"baseline-{scenario.base.stem}", taken)
-        )
-        name = BASELINE if len(bases) == 1 else f"{BASELINE} ({scenario.base_label})"
-        jobs.append(
-            Job(name, folder, scenario.base_label, True, checked.base_day, value=baseline_value)
-        )
+    for path, checked in bases.items():
+        folder = BASELINE if len(bases) == 1 else folder_name(f"baseline-{path.stem}", taken)
+        name = BASELINE if len(bases) == 1 else f"{BASELINE} ({labels[path]})"
+        jobs.append(Job(name, folder, labels[path], True, checked.base_day, value=baseline_value))
     shown: list[float | None] = list(values) if values is not None else [None] * len(scenarios)
     for checked, value in zip(scenarios, shown, strict=True):
         scenario = checked.scenario
@@ -165,7 +171,7 @@ def jobs_of(
             Job(
                 scenario.name,
                 folder_name(scenario.name, taken),
-                scenario.base_label,
+                labels[scenario.base],
                 False,
                 checked.day,
                 scenario.description,

@@ -123,6 +123,20 @@ def test_baseline_once_per_base_day() -> None:
     ]
 
 
+def test_one_label_per_base_day() -> None:
+    """The same day written two ways shares one baseline; two days written alike do not."""
+    same = CheckedScenario(Scenario("a", BASE, "../bridge"), bridge_day(), bridge_day())
+    other = CheckedScenario(Scenario("b", Path("/x/bridge"), "bridge"), bridge_day(), bridge_day())
+    jobs = jobs_of([_scenario("one", ScaleArrivals(2.0)), same, other])
+    assert [(j.name, j.base) for j in jobs] == [
+        ("baseline (bridge)", "bridge"),
+        ("baseline (/x/bridge)", "/x/bridge"),
+        ("one", "bridge"),
+        ("a", "bridge"),
+        ("b", "/x/bridge"),
+    ]
+
+
 def test_folder_names_are_safe_and_unique() -> None:
     taken = {"baseline"}
     assert folder_name("Load factor 75 %", taken) == "load-factor-75"
