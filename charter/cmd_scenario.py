@@ -267,6 +267,19 @@ def _run(
     jobs = with_policy(
         jobs, time_limit_s=options.time_limit_s, effort=options.effort, seed=options.seed
     )
+    if not all(job.day.policy.effort for job in jobs):
+        output.console.print(
+            pick(
+                (
+                    "提示：未设定 effort，求解按时间上限停止，结果可能随机器负载略有不同；"
+                    "需要可复现的对比请加 --effort N。",
+                    "note: no effort budget, so searches stop at the time limit and results can "
+                    "differ slightly with machine load; give --effort N for reproducible runs.",
+                ),
+                text,
+            ),
+            style="dim",
+        )
     with output.progress() as progress:
         results = run_jobs(
             jobs,

@@ -140,3 +140,12 @@ def test_exit_code_of_a_run_with_a_failure() -> None:
     broken = ScenarioResult("x", "x", "d", False, None, Failure.ROUTING, "solver failed")
     assert _exit_code(Comparison((ok,))) == 0
     assert _exit_code(Comparison((ok, broken))) == 3
+
+
+def test_run_without_effort_says_results_can_vary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = str(SCENARIOS / "small_load_factor.yaml")
+    args = ["scenario", "run", file, "--out", str(tmp_path), "--sequential", "--time-limit", "1"]
+    assert main([*args, "--no-map", "--lang", "en"]) == 0
+    assert "no effort budget" in capsys.readouterr().out
