@@ -232,11 +232,11 @@ def plan_job(job: Job, settings: RunSettings) -> ScenarioResult:
         if settings.after_plan is not None:
             try:
                 settings.after_plan(plan, folder)
-            except Exception:
-                logger.warning("scenario %r: extra outputs failed", job.name, exc_info=True)
+            except Exception:  # the plan stands; the page shows no map link
+                logger.error("scenario %r: extra outputs failed", job.name, exc_info=True)
         has_map = (folder / MAP_HTML).exists()
     except Exception as error:  # reported in the comparison; the other jobs go on
-        failure, error_text = _failure(error), _message(error)
+        kpis, failure, error_text = None, _failure(error), _message(error)
         level = logging.ERROR if failure is Failure.INTERNAL else logging.WARNING
         logger.log(
             level,
