@@ -39,6 +39,7 @@ from dispatch.fleet import UsableVehicle
 from dispatch.grouping import TripRequest
 
 FloatArray = npt.NDArray[np.float64]
+MAX_SPLITS = 64  # day splits tried by the shift bound
 BoolArray = npt.NDArray[np.bool_]
 
 
@@ -148,7 +149,10 @@ def path_cover_bound(
         return len(trips)  # no bus can serve two trips, and each trip needs its own
     latest = np.array([t.latest_start for t in trips])
     end = np.array([t.earliest_end for t in trips])
-    for a in np.unique(latest):
+    thresholds = np.unique(latest)
+    if thresholds.size > MAX_SPLITS:  # any subset of thresholds keeps the bound valid
+        thresholds = thresholds[np.linspace(0, thresholds.size - 1, MAX_SPLITS).astype(int)]
+    for a in thresholds:
         early = np.flatnonzero(latest <= a)
         late = np.flatnonzero(end > a + gap)
         if late.size == 0:

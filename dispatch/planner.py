@@ -46,7 +46,7 @@ STAGES: dict[str, float] = {
     "assemble": 0.96,
     "done": 1.0,
 }
-SLICE_JOBS = 120  # jobs per time slice of a big day (measured in docs/planning.md)
+SLICE_JOBS = 125  # jobs per time slice of a big day (measured in docs/planning.md)
 
 
 def _version() -> str:

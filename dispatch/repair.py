@@ -5,14 +5,18 @@ still serve. Before unserved jobs are explained, each servable one (largest firs
 cheapest feasible place — a whole new route of an idle vehicle, or any pickup/delivery
 position pair in a used route — checked for capacity, on-board limits, board keys and exact
 timing (``routing.solver_schedule.build_route``). What is left then really has no place.
+
+Only positions that pass two cheap necessary conditions are timed exactly: the loads along
+the route, and the earliest arrival at the pickup against its window (earliest service
+starts of the route, from its depot at the start of the shift). Idle vehicles that are alike
+(same depot, capacity, shift and costs) are tried once.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
-
-import numpy as np
 
 from routing.diagnose import Servability, job_penalty
 from routing.problem import Job, Problem, Route, StopKind, VehicleSpec
@@ -32,42 +36,75 @@ def visits_of(route: Route, jobs: Mapping[str, Job]) -> list[Visit]:
 
 def loads_fit(vehicle: VehicleSpec, visits: Sequence[Visit]) -> bool:
     """Capacity, on-board job limit and board keys hold all along ``visits``."""
-    load = np.zeros(len(vehicle.capacity), dtype=np.int64)
-    cap = np.asarray(vehicle.capacity, dtype=np.int64)
+    load = [0] * len(vehicle.capacity)
     aboard: dict[str, str | None] = {}
     for visit in visits:
         job = visit.job
         if visit.pickup:
-            load += np.asarray(job.amount, dtype=np.int64)
-            keys = {k for k in aboard.values() if k is not None}
-            if job.board_key is not None and keys - {job.board_key}:
+            if job.board_key is not None and any(
+                k is not None and k != job.board_key for k in aboard.values()
+            ):
                 return False
             aboard[job.job_id] = job.board_key
-            if (load > cap).any():
-                return False
+            for d, amount in enumerate(job.amount):
+                load[d] += amount
+                if load[d] > vehicle.capacity[d]:
+                    return False
             if vehicle.max_onboard_jobs is not None and len(aboard) > vehicle.max_onboard_jobs:
                 return False
         else:
-            load -= np.asarray(job.amount, dtype=np.int64)
+            for d, amount in enumerate(job.amount):
+                load[d] -= amount
             aboard.pop(job.job_id, None)
     return True
+
+
+def _earliest(problem: Problem, vehicle: VehicleSpec, visits: Sequence[Visit]) -> list[int]:
+    """Earliest departure from the depot (0) and from each stop (windows and travel only)."""
+    t = problem.matrices[vehicle.profile].time_s
+    leave = [vehicle.shift.start]
+    here, time = vehicle.start, vehicle.shift.start
+    for visit in visits:
+        window = visit.job.pickup_window if visit.pickup else visit.job.delivery_window
+        time = max(time + int(t[here, visit.location]), window.start) + visit.service_s
+        here = visit.location
+        leave.append(time)
+    return leave
 
 
 def best_insertion(
     problem: Problem, vehicle: VehicleSpec, visits: Sequence[Visit], job: Job
 ) -> Route | None:
     """The cheapest feasible route of ``vehicle`` with ``job`` inserted into ``visits``."""
+    t = problem.matrices[vehicle.profile].time_s
+    reachable = problem.matrices[vehicle.profile].reachable
+    leave = _earliest(problem, vehicle, visits)
+    places = [vehicle.start, *(v.location for v in visits)]
     best: Route | None = None
     n = len(visits)
     for i in range(n + 1):
+        if not reachable[places[i], job.pickup]:
+            continue
+        if leave[i] + int(t[places[i], job.pickup]) > job.pickup_window.end:
+            continue
         for j in range(i, n + 1):
-            trial = [*visits[:i], Visit(job, True), *visits[i:j], Visit(job, False), *visits[j:]]
+            carried = [*visits[:i], Visit(job, True), *visits[i:j]]
+            if not loads_fit(vehicle, carried):
+                break  # carrying the job past more stops only gets worse
+            trial = [*carried, Visit(job, False), *visits[j:]]
             if not loads_fit(vehicle, trial):
                 continue
             route = build_route(problem, vehicle, trial)
             if route is not None and (best is None or route.cost < best.cost):
                 best = route
     return best
+
+
+def _alike(vehicle: VehicleSpec) -> tuple[object, ...]:
+    """Everything about a vehicle but its id."""
+    return tuple(
+        getattr(vehicle, f.name) for f in dataclasses.fields(vehicle) if f.name != "vehicle_id"
+    )
 
 
 def insert_unassigned(
@@ -101,9 +138,15 @@ def insert_unassigned(
     for job_id in pending:
         job = jobs[job_id]
         best: tuple[int, Route] | None = None
+        tried_idle: set[tuple[object, ...]] = set()
         for v in servability[job_id].vehicles:
             vehicle = problem.vehicles[v]
             current = by_vehicle.get(vehicle.vehicle_id)
+            if current is None:
+                kind = _alike(vehicle)
+                if kind in tried_idle:
+                    continue
+                tried_idle.add(kind)
             visits = visits_of(current, jobs) if current is not None else []
             route = best_insertion(problem, vehicle, visits, job)
             if route is None:

@@ -1,0 +1,100 @@
+"""Demo-day benchmark: plan the demo day (scenarios/demo) end to end and report the figures.
+
+Times reading the day and ``dispatch.planner.plan_day`` (time limit included) in a fresh
+process, then prints wall time per stage, peak memory, buses used against the fleet lower
+bound, bus-km with the empty share, unserved workers by reason, and the independent
+re-simulation's verdict (``dispatch.verify``). Not a test: figures depend on the machine.
+
+Run: ``python -m bench.demo [DAY] [--time-limit S] [--seed N] [--effort N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import logging
+import resource
+import time
+import warnings
+from collections import Counter
+from pathlib import Path
+
+from dispatch.build import travel_of
+from dispatch.intake import read_day
+from dispatch.planner import plan_day
+from dispatch.verify import verify_plan
+from stations.errors import SnapWarning
+
+DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("day", nargs="?", type=Path, default=DEMO, help="day folder or .xlsx")
+    parser.add_argument("--time-limit", type=float, default=None, help="override the policy's")
+    parser.add_argument("--seed", type=int, default=None, help="override the policy's")
+    parser.add_argument("--effort", type=int, default=None, help="override the policy's")
+    parser.add_argument("--log", action="store_true", help="log the solving stages")
+    args = parser.parse_args(argv)
+    if args.log:
+        logging.basicConfig(level=logging.INFO, format="%(relativeCreated)7.0f ms %(message)s")
+    warnings.simplefilter("ignore", SnapWarning)
+
+    started = time.perf_counter()
+    day = read_day(args.day)
+    overrides = {
+        key: value
+        for key, value in (
+            ("time_limit_s", args.time_limit),
+            ("seed", args.seed),
+            ("effort", args.effort),
+        )
+        if value is not None
+    }
+    if overrides:
+        day = day.replace(policy=day.policy.replace(**overrides))
+    read_s = time.perf_counter() - started
+    stages: list[tuple[str, float]] = []
+    plan = plan_day(day, on_stage=lambda name, _: stages.append((name, time.perf_counter())))
+    total_s = time.perf_counter() - started
+    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    k = plan.kpis
+    print(f"day {args.day} ({day.date}): {k.workers_registered} workers, {k.requests} requests")
+    print(
+        f"policy: time limit {day.policy.time_limit_s:g} s, seed {day.policy.seed}, "
+        f"effort {day.policy.effort}, mixing {day.policy.mixing.value}"
+    )
+    print(f"wall time end to end: {total_s:.1f} s (reading the day {read_s:.1f} s)")
+    firsts: dict[str, float] = {}
+    for name, at in stages:
+        firsts.setdefault(name, at)
+    order = list(firsts)
+    for name, following in itertools.pairwise(order):
+        print(f"  {name:<9} {firsts[following] - firsts[name]:6.2f} s")
+    print(f"peak memory (RSS): {rss_mib:.0f} MiB")
+    print(f"solver status: {plan.meta.solver_status}")
+    bound = k.fleet_lower_bound
+    ratio = f" = {k.buses_vs_bound:.2f} x bound" if k.buses_vs_bound else ""
+    print(f"buses used: {k.buses_used} of {k.buses_usable} usable; lower bound {bound}{ratio}")
+    print(
+        f"bus-km: {k.bus_km:.0f} (loaded {k.bus_km_loaded:.0f}, empty {k.bus_km_empty:.0f}, "
+        f"empty share {k.empty_share:.1%})"
+    )
+    print(f"trips: {k.trips}; seat use {k.seat_use:.1%} (cap {k.load_factor_cap:.0%})")
+    print(f"cost: {k.cost_cny:,.0f} CNY; subsidy {k.subsidy_cny:,.0f} CNY")
+    print(
+        f"workers: transported {k.workers_transported}, excluded {k.workers_excluded}, "
+        f"unserved {k.workers_unserved} (nothing lost: {k.nothing_lost})"
+    )
+    for reason, count in sorted(Counter(u.reason.value for u in plan.unserved).items()):
+        print(f"  unserved {reason}: {count}")
+    found = verify_plan(plan, travel_of(day))
+    print(f"independent re-simulation: {len(found)} violation(s)")
+    for violation in found[:10]:
+        print(f"  {violation}")
+
+
+if __name__ == "__main__":
+    main()
