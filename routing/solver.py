@@ -2,49 +2,51 @@
 
 Jobs no vehicle can serve are left out before the model (``diagnose.servable``) and the
 others restricted to the vehicles that could take them alone. The search runs in phases
-within the time limit (and, when ``effort`` is set, a deterministic budget of local-search
-solutions): a first solution improved by local search, then fleet minimisation — empty the
-lightest route and let the search re-insert its jobs under a hard vehicle limit — as long as
-that succeeds. Routes are timed exactly by ``solver_schedule`` (least idle time).
+within the time limit (and, when ``effort`` is set, a deterministic budget of search
+solutions): an iterated local search (ruin and recreate) on the full objective; then fleet
+reduction — the same jobs with a hard limit of one vehicle fewer, without the vehicle weight
+in the objective, as long as that succeeds; then a polish at the final vehicle count. Routes
+are timed exactly by ``solver_schedule`` (least idle time).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from routing.diagnose import job_penalty, servable
 from routing.errors import SolverError
-from routing.problem import FirstSolution, Problem, Route, Solution, SolveParams, VehicleSpec
+from routing.problem import Problem, Route, Solution, SolveParams, VehicleSpec
 from routing.solver_model import Model, ModelJob
 from routing.solver_schedule import Visit, build_route
 
 logger = logging.getLogger(__name__)
 
-_FIRST_PHASE_SHARE = 0.5  # of the budget, for the first solution and its local search
+_FIRST_SHARE = 0.5  # of the budget: the first solution and its search on the full objective
+_REDUCE_SHARE = 0.5  # of what is left, for each attempt with one vehicle fewer
 _MIN_PHASE_S = 0.05
 
 
 @dataclass(frozen=True, slots=True)
 class _Incumbent:
-    """The best plan so far: visits per vehicle and its objective in model units."""
+    """A plan: visits per vehicle, its timed routes and its objective in problem units."""
 
-    routes: tuple[tuple[Visit, ...], ...]
+    visits: tuple[tuple[Visit, ...], ...]
+    routes: tuple[Route, ...]
     objective: int
+    served: frozenset[str]
 
     @property
     def used(self) -> int:
-        return sum(1 for r in self.routes if r)
-
-    @property
-    def served(self) -> int:
-        return sum(len(r) for r in self.routes) // 2
+        return len(self.routes)
 
 
 class _Budget:
-    """Wall-clock and effort (local-search solutions) left for the remaining phases."""
+    """Wall-clock and effort (search solutions) left for the remaining phases."""
 
     def __init__(self, params: SolveParams) -> None:
         self.deadline = time.monotonic() + params.time_limit_s
@@ -100,94 +102,115 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Solution:
     ]
     if not jobs:
         status = "no_jobs" if not problem.jobs else "no_servable_jobs"
-        return _solution(problem, [], started, status)
+        return _solution(problem, (), started, status)
+    if params.seed:
+        random.Random(params.seed).shuffle(jobs)  # a different search path per seed
     incumbent = _first_phase(problem, jobs, params, budget)
-    if problem.vehicle_weight > 0 or any(v.fixed_cost > 0 for v in problem.vehicles):
-        incumbent = _minimise_fleet(problem, jobs, params, budget, incumbent)
-    routes = [
-        _route(problem, problem.vehicles[v], visits)
-        for v, visits in enumerate(incumbent.routes)
-        if visits
-    ]
+    if problem.vehicle_weight > 0 and incumbent.used > 1:
+        incumbent = _reduce_fleet(problem, jobs, params, budget, incumbent)
     timed_out = time.monotonic() - started >= 0.98 * params.time_limit_s
     status = "time_limit" if timed_out else ("effort_limit" if params.effort else "solved")
-    return _solution(problem, routes, started, status)
+    return _solution(problem, incumbent.routes, started, status)
 
 
 def _first_phase(
     problem: Problem, jobs: Sequence[ModelJob], params: SolveParams, budget: _Budget
 ) -> _Incumbent:
+    """First solution and search on the full objective (vehicles, costs, penalties)."""
     model = Model(problem, jobs)
-    solutions = budget.solutions(_FIRST_PHASE_SHARE)
-    search = model.search_parameters(
-        time_limit_s=budget.seconds(_FIRST_PHASE_SHARE),
+    solutions = budget.solutions(_FIRST_SHARE)
+    assignment = model.search(
+        time_limit_s=budget.seconds(_FIRST_SHARE),
         solution_limit=solutions,
         first_solution=params.first_solution,
         metaheuristic=params.metaheuristic,
     )
-    model.routing.solver().ReSeed(params.seed)
-    assignment = model.routing.SolveWithParameters(search)
     budget.spend(solutions)
     if assignment is None:
         raise SolverError(f"OR-Tools found no solution (status {model.routing.status()})")
-    incumbent = _Incumbent(tuple(map(tuple, model.visits(assignment))), model.objective(assignment))
+    incumbent = _incumbent(problem, model.visits(assignment))
     logger.info(
         "first phase: %d vehicles, %d jobs served, objective %d",
         incumbent.used,
-        incumbent.served,
+        len(incumbent.served),
         incumbent.objective,
     )
     return incumbent
 
 
-def _minimise_fleet(
+def _reduce_fleet(
     problem: Problem,
     jobs: Sequence[ModelJob],
     params: SolveParams,
     budget: _Budget,
     incumbent: _Incumbent,
 ) -> _Incumbent:
-    """Empty the lightest route and re-insert its jobs with one vehicle fewer, while it works."""
-    failures: set[int] = set()
+    """Serve the same jobs with one vehicle fewer while that works, then polish the distance.
+
+    Each attempt searches with a hard limit on used vehicles and without ``vehicle_weight``
+    in the objective (so that the search weighs running costs properly), and stops at the
+    first solution serving every job. The remaining budget searches at the final vehicle
+    count; each result is kept only if it beats the incumbent.
+    """
+    lean = dataclasses.replace(problem, vehicle_weight=0)
+    served = [mj for mj in jobs if mj.job.job_id in incumbent.served]
     while not budget.exhausted() and incumbent.used > 1:
-        candidates = [v for v, r in enumerate(incumbent.routes) if r and v not in failures]
-        if not candidates:
+        trial = _search_limited(
+            lean, served, params, budget, vehicles=incumbent.used - 1, share=_REDUCE_SHARE
+        )
+        if trial is None or trial.served != incumbent.served:
             break
-        victim = min(candidates, key=lambda v: (len(incumbent.routes[v]), v))
-        model = Model(problem, jobs, max_active_vehicles=incumbent.used - 1)
-        start = [() if v == victim else r for v, r in enumerate(incumbent.routes)]
-        initial = model.assignment_from(start)
-        if initial is None:
-            logger.debug("fleet minimisation: cannot restore routes without vehicle %d", victim)
-            failures.add(victim)
-            continue
-        solutions = budget.solutions(0.25)
-        search = model.search_parameters(
-            time_limit_s=budget.seconds(0.5),
-            solution_limit=solutions,
-            first_solution=FirstSolution.AUTOMATIC,
-            metaheuristic=params.metaheuristic,
-        )
-        model.routing.solver().ReSeed(params.seed + len(failures) + 1)
-        assignment = model.routing.SolveFromAssignmentWithParameters(initial, search)
-        budget.spend(solutions)
-        if assignment is None:
-            failures.add(victim)
-            continue
-        trial = _Incumbent(tuple(map(tuple, model.visits(assignment))), model.objective(assignment))
-        logger.debug(
-            "fleet minimisation: emptying vehicle %d gives %d vehicles, %d served, objective %d",
-            victim,
-            trial.used,
-            trial.served,
-            trial.objective,
-        )
-        if trial.objective < incumbent.objective and trial.served >= incumbent.served:
-            logger.info("fleet minimisation: %d -> %d vehicles", incumbent.used, trial.used)
-            incumbent, failures = trial, set()
-        else:
-            failures.add(victim)
+        logger.info("fleet reduction: %d -> %d vehicles", incumbent.used, trial.used)
+        incumbent = _incumbent(problem, trial.visits)
+    if budget.exhausted():
+        return incumbent
+    polished = _search_limited(
+        lean, served, params, budget, vehicles=incumbent.used, share=1.0, complete=False
+    )
+    if polished is not None and polished.served == incumbent.served:
+        candidate = _incumbent(problem, polished.visits)
+        if candidate.objective < incumbent.objective:
+            logger.info("polish: objective %d -> %d", incumbent.objective, candidate.objective)
+            incumbent = candidate
     return incumbent
+
+
+def _search_limited(
+    problem: Problem,
+    jobs: Sequence[ModelJob],
+    params: SolveParams,
+    budget: _Budget,
+    *,
+    vehicles: int,
+    share: float,
+    complete: bool = True,
+) -> _Incumbent | None:
+    model = Model(problem, jobs, max_active_vehicles=vehicles)
+    solutions = budget.solutions(share)
+    assignment = model.search(
+        time_limit_s=budget.seconds(share),
+        solution_limit=solutions,
+        first_solution=params.first_solution,
+        metaheuristic=params.metaheuristic,
+        stop_when_complete=complete,
+    )
+    budget.spend(solutions)
+    return None if assignment is None else _incumbent(problem, model.visits(assignment))
+
+
+def _incumbent(problem: Problem, visits: Sequence[Sequence[Visit]]) -> _Incumbent:
+    routes = tuple(
+        _route(problem, problem.vehicles[v], stops) for v, stops in enumerate(visits) if stops
+    )
+    served = frozenset(s.job_id for r in routes for s in r.stops if s.job_id is not None)
+    objective = _objective(problem, routes, served)
+    return _Incumbent(tuple(map(tuple, visits)), routes, objective, served)
+
+
+def _objective(problem: Problem, routes: Sequence[Route], served: frozenset[str]) -> int:
+    """Route costs + ``vehicle_weight`` per used vehicle + penalties of unserved jobs."""
+    objective = sum(r.cost for r in routes) + problem.vehicle_weight * len(routes)
+    return objective + sum(job_penalty(problem, j) for j in problem.jobs if j.job_id not in served)
 
 
 def _route(problem: Problem, vehicle: VehicleSpec, visits: Sequence[Visit]) -> Route:
@@ -200,16 +223,12 @@ def _route(problem: Problem, vehicle: VehicleSpec, visits: Sequence[Visit]) -> R
     return route
 
 
-def _solution(problem: Problem, routes: list[Route], started: float, status: str) -> Solution:
-    served = {s.job_id for r in routes for s in r.stops if s.job_id is not None}
-    unassigned = tuple(j.job_id for j in problem.jobs if j.job_id not in served)
-    jobs = {j.job_id: j for j in problem.jobs}
-    objective = sum(r.cost for r in routes) + problem.vehicle_weight * len(routes)
-    objective += sum(job_penalty(problem, jobs[j]) for j in unassigned)
+def _solution(problem: Problem, routes: Sequence[Route], started: float, status: str) -> Solution:
+    served = frozenset(s.job_id for r in routes for s in r.stops if s.job_id is not None)
     return Solution(
         routes=tuple(routes),
-        unassigned=unassigned,
-        objective=objective,
+        unassigned=tuple(j.job_id for j in problem.jobs if j.job_id not in served),
+        objective=_objective(problem, routes, served),
         wall_time_s=time.monotonic() - started,
         status=status,
     )

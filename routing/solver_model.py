@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2
 
 from routing.diagnose import job_penalty
 from routing.errors import SolverError
@@ -91,6 +91,10 @@ class Model:
         The jobs to model, each with its allowed vehicles.
     max_active_vehicles
         Hard limit on the number of used vehicles. Default None (no limit).
+    vehicle_costs
+        Whether fixed costs and ``vehicle_weight`` enter the objective. Without them (and
+        with ``max_active_vehicles`` holding the fleet) guided local search weighs distances
+        properly: its penalty step scales with the objective. Default True.
     """
 
     def __init__(
@@ -99,8 +103,10 @@ class Model:
         jobs: Sequence[ModelJob],
         *,
         max_active_vehicles: int | None = None,
+        vehicle_costs: bool = True,
     ) -> None:
         self.problem = problem
+        self.vehicle_costs = vehicle_costs
         self.jobs = tuple(jobs)
         self.depot_loaded = depot_loaded(problem, self.jobs)
         vehicles = problem.vehicles
@@ -207,9 +213,9 @@ class Model:
                 cost[unreachable] = 10 * int(cost[~unreachable].max(initial=1)) + 1
                 callbacks[key] = routing.RegisterTransitMatrix(cost.tolist())
             routing.SetArcCostEvaluatorOfVehicle(callbacks[key], index)
-            routing.SetFixedCostOfVehicle(
-                (v.fixed_cost + problem.vehicle_weight) * self.scale, index
-            )
+            if self.vehicle_costs:
+                fixed = (v.fixed_cost + problem.vehicle_weight) * self.scale
+                routing.SetFixedCostOfVehicle(fixed, index)
 
     def _unary(self, values: npt.NDArray[np.int64]) -> int:
         return int(self.routing.RegisterUnaryTransitVector(values.tolist()))
@@ -315,22 +321,81 @@ class Model:
 
     # -- search -------------------------------------------------------------------------------
 
-    def search_parameters(
+    def search(
         self,
         *,
         time_limit_s: float,
         solution_limit: int | None,
-        first_solution: FirstSolution,
-        metaheuristic: Metaheuristic,
-    ) -> pywrapcp.DefaultRoutingSearchParameters:
-        """Search parameters for one phase."""
+        first_solution: FirstSolution = FirstSolution.AUTOMATIC,
+        metaheuristic: Metaheuristic = Metaheuristic.AUTOMATIC,
+        improve: bool = False,
+        stop_when_complete: bool = False,
+        initial: pywrapcp.Assignment | None = None,
+    ) -> pywrapcp.Assignment | None:
+        """Run one search phase; None when no solution was found.
+
+        With the automatic metaheuristic (and no ``initial``), an iterated local search:
+        ruin (SISR string removals) and recreate (cheapest insertion), accepted by simulated
+        annealing; ``improve`` adds a local-search descent after each recreate. Otherwise a
+        classic local search with the named metaheuristic, from ``initial`` if given.
+        ``stop_when_complete`` ends the phase at the first solution serving every job.
+        """
         params = pywrapcp.DefaultRoutingSearchParameters()
         params.first_solution_strategy = _FIRST[first_solution]
-        params.local_search_metaheuristic = _META[metaheuristic]
         params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
         if solution_limit is not None:
             params.solution_limit = solution_limit
-        return params
+        routing = self.routing
+        if stop_when_complete:
+            self._stop_when_complete()
+        ruin_recreate = metaheuristic is Metaheuristic.AUTOMATIC and initial is None
+        if not ruin_recreate:
+            meta = (
+                Metaheuristic.GUIDED_LOCAL_SEARCH
+                if metaheuristic is Metaheuristic.AUTOMATIC
+                else metaheuristic
+            )
+            params.local_search_metaheuristic = _META[meta]
+            if initial is not None:
+                return routing.SolveFromAssignmentWithParameters(initial, params)
+            return routing.SolveWithParameters(params)
+        params.local_search_metaheuristic = _META[Metaheuristic.GREEDY_DESCENT]
+        params.use_iterated_local_search = True
+        ils = params.iterated_local_search_parameters
+        ils.perturbation_strategy = routing_ils_pb2.PerturbationStrategy.RUIN_AND_RECREATE
+        ils.improve_perturbed_solution = improve
+        rr = ils.ruin_recreate_parameters
+        del rr.ruin_strategies[:]
+        sisr = rr.ruin_strategies.add().sisr
+        sisr.max_removed_sequence_size = 10
+        sisr.avg_num_removed_visits = 10
+        sisr.bypass_factor = 0.01
+        rr.recreate_strategy.heuristic = (
+            routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION
+        )
+        accept = ils.reference_solution_acceptance_strategy
+        accept.Clear()
+        accept.simulated_annealing.cooling_schedule_strategy = (
+            routing_ils_pb2.CoolingScheduleStrategy.EXPONENTIAL
+        )
+        accept.simulated_annealing.automatic_temperatures = True
+        return routing.SolveWithIteratedLocalSearch(params)
+
+    def _stop_when_complete(self) -> None:
+        """End the search at the first solution that leaves no job unserved.
+
+        A solution serves every job when its objective is below the smallest drop penalty
+        (the problem's penalties dominate its costs, see ``Problem.drop_penalty``).
+        """
+        routing = self.routing
+        threshold = min(job_penalty(self.problem, mj.job) for mj in self.jobs) * self.scale
+        complete = [False]
+
+        def at_solution() -> None:
+            complete[0] = complete[0] or routing.CostVar().Max() < threshold
+
+        routing.AddAtSolutionCallback(at_solution)
+        routing.AddSearchMonitor(routing.solver().CustomLimit(lambda: complete[0]))
 
     def visits(self, assignment: pywrapcp.Assignment) -> list[list[Visit]]:
         """The job stops of every vehicle's route, in driving order."""
