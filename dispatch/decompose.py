@@ -17,7 +17,10 @@ each model small while the buses keep their day:
    ``routing.solver_schedule.build_route`` against the original problem. The slices' own
    timings are a feasible witness, so this cannot fail short of a bug.
 
-The time budget and the effort budget are shared among slices in proportion to their jobs.
+The effort budget is shared among slices in proportion to their jobs. Without an effort budget
+the time limit is shared the same way; with one, each slice may use the time left (less half
+a second for each later slice), so that the effort, not the clock, stops it and the result is
+the same on a loaded machine.
 """
 
 from __future__ import annotations
@@ -146,7 +149,10 @@ def solve_in_slices(
             problem, jobs=part, vehicles=tuple(s for _, s in taken), vehicle_weight=0
         )
         left = params.time_limit_s - (time.monotonic() - started)
-        budget = max(MIN_SLICE_S, min(left, params.time_limit_s * share))
+        if params.effort is None:
+            budget = max(MIN_SLICE_S, min(left, params.time_limit_s * share))
+        else:  # the effort share decides; time only caps, keeping some for the later slices
+            budget = max(MIN_SLICE_S, left - MIN_SLICE_S * (len(parts) - k - 1))
         effort = None if params.effort is None else max(1, math.floor(params.effort * share))
         result = solve(
             sub,
