@@ -161,6 +161,8 @@ def grouping_detail(day: Day, worker: UnservedWorker, buses: int) -> str:
     arrived = format_clock(day.minutes_of(worker.arrival.arrival_time))
     window = f"{format_clock(policy.day_start_min)}–{format_clock(policy.day_end_min)}"
     if worker.reason is UnservedReason.NO_USABLE_BUS:
+        if buses == 0:
+            return "the fleet has no buses"
         return f"none of the {buses} bus(es) in the fleet may be dispatched (see the vehicles)"
     return (
         f"arrives {arrived}; boarding must start within the operating day {window}, "

@@ -51,8 +51,8 @@ def plan_kpis(
     transported = sum(t.headcount for t in trips)
     waits = [(t.wait_mean_min * t.headcount, t.wait_max_min) for t in trips]
     rides = [(t.ride_min * t.headcount, t.ride_min) for t in trips]
-    bus_km = sum(r.distance_km for r in routes)
-    loaded = sum(r.loaded_km for r in routes)
+    bus_km = sum((r.distance_km for r in routes), 0.0)
+    loaded = sum((r.loaded_km for r in routes), 0.0)
     seat_total = sum(seats[t.vehicle_id] for t in trips)
     rejected = sum(
         1 for r in prepared.fleet.rejected if r.vehicle.vehicle_class is VehicleClass.BUS
@@ -78,8 +78,8 @@ def plan_kpis(
         ride_max_min=round(max((m for _, m in rides), default=0.0), 2),
         seat_use=round(_mean(sum(t.passengers for t in trips), seat_total), 4),
         load_factor_cap=day.policy.load_factor,
-        cost_cny=round(sum(r.cost_cny for r in routes), 2),
-        subsidy_cny=round(sum(s.subsidy_cny for s in subsidy), 2),
+        cost_cny=round(sum((r.cost_cny for r in routes), 0.0), 2),
+        subsidy_cny=round(sum((s.subsidy_cny for s in subsidy), 0.0), 2),
         fleet_lower_bound=fleet_lower_bound,
         solve_seconds=round(solve_seconds, 3),
     )

@@ -190,6 +190,18 @@ def test_no_usable_bus_leaves_everyone_unserved_with_the_reason(town: RoadNetwor
     assert "none of the 1 bus(es)" in plan.unserved[0].detail
 
 
+def test_a_day_without_workers_or_buses_plans_nothing(town: RoadNetwork) -> None:
+    """No arrivals: no routes, the bus idle as not needed; no fleet: the worker unserved."""
+    empty = planned(town_day([], fleet=[coach("B1", 53)]), town)
+    assert (empty.routes, empty.trips, empty.unserved) == ((), (), ())
+    assert empty.kpis.fleet_lower_bound == 0 and empty.kpis.buses_vs_bound is None
+    assert [i.vehicle_id for i in empty.idle] == ["B1"]
+    nobody = planned(town_day([arrival("w1", "08:00")], fleet=[]), town)
+    assert [(u.reason, u.detail) for u in nobody.unserved] == [
+        (UnservedReason.NO_USABLE_BUS, "the fleet has no buses")
+    ]
+
+
 def test_high_risk_worker_is_excluded_with_that_reason(town: RoadNetwork) -> None:
     """A worker from a listed high-risk region never rides; a medium-risk one with a
     negative test does."""
