@@ -20,7 +20,7 @@ from enum import StrEnum
 import pandas as pd
 
 from dispatch.policy import Policy
-from routing.speed import VehicleClass
+from routing.speed import VehicleClass as VehicleClass  # re-exported: the fleet's class
 from stations.errors import InputError, ProblemCollector
 from stations.model import Depot, Enterprise, Exit, Registry, Station, check_lon_lat
 

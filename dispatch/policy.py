@@ -121,10 +121,11 @@ class Policy:
     seed
         Seed of every randomised choice; same seed, same plan. Default 0.
     time_limit_s
-        Wall-clock limit of each solver call. Default 30.
+        Wall-clock limit of the whole solve stage (shared among time slices). Default 30.
     effort
-        Deterministic search budget per solver call (see ``routing.problem.SolveParams``).
-        Default None (time limit only).
+        Deterministic search budget of the whole solve stage (see
+        ``routing.problem.SolveParams``): with it the same seed gives the same plan whenever
+        it is reached before ``time_limit_s``. Default None (time limit only, not repeatable).
     """
 
     __pydantic_config__ = ConfigDict(extra="forbid")
