@@ -89,6 +89,15 @@ def timed_run(jobs: Sequence[Job], workers: int, out: Path) -> Timing:
     return Timing(workers, wall, startup, Comparison(results))
 
 
+def balance_bound(seconds: Sequence[float], workers: int) -> float:
+    """Best speed-up the job mix allows on ``workers`` idle cores: total time over the makespan
+    of the longest-first schedule of the measured one-worker job times."""
+    loads = [0.0] * workers
+    for duration in sorted(seconds, reverse=True):
+        loads[loads.index(min(loads))] += duration
+    return sum(seconds) / max(loads) if max(loads) > 0 else 1.0
+
+
 def _load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
@@ -117,6 +126,8 @@ def report(one: Timing, two: Timing, *, effort: int, jobs: int, load: tuple[str,
         "",
         f"Speed-up 1 → 2 workers: {one.wall_s / two.wall_s:.2f}× (wall), "
         f"{one.work_s / two.work_s:.2f}× (without cluster start).",
+        f"Job-mix bound on 2 idle cores (longest-first schedule of the 1-worker job times): "
+        f"{balance_bound([r.seconds for r in one.comparison.results], 2):.2f}×.",
         f"Identical comparison tables: {'yes' if same else 'NO'}. "
         f"Failed scenarios: {', '.join(failed) or 'none'}.",
         "",
