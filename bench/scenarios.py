@@ -10,7 +10,9 @@ meaningless. Plan folders are written (no maps). Cluster start-up is timed on it
 reported separately. The load average is printed before and after: other work on the machine
 slows both runs and distorts the speed-up.
 
-Run: ``python -m bench.scenarios [--effort 200] [--time-limit 300] [--out DIR]``.
+Run: ``python -m bench.scenarios [--effort N] [--time-limit 300] [--out DIR]`` (default effort:
+the demo policy's). The working tree may change under a long run (other work in progress);
+run it from a clean checkout (``git archive HEAD``) for figures that mean something.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "scenarios" / "examples"
 RESULTS = ROOT / "bench" / "results" / "scenarios.md"
 SCENARIOS = 16
+DEFAULT_EFFORT = 200  # when neither --effort nor the demo's policy gives one
 EXTRA: tuple[tuple[str, Change], ...] = (
     ("Load factor 60 %", PolicyOverride((("load_factor", 0.6),))),
     ("Load factor 70 %", PolicyOverride((("load_factor", 0.7),))),
@@ -144,7 +147,9 @@ def report(one: Timing, two: Timing, *, effort: int, jobs: int, load: tuple[str,
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print (and save) the report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--effort", type=int, default=200, help="search budget per plan")
+    parser.add_argument(
+        "--effort", type=int, default=None, help="search budget per plan (default: the demo's)"
+    )
     parser.add_argument("--time-limit", type=float, default=300.0, help="cap per solver call, s")
     parser.add_argument("--scenarios", type=int, default=SCENARIOS)
     parser.add_argument("--out", type=Path, default=None, help="run folders (default: temp)")
@@ -152,17 +157,15 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InputWarning)
-        jobs = with_policy(
-            jobs_of(demo_scenarios(args.scenarios)),
-            effort=args.effort,
-            time_limit_s=args.time_limit,
-        )
+        scenarios = demo_scenarios(args.scenarios)
+        effort = args.effort or scenarios[0].base_day.policy.effort or DEFAULT_EFFORT
+        jobs = with_policy(jobs_of(scenarios), effort=effort, time_limit_s=args.time_limit)
     load_before = _load()
     with tempfile.TemporaryDirectory(prefix="bench-scenarios-") as scratch:
         out = args.out or Path(scratch)
         one = timed_run(jobs, 1, out / "one-worker")
         two = timed_run(jobs, 2, out / "two-workers")
-    text = report(one, two, effort=args.effort, jobs=len(jobs), load=(load_before, _load()))
+    text = report(one, two, effort=effort, jobs=len(jobs), load=(load_before, _load()))
     print(text)
     args.save.parent.mkdir(parents=True, exist_ok=True)
     args.save.write_text(text, encoding="utf-8")
