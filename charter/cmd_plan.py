@@ -31,7 +31,7 @@ from dispatch.outputs import MAP_HTML, PlanFiles, write_plan
 from dispatch.plan import Plan
 from dispatch.planner import plan_day
 from dispatch.policy import resolve_policy
-from dispatch.reasons import UnservedReason, reason_text
+from dispatch.reasons import ShipmentReason, UnservedReason, reason_text
 from maps.from_plan import document_map
 from maps.labels import MapLang
 from stations.errors import InputWarning
@@ -188,18 +188,29 @@ def _unserved_text(code: str, lang: OutputLang) -> str:
     return pick((reason_text(reason, "zh"), reason_text(reason, "en")), lang)
 
 
+def _shipment_text(code: str, lang: OutputLang) -> str:
+    reason = ShipmentReason(code)
+    return pick((reason_text(reason, "zh"), reason_text(reason, "en")), lang)
+
+
 def _excluded_text(code: str, lang: OutputLang) -> str:
     reason = PublicExclusion(code)
     return pick((public_text(reason, "zh"), public_text(reason, "en")), lang)
 
 
 def render(run: PlanRun, output: Output, lang: OutputLang) -> None:
-    """Print the KPI table, the unserved and excluded workers by reason, and the files."""
+    """Print the KPI table (workers, and shipments on a day with any), the unserved and
+    excluded workers and the unserved shipments by reason, and the files."""
     if output.as_json:
         output.json(_summary_json(run))
         return
     document = run.files.document
-    title = f"{pick(('包车计划', 'Charter plan'), lang)} {document.date.isoformat()}"
+    name = (
+        ("包车与物资运输计划", "Charter and supply plan")
+        if document.deliveries or (document.unserved_shipments)
+        else ("包车计划", "Charter plan")
+    )
+    title = f"{pick(name, lang)} {document.date.isoformat()}"
     head = _headers(lang, ("指标", "item"), ("数值", "value"), ("单位", "unit"))
     output.table(title, head, kpi_rows(run.plan.kpis, lang))
     reason_head = _headers(lang, ("原因代码", "reason"), ("说明", "meaning"), ("人数", "workers"))
@@ -215,6 +226,11 @@ def render(run: PlanRun, output: Output, lang: OutputLang) -> None:
         if counts:
             rows = [(code, describe(code, lang), n) for code, n in counts.items()]
             output.table(pick(table_title, lang), reason_head, rows)
+    shipments = document.summary.shipments_unserved_by_reason
+    if shipments:
+        head = _headers(lang, ("原因代码", "reason"), ("说明", "meaning"), ("运单", "shipments"))
+        rows = [(code, _shipment_text(code, lang), n) for code, n in shipments.items()]
+        output.table(pick(("未承运原因", "Unserved shipments by reason"), lang), head, rows)
     console = output.console
     for note in run.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(note)}")

@@ -210,11 +210,16 @@ class RiskRegion:
 
 @dataclass(frozen=True, slots=True)
 class PlaceRef:
-    """A shipment end: a known place (``place_id`` set) or a bare point."""
+    """A shipment end: a known place (``place_id`` set) or a bare point.
+
+    ``name`` is the name given with the shipment (``origin_name`` / ``destination_name``);
+    None uses the known place's name, or shows the point's coordinates. Default None.
+    """
 
     lon: float
     lat: float
     place_id: str | None = None
+    name: str | None = None
 
     def __post_init__(self) -> None:
         check_lon_lat(self.lon, self.lat, f"place {self.place_id or 'point'}")

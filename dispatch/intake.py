@@ -620,8 +620,8 @@ def _shipment(
 ) -> Shipment:
     return Shipment(
         shipment_id=row.text("shipment_id"),
-        origin=origin,
-        destination=destination,
+        origin=dataclasses.replace(origin, name=row.opt_text("origin_name")),
+        destination=dataclasses.replace(destination, name=row.opt_text("destination_name")),
         cargo=Cargo(row.text("cargo")),
         weight_t=row.number_("weight_t"),
         volume_m3=row.opt_number("volume_m3"),

@@ -5,14 +5,21 @@ boarding); ride times are per transported worker (leaving the station to the sta
 unloading); ``seat_use`` is passengers (workers and escorts) over the seats of the buses that
 carried them, summed over trips — at most ``load_factor_cap``. Buses are counted among the
 bus-class vehicles of the fleet only.
+
+Supply: ``on_time_share`` is the share of *all* shipments (delivered or not) whose unloading
+starts by their due time; ``on_time_by_cargo`` the same per cargo kind (kinds without
+shipments left out). Due times are hard in the plan, so a late shipment is an unserved one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
+from dispatch.day import Cargo
 from dispatch.plan import Kpis, SubsidyRow, Trip, Unserved, VehicleRoute
 from dispatch.prepare import Prepared
+from dispatch.supply import SupplyPlan
 from routing.speed import VehicleClass
 
 
@@ -82,4 +89,37 @@ def plan_kpis(
         subsidy_cny=round(sum((s.subsidy_cny for s in subsidy), 0.0), 2),
         fleet_lower_bound=fleet_lower_bound,
         solve_seconds=round(solve_seconds, 3),
+    )
+
+
+def with_supply(kpis: Kpis, prepared: Prepared, supply: SupplyPlan) -> Kpis:
+    """``kpis`` with the supply figures of ``supply`` (see the module docstring); the solve
+    time then covers both stages."""
+    shipments = prepared.day.shipments
+    on_time = {d.shipment_id for d in supply.deliveries if d.on_time}
+    by_cargo = tuple(
+        (cargo.value, round(_mean(sum(s.shipment_id in on_time for s in mine), len(mine)), 4))
+        for cargo in Cargo
+        if (mine := [s for s in shipments if s.cargo is cargo])
+    )
+    routes = supply.truck_routes
+    rejected = sum(
+        1 for r in prepared.fleet.rejected if r.vehicle.vehicle_class is VehicleClass.TRUCK
+    )
+    return dataclasses.replace(
+        kpis,
+        shipments=len(shipments),
+        shipments_delivered=len(supply.deliveries),
+        shipments_unserved=len(supply.unserved),
+        tonnes=round(sum((float(s.weight_t) for s in shipments), 0.0), 3),
+        tonnes_delivered=round(sum((float(d.weight_t) for d in supply.deliveries), 0.0), 3),
+        trucks_usable=len(prepared.fleet.trucks),
+        trucks_rejected=rejected,
+        trucks_used=len(routes),
+        truck_km=round(sum((r.distance_km for r in routes), 0.0), 3),
+        truck_km_loaded=round(sum((r.loaded_km for r in routes), 0.0), 3),
+        truck_cost_cny=round(sum((r.cost_cny for r in routes), 0.0), 2),
+        on_time_share=round(_mean(len(on_time), len(shipments)), 4),
+        on_time_by_cargo=by_cargo,
+        solve_seconds=round(kpis.solve_seconds + supply.solve_seconds, 3),
     )

@@ -23,6 +23,9 @@ SHEETS: dict[str, tuple[str, str]] = {
     "unserved": ("未运送", "unserved"),
     "kpis": ("指标", "KPIs"),
     "subsidy": ("补贴", "subsidy"),
+    "truck_trips": ("货车行程单", "truck trips"),
+    "consignee_notices": ("收货通知", "consignee notices"),
+    "unserved_shipments": ("未承运物资", "unserved shipments"),
 }
 
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -85,6 +88,28 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "workers_transported": ("运送员工", "workers transported"),
     "eligible": ("符合补贴条件", "eligible"),
     "subsidy_cny": ("补贴（元）", "subsidy (CNY)"),
+    "capacity_t": ("核定载质量（吨）", "payload (t)"),
+    "capacity_m3": ("货厢容积（立方米）", "cargo volume (m³)"),
+    "run": ("趟次", "run"),
+    "green_channel": ("绿色通道通行", "green channel"),
+    "shipment_id": ("运单编号", "shipment"),
+    "cargo": ("物资类别", "cargo"),
+    "priority": ("优先级", "priority"),
+    "weight_t": ("重量（吨）", "weight (t)"),
+    "volume_m3": ("体积（立方米）", "volume (m³)"),
+    "origin": ("装货地", "origin"),
+    "origin_id": ("装货地编号", "origin id"),
+    "destination": ("收货地", "destination"),
+    "destination_id": ("收货地编号", "destination id"),
+    "consignee": ("收货单位", "consignee"),
+    "load_start": ("开始装货", "loading starts"),
+    "unload_start": ("开始卸货", "unloading starts"),
+    "ready_time": ("可装货时间", "ready"),
+    "due_time": ("要求送达", "due"),
+    "on_time": ("按时", "on time"),
+    "slack_min": ("提前（分钟）", "ahead of due (min)"),
+    "shipments": ("运单数", "shipments"),
+    "tonnes": ("载货（吨）", "tonnes"),
 }
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -108,6 +133,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "nothing_lost.ok": ("无遗漏", "nothing lost"),
     "nothing_lost.failed": ("有遗漏！", "workers lost!"),
+    "nothing_lost.shipments_failed": ("有遗漏！", "shipments lost!"),
+    "cargo.epidemic_supplies": ("防疫物资", "epidemic supplies"),
+    "cargo.necessities": ("生活必需品", "daily necessities"),
+    "cargo.production_materials": ("重点生产物资", "production materials"),
+    "cargo.other": ("其他物资", "other cargo"),
 }
 
 # KPI key → (zh, en, unit)
@@ -142,7 +172,27 @@ KPI_LABELS: dict[str, tuple[str, str, str]] = {
     "cost_cny": ("包车费用", "charter cost", "CNY"),
     "subsidy_cny": ("补贴金额", "subsidy", "CNY"),
     "solve_seconds": ("求解用时", "solve time", "s"),
+    # supply transport (shown when the day has shipments)
+    "shipments": ("物资运单", "shipments", ""),
+    "shipments_delivered": ("已送达运单", "shipments delivered", ""),
+    "shipments_unserved": ("未承运运单", "shipments unserved", ""),
+    "shipments_nothing_lost": (
+        "核对：运单 = 送达 + 未承运",
+        "check: shipments = delivered + unserved",
+        "",
+    ),
+    "tonnes": ("货物总量", "tonnes to move", "t"),
+    "tonnes_delivered": ("送达货物", "tonnes delivered", "t"),
+    "trucks_usable": ("可派货车", "trucks usable", ""),
+    "trucks_rejected": ("不可派货车", "trucks not dispatchable", ""),
+    "trucks_used": ("使用货车", "trucks used", ""),
+    "truck_km": ("货车里程", "truck-km", "km"),
+    "truck_km_loaded": ("货车载货里程", "truck-km loaded", "km"),
+    "truck_cost_cny": ("货运费用", "truck cost", "CNY"),
+    "on_time_share": ("按时送达率（全部运单）", "on-time share (all shipments)", "%"),
+    "on_time_by_cargo": ("按时送达率", "on-time share", "%"),
 }
+SUPPLY_KPIS = frozenset(list(KPI_LABELS)[list(KPI_LABELS).index("shipments") :])
 
 
 def pick(pair: tuple[str, str], lang: OutputLang) -> str:
@@ -201,12 +251,39 @@ def kpi_rows(kpis: Kpis, lang: OutputLang) -> list[tuple[str, str, str]]:
     -------
     list of tuple
         One row per figure; the nothing-lost row reads e.g. ``11 = 8 + 2 + 1 (nothing lost)``.
+        On a day with shipments the supply figures follow, with their own nothing-lost row
+        and the on-time share per cargo kind.
     """
     rows: list[tuple[str, str, str]] = []
     for key, (zh, en, unit) in KPI_LABELS.items():
+        if key in SUPPLY_KPIS and not kpis.shipments:
+            continue
         label = pick((zh, en), lang)
+        if key == "shipments_nothing_lost":
+            ok = kpis.shipments == kpis.shipments_delivered + kpis.shipments_unserved
+            verdict = text("nothing_lost.ok" if ok else "nothing_lost.shipments_failed", lang)
+            value = (
+                f"{kpis.shipments} = {kpis.shipments_delivered} + "
+                f"{kpis.shipments_unserved} ({verdict})"
+            )
+            rows.append((label, value, unit))
+            continue
+        if key == "on_time_by_cargo":
+            for cargo, share in kpis.on_time_by_cargo:
+                kind = text(f"cargo.{cargo}", lang)
+                rows.append(
+                    (
+                        f"{label}: {kind}" if lang != "zh" else f"{label}：{kind}",
+                        _number(share, unit),
+                        unit,
+                    )
+                )
+            continue
         if key == "nothing_lost":
-            verdict = text("nothing_lost.ok" if kpis.nothing_lost else "nothing_lost.failed", lang)
+            ok = kpis.workers_registered == (
+                kpis.workers_transported + kpis.workers_excluded + kpis.workers_unserved
+            )
+            verdict = text("nothing_lost.ok" if ok else "nothing_lost.failed", lang)
             value = (
                 f"{kpis.workers_registered} = {kpis.workers_transported} + "
                 f"{kpis.workers_excluded} + {kpis.workers_unserved} ({verdict})"

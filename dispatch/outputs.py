@@ -4,7 +4,8 @@ loses a worker.
 Layout of ``out_dir`` (``map.html`` is added by the command, since maps build on dispatch)::
 
     plan.json        the machine-readable plan (docs/API.md)
-    plan.xlsx        the sheets for the duty staff
+    plan.xlsx        the sheets for the duty staff (with shipments: truck trips, consignee
+                     notices and unserved shipments after the worker sheets)
     csv/<sheet>.csv  a copy of each sheet (UTF-8 with BOM)
 
 Header language: ``lang="both"`` (default) gives bilingual ``中文 / English`` headers in the
@@ -21,7 +22,8 @@ from pathlib import Path
 from dispatch.labels import OUTPUT_LANGS, OutputLang
 from dispatch.plan import Plan
 from dispatch.plan_json import PlanDocument, idle_reasons, write_plan_json
-from dispatch.sheets import plan_sheets, write_csvs, write_workbook
+from dispatch.sheets import Sheet, plan_sheets, write_csvs, write_workbook
+from dispatch.supply_sheets import supply_sheets
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +52,16 @@ class PlanFiles:
 def csv_lang(lang: OutputLang) -> OutputLang:
     """Header language of the CSV copies: English for ``both``, else ``lang``."""
     return "en" if lang == "both" else lang
+
+
+def all_sheets(
+    plan: Plan, lang: OutputLang, *, idle_codes: dict[str, str], unmask: bool
+) -> tuple[Sheet, ...]:
+    """The worker-charter sheets, then (on a day with shipments) the supply sheets."""
+    return (
+        *plan_sheets(plan, lang, idle_codes=idle_codes, unmask=unmask),
+        *supply_sheets(plan, lang),
+    )
 
 
 def write_plan(
@@ -82,7 +94,7 @@ def write_plan(
     Raises
     ------
     PlanInvariantError
-        If the plan loses or double-counts a worker (a bug; nothing is written).
+        If the plan loses or double-counts a worker or a shipment (a bug; nothing is written).
     ValueError
         If ``lang`` is not one of zh, en, both.
     """
@@ -94,9 +106,9 @@ def write_plan(
     codes = idle_reasons(plan.day)
     idle_codes = {i.vehicle_id: codes[i.vehicle_id].value for i in plan.idle}
     workbook = write_workbook(
-        plan_sheets(plan, lang, idle_codes=idle_codes, unmask=unmask), out_dir / PLAN_XLSX, lang
+        all_sheets(plan, lang, idle_codes=idle_codes, unmask=unmask), out_dir / PLAN_XLSX, lang
     )
-    tables = plan_sheets(plan, csv_lang(lang), idle_codes=idle_codes, unmask=unmask)
+    tables = all_sheets(plan, csv_lang(lang), idle_codes=idle_codes, unmask=unmask)
     csvs = write_csvs(tables, out_dir / CSV_DIR, csv_lang(lang))
     logger.info("wrote plan folder %s (%d files)", out_dir, 2 + len(csvs))
     return PlanFiles(out_dir, out_dir / PLAN_JSON, workbook, csvs, document)

@@ -1,9 +1,10 @@
-"""The plan of a day: vehicle routes, trips, unserved and excluded workers, KPIs, subsidy.
+"""The plan of a day: vehicle routes, trips, unserved and excluded workers, KPIs, subsidy, and
+the supply side: truck routes, deliveries and unserved shipments.
 
 A ``Plan`` is what ``dispatch.planner.plan_day`` returns and what outputs, maps and scenario
-comparisons read. It carries the day it was made from, so every worker can be traced, and it
-checks the nothing-lost invariant on construction: every registered worker is transported,
-excluded or unserved — exactly once.
+comparisons read. It carries the day it was made from, so every worker and shipment can be
+traced, and it checks the nothing-lost invariant on construction: every registered worker is
+transported, excluded or unserved, and every shipment delivered or unserved — exactly once.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from dispatch.day import Day
-from dispatch.reasons import Lang, UnservedReason, reason_text
+from dispatch.day import Cargo, Day
+from dispatch.reasons import Lang, ShipmentReason, UnservedReason, reason_text
 from dispatch.screening import Exclusion
 from routing.speed import VehicleClass
 
 
 class PlanInvariantError(AssertionError):
-    """The plan loses or double-counts a worker: a bug, never bad input (exit code 1)."""
+    """The plan loses or double-counts a worker or a shipment: a bug, never bad input (exit
+    code 1)."""
 
 
 class StepKind(StrEnum):
@@ -30,6 +32,8 @@ class StepKind(StrEnum):
     BOARD = "board"  # workers (and the escort) board at a station
     ALIGHT = "alight"  # they alight at the employer
     RETURN_DEPOT = "return_depot"
+    LOAD = "load"  # a truck loads a shipment at its origin
+    UNLOAD = "unload"  # and unloads it at its destination
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +45,21 @@ class Step:
     kind
         What happens.
     place_id
-        Depot, station or employer id.
+        Depot, station or employer id (for a truck: the shipment end's place id, or its
+        ``lon,lat`` when it is a bare point).
     trip_id
-        The trip boarding or alighting here (None at the depot).
+        The trip boarding or alighting here, or the shipment loaded or unloaded (None at the
+        depot).
     arrival, begin, departure
-        Arrival, start of service (boarding / alighting) and departure, local time.
+        Arrival, start of service (boarding / alighting / loading) and departure, local time.
     on_board
-        People on board after this step (workers and escorts).
+        People on board after this step (workers and escorts); for a truck, the shipments on
+        board.
+    load_t
+        Tonnes on board after this step (trucks). Default 0.
+    green_channel
+        Whether the truck drives on from here under the green-channel pass of a priority run
+        (see docs/supply.md). Default False.
     """
 
     kind: StepKind
@@ -57,12 +69,14 @@ class Step:
     begin: dt.datetime
     departure: dt.datetime
     on_board: int
+    load_t: float = 0.0
+    green_channel: bool = False
 
     def __post_init__(self) -> None:
         if not (self.arrival <= self.begin <= self.departure):
             raise ValueError(f"step at {self.place_id}: times out of order")
-        if self.on_board < 0:
-            raise ValueError(f"step at {self.place_id}: negative on_board")
+        if self.on_board < 0 or self.load_t < 0:
+            raise ValueError(f"step at {self.place_id}: negative on_board or load")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,19 +157,22 @@ class VehicleRoute:
     seats
         Seats of a bus (None for trucks).
     capacity
-        Places per trip under the load-factor cap, escort included.
+        Places per trip under the load-factor cap, escort included (0 for trucks).
     permit_no, permit_valid_from, permit_valid_to
         The permit it runs under.
     steps
-        The route, depot to depot.
+        The route, depot to depot (a truck may return to its depot between runs).
     trip_ids
-        Trips in order.
+        Trips in order (for a truck: the shipments, in order of loading).
     distance_km, loaded_km
-        Total and loaded (someone on board) distance; empty = total - loaded.
+        Total and loaded (someone or some cargo on board) distance; empty = total - loaded.
     cost_cny
         Charter cost: fixed + per km + per hour from leaving to returning to the depot.
     fixed_cost_cny
         The fixed part of ``cost_cny`` (the bus's day rate). Default 0.
+    capacity_t, capacity_m3
+        Payload of a truck in tonnes and cubic metres (None for buses, and for a truck
+        without a volume limit). Default None.
     """
 
     vehicle_id: str
@@ -173,6 +190,8 @@ class VehicleRoute:
     loaded_km: float
     cost_cny: float
     fixed_cost_cny: float = 0.0
+    capacity_t: float | None = None
+    capacity_m3: float | None = None
 
     def __post_init__(self) -> None:
         if len(self.steps) < 2:
@@ -227,6 +246,98 @@ class Unserved:
     reason: UnservedReason
     detail: str = ""
     request_id: str | None = None
+    exits: tuple[str, ...] = ()
+
+    def describe(self, lang: Lang = "en") -> str:
+        """Reason text in ``lang`` followed by the detail. Default ``en``."""
+        text = reason_text(self.reason, lang)
+        return f"{text}: {self.detail}" if self.detail else text
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A delivered shipment: which truck, when it was loaded and unloaded.
+
+    Parameters
+    ----------
+    shipment_id, cargo, weight_t, volume_m3, priority
+        The shipment.
+    vehicle_id
+        The truck (plate).
+    origin_id, destination_id
+        Its ends as in the truck's steps (place id, or ``lon,lat`` of a bare point).
+    load_start
+        When loading starts at the origin.
+    depart
+        When the truck leaves the origin with it.
+    arrive
+        When the truck arrives at the destination.
+    unload_start
+        When unloading starts (the delivery time compared with the due time).
+    due_time
+        Latest delivery (None: by the end of the operating day).
+    distance_km
+        Distance the shipment travels on the truck (detours for other loads included).
+    green_channel
+        Whether its run had the green-channel pass (priority cargo only on board).
+    """
+
+    shipment_id: str
+    vehicle_id: str
+    cargo: Cargo
+    weight_t: float
+    volume_m3: float | None
+    priority: int
+    origin_id: str
+    destination_id: str
+    load_start: dt.datetime
+    depart: dt.datetime
+    arrive: dt.datetime
+    unload_start: dt.datetime
+    due_time: dt.datetime | None
+    distance_km: float
+    green_channel: bool
+
+    def __post_init__(self) -> None:
+        if not (self.load_start <= self.depart <= self.arrive <= self.unload_start):
+            raise ValueError(f"delivery {self.shipment_id}: times out of order")
+        if self.weight_t < 0 or self.distance_km < 0:
+            raise ValueError(f"delivery {self.shipment_id}: negative weight or distance")
+
+    @property
+    def on_time(self) -> bool:
+        """Unloading starts by the due time (always, when there is none)."""
+        return self.due_time is None or self.unload_start <= self.due_time
+
+    @property
+    def slack_min(self) -> float | None:
+        """Minutes from the start of unloading to the due time (None without one)."""
+        if self.due_time is None:
+            return None
+        return (self.due_time - self.unload_start).total_seconds() / 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class UnservedShipment:
+    """A shipment no truck carries, and why.
+
+    Parameters
+    ----------
+    shipment_id, cargo, weight_t
+        The shipment.
+    reason
+        The cause (code).
+    detail
+        The explanation with the numbers. Default "".
+    exits
+        Exit ids whose status cuts the route, for ``route_blocked_by_exit``. Default ().
+    """
+
+    shipment_id: str
+    cargo: Cargo
+    weight_t: float
+    reason: ShipmentReason
+    detail: str = ""
     exits: tuple[str, ...] = ()
 
     def describe(self, lang: Lang = "en") -> str:
@@ -294,13 +405,28 @@ class Kpis:
     subsidy_cny: float
     fleet_lower_bound: int | None = None
     solve_seconds: float = 0.0
+    shipments: int = 0
+    shipments_delivered: int = 0
+    shipments_unserved: int = 0
+    tonnes: float = 0.0
+    tonnes_delivered: float = 0.0
+    trucks_usable: int = 0
+    trucks_rejected: int = 0
+    trucks_used: int = 0
+    truck_km: float = 0.0
+    truck_km_loaded: float = 0.0
+    truck_cost_cny: float = 0.0
+    on_time_share: float = 0.0  # shipments unloaded by their due time / all shipments
+    on_time_by_cargo: tuple[tuple[str, float], ...] = ()  # cargo kinds with shipments only
 
     @property
     def nothing_lost(self) -> bool:
-        """Registered = transported + excluded + unserved (counts; the plan checks ids)."""
-        return self.workers_registered == (
+        """Registered = transported + excluded + unserved, and shipments = delivered +
+        unserved (counts; the plan checks ids)."""
+        workers = self.workers_registered == (
             self.workers_transported + self.workers_excluded + self.workers_unserved
         )
+        return workers and self.shipments == self.shipments_delivered + self.shipments_unserved
 
     @property
     def empty_share(self) -> float:
@@ -330,7 +456,12 @@ class PlanMeta:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """A day's plan. Construction checks nothing-lost by worker id (``PlanInvariantError``)."""
+    """A day's plan. Construction checks nothing-lost by worker and shipment id
+    (``PlanInvariantError``).
+
+    ``routes`` are the buses' routes; ``truck_routes``, ``deliveries`` and
+    ``unserved_shipments`` the supply side (default empty, for a day without shipments).
+    """
 
     day: Day = field(repr=False)
     routes: tuple[VehicleRoute, ...]
@@ -341,13 +472,17 @@ class Plan:
     subsidy: tuple[SubsidyRow, ...]
     kpis: Kpis
     meta: PlanMeta
+    truck_routes: tuple[VehicleRoute, ...] = ()
+    deliveries: tuple[Delivery, ...] = ()
+    unserved_shipments: tuple[UnservedShipment, ...] = ()
 
     def __post_init__(self) -> None:
         self.check_nothing_lost()
 
     def check_nothing_lost(self) -> None:
         """Raise ``PlanInvariantError`` unless every registered worker is transported,
-        excluded or unserved exactly once, and the KPI counts agree."""
+        excluded or unserved exactly once, every shipment delivered or unserved exactly once,
+        and the KPI counts agree."""
         registered = Counter(a.worker_id for a in self.day.arrivals)
         accounted: Counter[str] = Counter()
         for trip in self.trips:
@@ -376,8 +511,30 @@ class Plan:
                 f"registered {k.workers_registered} != transported {k.workers_transported} "
                 f"+ excluded {k.workers_excluded} + unserved {k.workers_unserved}"
             )
+        problems += self._shipment_problems()
         if problems:
             raise PlanInvariantError("nothing-lost check failed: " + "; ".join(problems))
+
+    def _shipment_problems(self) -> list[str]:
+        registered = {s.shipment_id for s in self.day.shipments}
+        accounted: Counter[str] = Counter(d.shipment_id for d in self.deliveries)
+        accounted.update(u.shipment_id for u in self.unserved_shipments)
+        problems = []
+        for what, ids in (
+            ("lost", sorted(registered - set(accounted))),
+            ("counted twice", sorted(s for s, n in accounted.items() if n > 1)),
+            ("unknown", sorted(set(accounted) - registered)),
+        ):
+            if ids:
+                problems.append(f"{len(ids)} shipment(s) {what}, e.g. {', '.join(ids[:5])}")
+        carried = Counter(s for r in self.truck_routes for s in r.trip_ids)
+        if carried != Counter(d.shipment_id for d in self.deliveries):
+            problems.append("truck routes and deliveries disagree")
+        k = self.kpis
+        counts = (len(registered), len(self.deliveries), len(self.unserved_shipments))
+        if (k.shipments, k.shipments_delivered, k.shipments_unserved) != counts:
+            problems.append("shipment KPI counts disagree with the plan's rows")
+        return problems
 
     def trip(self, trip_id: str) -> Trip:
         """The trip with id ``trip_id``."""
@@ -387,8 +544,15 @@ class Plan:
         raise KeyError(f"{trip_id!r} is not a trip of this plan")
 
     def route(self, vehicle_id: str) -> VehicleRoute:
-        """The route of vehicle ``vehicle_id``."""
-        for route in self.routes:
+        """The route of vehicle ``vehicle_id`` (a bus or a truck)."""
+        for route in (*self.routes, *self.truck_routes):
             if route.vehicle_id == vehicle_id:
                 return route
         raise KeyError(f"{vehicle_id!r} has no route in this plan")
+
+    def delivery(self, shipment_id: str) -> Delivery:
+        """The delivery of shipment ``shipment_id``."""
+        for delivery in self.deliveries:
+            if delivery.shipment_id == shipment_id:
+                return delivery
+        raise KeyError(f"{shipment_id!r} is not delivered in this plan")

@@ -7,7 +7,8 @@ The dataclasses below *are* the format: their field names are the JSON keys, doc
 
 Privacy: worker ids only — no names, id numbers, phone numbers or health data (exclusions for
 health reasons carry the public code of ``dispatch.disclosure``). No timings either, so the
-same seed gives a byte-identical file.
+same seed gives a byte-identical file. The supply entries (truck routes, deliveries, unserved
+shipments) are in ``dispatch.supply_json``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -39,8 +40,14 @@ from dispatch.plan import (
     VehicleRoute,
 )
 from dispatch.policy import Policy
-from dispatch.reasons import UnservedReason, reason_text
+from dispatch.reasons import ShipmentReason, UnservedReason, reason_text
 from dispatch.screening import Exclusion
+from dispatch.supply_json import (
+    DeliveryEntry,
+    TruckRouteEntry,
+    UnservedShipmentEntry,
+    supply_entries,
+)
 from routing.speed import VehicleClass
 from stations.errors import InputError, ProblemCollector
 from stations.model import (
@@ -333,11 +340,28 @@ class PlanSummary:
     unserved_by_reason: Mapping[str, int]
     fleet_lower_bound: int | None = None
     buses_vs_bound: float | None = None
+    shipments: int = 0
+    shipments_delivered: int = 0
+    shipments_unserved: int = 0
+    tonnes: float = 0.0
+    tonnes_delivered: float = 0.0
+    trucks_usable: int = 0
+    trucks_rejected: int = 0
+    trucks_used: int = 0
+    truck_km: float = 0.0
+    truck_km_loaded: float = 0.0
+    truck_km_empty: float = 0.0
+    truck_cost_cny: float = 0.0
+    on_time_share: float = 0.0
+    on_time_by_cargo: Mapping[str, float] = field(default_factory=dict)
+    shipments_unserved_by_reason: Mapping[str, int] = field(default_factory=dict)
 
     def kpis(self) -> Kpis:
         """As ``dispatch.plan.Kpis`` (``solve_seconds`` is not stored: 0)."""
         names = {f.name for f in dataclasses.fields(Kpis)} - {"solve_seconds"}
-        return Kpis(**{name: getattr(self, name) for name in names})
+        values: dict[str, object] = {name: getattr(self, name) for name in names}
+        values["on_time_by_cargo"] = tuple(self.on_time_by_cargo.items())
+        return Kpis(**values)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,6 +393,9 @@ class PlanDocument:
     exits: tuple[ExitEntry, ...]
     places: PlanPlaces
     meta: PlanMetaEntry
+    truck_routes: tuple[TruckRouteEntry, ...] = ()
+    deliveries: tuple[DeliveryEntry, ...] = ()
+    unserved_shipments: tuple[UnservedShipmentEntry, ...] = ()
 
     def __post_init__(self) -> None:
         if self.format != FORMAT:
@@ -635,6 +662,23 @@ def _summary(plan: Plan, excluded: tuple[ExcludedEntry, ...]) -> PlanSummary:
         ),
         fleet_lower_bound=k.fleet_lower_bound,
         buses_vs_bound=None if ratio is None else round(ratio, SHARE_DIGITS),
+        shipments=k.shipments,
+        shipments_delivered=k.shipments_delivered,
+        shipments_unserved=k.shipments_unserved,
+        tonnes=round(k.tonnes, KM_DIGITS),
+        tonnes_delivered=round(k.tonnes_delivered, KM_DIGITS),
+        trucks_usable=k.trucks_usable,
+        trucks_rejected=k.trucks_rejected,
+        trucks_used=k.trucks_used,
+        truck_km=_km(k.truck_km),
+        truck_km_loaded=_km(k.truck_km_loaded),
+        truck_km_empty=_km(max(0.0, k.truck_km - k.truck_km_loaded)),
+        truck_cost_cny=round(k.truck_cost_cny, CNY_DIGITS),
+        on_time_share=round(k.on_time_share, SHARE_DIGITS),
+        on_time_by_cargo={cargo: round(v, SHARE_DIGITS) for cargo, v in k.on_time_by_cargo},
+        shipments_unserved_by_reason=_by_reason(
+            [u.reason.value for u in plan.unserved_shipments], [c.value for c in ShipmentReason]
+        ),
     )
 
 
@@ -666,6 +710,7 @@ def plan_document(plan: Plan) -> PlanDocument:
     day = plan.day
     excluded = tuple(_excluded(e) for e in plan.excluded)
     reasons = idle_reasons(day)
+    supply = supply_entries(day, plan.truck_routes, plan.deliveries, plan.unserved_shipments)
     return PlanDocument(
         format=FORMAT,
         date=day.date,
@@ -679,6 +724,9 @@ def plan_document(plan: Plan) -> PlanDocument:
         exits=tuple(_exit(x) for x in day.exits.values_list()),
         places=_places(day),
         meta=_meta(plan.meta, day.policy),
+        truck_routes=supply.truck_routes,
+        deliveries=supply.deliveries,
+        unserved_shipments=supply.unserved_shipments,
     )
 
 

@@ -19,7 +19,7 @@ from dispatch.day import Day
 from dispatch.decompose import solution_of, solve_in_slices
 from dispatch.explain import unserved_rows
 from dispatch.idle import idle_vehicles
-from dispatch.kpis import plan_kpis
+from dispatch.kpis import plan_kpis, with_supply
 from dispatch.lower_bound import fleet_lower_bound
 from dispatch.plan import Plan, PlanMeta
 from dispatch.policy import Mixing
@@ -27,6 +27,7 @@ from dispatch.prepare import prepare
 from dispatch.repair import insert_unassigned
 from dispatch.routes import translate
 from dispatch.subsidy import subsidy_rows
+from dispatch.supply import plan_supply
 from routing.diagnose import explain, servable
 from routing.network import RoadNetwork
 from routing.problem import Solution, SolveParams
@@ -42,6 +43,7 @@ STAGES: dict[str, float] = {
     "network": 0.02,
     "matrix": 0.04,
     "solve": 0.08,
+    "supply": 0.82,  # reported only on a day with shipments (docs/supply.md)
     "explain": 0.92,
     "assemble": 0.96,
     "done": 1.0,
@@ -149,6 +151,11 @@ def plan_day(
     _report(on_stage, "solve")
     built = build_problem(prepared, travel)
     solution = solve_day(built, day.policy.solve_params(), on_stage=on_stage)
+    if day.shipments:
+        _report(on_stage, "supply")
+    supply = plan_supply(
+        day, daynet, prepared.fleet, on_progress=lambda f: _report(on_stage, "supply", f)
+    )
     _report(on_stage, "explain")
     reasons = explain(built.problem, solution)
     unserved = unserved_rows(built, solution.unassigned, reasons, daynet)
@@ -169,7 +176,8 @@ def plan_day(
         fleet_lower_bound=bound,
         solve_seconds=solution.wall_time_s,
     )
-    used = {r.vehicle_id for r in translated.routes}
+    kpis = with_supply(kpis, prepared, supply)
+    used = {r.vehicle_id for r in translated.routes} | supply.used
     plan = Plan(
         day=day,
         routes=translated.routes,
@@ -179,11 +187,14 @@ def plan_day(
         idle=idle_vehicles(prepared.fleet, used),
         subsidy=subsidy,
         kpis=kpis,
+        truck_routes=supply.truck_routes,
+        deliveries=supply.deliveries,
+        unserved_shipments=supply.unserved,
         meta=PlanMeta(
             seed=day.policy.seed,
             time_limit_s=day.policy.time_limit_s,
-            solver_status=solution.status,
-            objective=solution.objective,
+            solver_status=solution.status + (f"; supply {supply.status}" if day.shipments else ""),
+            objective=solution.objective + supply.objective,
             wall_seconds=round(time.monotonic() - started, 3),
             version=_version(),
             network=roads.name,

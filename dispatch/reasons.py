@@ -1,5 +1,5 @@
 """Reason codes with bilingual (zh/en) texts: why a worker is excluded or unserved, why a
-vehicle is not dispatched."""
+shipment gets no truck, why a vehicle is not dispatched."""
 
 from __future__ import annotations
 
@@ -35,6 +35,18 @@ class UnservedReason(StrEnum):
     RIDE_TOO_LONG = "ride_too_long"
     OUTSIDE_ALL_SHIFTS = "outside_all_shifts"
     FLEET_EXHAUSTED = "fleet_exhausted"
+
+
+class ShipmentReason(StrEnum):
+    """Why a supply shipment gets no truck."""
+
+    NO_USABLE_TRUCK = "no_usable_truck"
+    NO_TRUCK_LARGE_ENOUGH = "no_truck_large_enough"
+    ROUTE_BLOCKED_BY_EXIT = "route_blocked_by_exit"
+    NO_ROAD_ROUTE = "no_road_route"
+    DUE_TIME_UNREACHABLE = "due_time_unreachable"
+    OUTSIDE_ALL_SHIFTS = "outside_all_shifts"
+    TRUCKS_EXHAUSTED = "trucks_exhausted"
 
 
 class VehicleReason(StrEnum):
@@ -122,7 +134,43 @@ _TEXTS: dict[StrEnum, tuple[str, str]] = {
 }
 
 
-def reason_text(reason: ExclusionReason | UnservedReason | VehicleReason, lang: Lang = "en") -> str:
+# kept apart: shipment codes share some values with worker codes (StrEnum members with equal
+# values are equal dictionary keys)
+_SHIPMENT_TEXTS: dict[ShipmentReason, tuple[str, str]] = {
+    ShipmentReason.NO_USABLE_TRUCK: (
+        "无持有效货运许可证的货车",
+        "no truck with a valid goods permit can be dispatched",
+    ),
+    ShipmentReason.NO_TRUCK_LARGE_ENOUGH: (
+        "没有载重或容积足够的持证货车",
+        "no permitted truck carries its weight or volume",
+    ),
+    ShipmentReason.ROUTE_BLOCKED_BY_EXIT: (
+        "道路被关闭的卡口阻断",
+        "every route is blocked by a closed exit",
+    ),
+    ShipmentReason.NO_ROAD_ROUTE: (
+        "路网上无连通道路",
+        "the roads do not connect its origin and destination",
+    ),
+    ShipmentReason.DUE_TIME_UNREACHABLE: (
+        "任何货车都无法在要求时间前送达",
+        "no truck can deliver it by its due time",
+    ),
+    ShipmentReason.OUTSIDE_ALL_SHIFTS: (
+        "不在任何货车的工作时段内",
+        "outside every truck's shift",
+    ),
+    ShipmentReason.TRUCKS_EXHAUSTED: (
+        "可用货车已全部派出（优先保障更高优先级的物资）",
+        "every suitable truck is busy (higher-priority cargo goes first)",
+    ),
+}
+
+
+def reason_text(
+    reason: ExclusionReason | UnservedReason | VehicleReason | ShipmentReason, lang: Lang = "en"
+) -> str:
     """The readable text of ``reason`` in ``lang`` (``zh`` or ``en``). Default ``en``."""
-    zh, en = _TEXTS[reason]
+    zh, en = _SHIPMENT_TEXTS[reason] if isinstance(reason, ShipmentReason) else _TEXTS[reason]
     return zh if lang == "zh" else en

@@ -29,6 +29,7 @@ from dispatch.labels import OutputLang, column, kpi_rows, sheet_title, text
 from dispatch.plan import Plan, Trip
 from dispatch.privacy import mask_id_number, mask_name, mask_phone, mask_text
 from dispatch.reasons import reason_text
+from routing.speed import VehicleClass
 
 CSV_ENCODING = "utf-8-sig"  # with a BOM, so Excel opens Chinese text correctly
 MAX_WIDTH = 48
@@ -79,7 +80,7 @@ def _column_values(values: list[object]) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
-def _frame(rows: Sequence[Mapping[str, object]], columns: Sequence[str]) -> pd.DataFrame:
+def rows_frame(rows: Sequence[Mapping[str, object]], columns: Sequence[str]) -> pd.DataFrame:
     """Rows (column key → value; missing keys blank) as a table with columns in order."""
     return pd.DataFrame(
         {key: _column_values([row.get(key) for row in rows]) for key in columns},
@@ -132,7 +133,7 @@ def trips_sheet(plan: Plan, lang: OutputLang) -> Sheet:
     keys = ["trip_id", "vehicle", "station", "enterprise", "enterprise_id", "headcount"]
     keys += ["escort_seats", "passengers", "board_start", "depart", "arrive", "alight_start"]
     keys += ["wait_mean_min", "wait_max_min", "ride_min", "distance_km"]
-    return Sheet("trips", _frame(rows, keys))
+    return Sheet("trips", rows_frame(rows, keys))
 
 
 MANIFEST_KEYS = (
@@ -208,7 +209,7 @@ def manifests_sheet(plan: Plan, lang: OutputLang, *, unmask: bool = False) -> Sh
                         "nucleic_test": text(f"test.{arrival.nucleic_test.value}", lang),
                     }
                 )
-    return Sheet("manifests", _frame(rows, MANIFEST_KEYS))
+    return Sheet("manifests", rows_frame(rows, MANIFEST_KEYS))
 
 
 def _free(moment: dt.datetime | None) -> dt.datetime:
@@ -258,7 +259,7 @@ def station_boards_sheet(plan: Plan, lang: OutputLang) -> Sheet:
                 }
             )
     keys = ["station", "board_start", "depart", "bay", "vehicle", "enterprise", "headcount"]
-    return Sheet("station_boards", _frame(rows, [*keys, "escort_seats", "trip_id"]))
+    return Sheet("station_boards", rows_frame(rows, [*keys, "escort_seats", "trip_id"]))
 
 
 def employer_notices_sheet(plan: Plan, lang: OutputLang) -> Sheet:
@@ -295,14 +296,18 @@ def employer_notices_sheet(plan: Plan, lang: OutputLang) -> Sheet:
             }
         )
     keys = ["enterprise", "enterprise_id", "eta", "headcount", "station", "depart", "vehicle"]
-    return Sheet("employer_notices", _frame(rows, [*keys, "trip_id", "escort", "escort_contact"]))
+    return Sheet(
+        "employer_notices", rows_frame(rows, [*keys, "trip_id", "escort", "escort_contact"])
+    )
 
 
 def vehicles_sheet(plan: Plan, lang: OutputLang, idle_codes: dict[str, str]) -> Sheet:
-    """Used vehicles with their day, then idle vehicles with the reason."""
+    """Used vehicles with their day (buses, then trucks: trips are shipments), then idle
+    vehicles with the reason."""
     date = plan.day.date
     rows: list[dict[str, object]] = []
-    for route in plan.routes:
+    for route in (*plan.routes, *plan.truck_routes):
+        bus = route.vehicle_class is VehicleClass.BUS
         rows.append(
             {
                 "vehicle": route.vehicle_id,
@@ -310,13 +315,14 @@ def vehicles_sheet(plan: Plan, lang: OutputLang, idle_codes: dict[str, str]) -> 
                 "depot": route.depot_id,
                 "vehicle_class": text(f"class.{route.vehicle_class.value}", lang),
                 "seats": route.seats,
-                "capacity": route.capacity,
+                "capacity": route.capacity if bus else None,
+                "capacity_t": route.capacity_t,
                 "permit_no": route.permit_no,
                 "permit_valid_from": permit_from_text(route.permit_valid_from),
                 "permit_valid_to": permit_to_text(route.permit_valid_to),
                 "status": text("status.used", lang),
                 "trips": len(route.trip_ids),
-                "workers": sum(plan.trip(t).headcount for t in route.trip_ids),
+                "workers": sum(plan.trip(t).headcount for t in route.trip_ids) if bus else None,
                 "start": clock(route.start, date),
                 "end": clock(route.end, date),
                 "distance_km": round(route.distance_km, 1),
@@ -335,6 +341,7 @@ def vehicles_sheet(plan: Plan, lang: OutputLang, idle_codes: dict[str, str]) -> 
                 "depot": idle.depot_id,
                 "vehicle_class": text(f"class.{idle.vehicle_class.value}", lang),
                 "seats": vehicle.seats,
+                "capacity_t": vehicle.capacity_t,
                 "permit_no": idle.permit_no or "",
                 "status": text("status.idle", lang),
                 "trips": 0,
@@ -345,10 +352,11 @@ def vehicles_sheet(plan: Plan, lang: OutputLang, idle_codes: dict[str, str]) -> 
                 ),
             }
         )
-    keys = ["vehicle", "operator", "depot", "vehicle_class", "seats", "capacity", "permit_no"]
-    keys += ["permit_valid_from", "permit_valid_to", "status", "trips", "workers", "start", "end"]
+    keys = ["vehicle", "operator", "depot", "vehicle_class", "seats", "capacity", "capacity_t"]
+    keys += ["permit_no", "permit_valid_from", "permit_valid_to", "status", "trips", "workers"]
+    keys += ["start", "end"]
     keys += ["distance_km", "loaded_km", "empty_km", "cost_cny", "reason", "reason_text"]
-    return Sheet("vehicles", _frame(rows, keys))
+    return Sheet("vehicles", rows_frame(rows, keys))
 
 
 def _both(zh: str, en: str, lang: OutputLang) -> str:
@@ -373,7 +381,7 @@ def excluded_sheet(plan: Plan, lang: OutputLang) -> Sheet:
         for e in plan.excluded
     ]
     keys = ["worker_id", "station", "enterprise", "arrival_time", "reason", "reason_text"]
-    return Sheet("excluded", _frame(rows, keys))
+    return Sheet("excluded", rows_frame(rows, keys))
 
 
 def unserved_sheet(plan: Plan, lang: OutputLang) -> Sheet:
@@ -393,13 +401,13 @@ def unserved_sheet(plan: Plan, lang: OutputLang) -> Sheet:
         for u in plan.unserved
     ]
     keys = ["worker_id", "station", "enterprise", "arrival_time", "request_id", "reason"]
-    return Sheet("unserved", _frame(rows, [*keys, "reason_text", "detail", "exits"]))
+    return Sheet("unserved", rows_frame(rows, [*keys, "reason_text", "detail", "exits"]))
 
 
 def kpis_sheet(plan: Plan, lang: OutputLang) -> Sheet:
     """The KPI table, the nothing-lost check included."""
     rows = [{"item": i, "value": v, "unit": u} for i, v, u in kpi_rows(plan.kpis, lang)]
-    return Sheet("kpis", _frame(rows, ["item", "value", "unit"]))
+    return Sheet("kpis", rows_frame(rows, ["item", "value", "unit"]))
 
 
 def subsidy_sheet(plan: Plan, lang: OutputLang) -> Sheet:
@@ -417,7 +425,7 @@ def subsidy_sheet(plan: Plan, lang: OutputLang) -> Sheet:
         for s in plan.subsidy
     ]
     keys = ["enterprise_id", "enterprise", "workers_transported", "trips", "cost_cny"]
-    return Sheet("subsidy", _frame(rows, [*keys, "eligible", "subsidy_cny"]))
+    return Sheet("subsidy", rows_frame(rows, [*keys, "eligible", "subsidy_cny"]))
 
 
 def plan_sheets(

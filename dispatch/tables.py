@@ -291,11 +291,13 @@ SHIPMENTS = DayTable(
             _text("ready_time", required=False),
             _text("due_time", required=False),
             Column("priority", Kind.INT, required=False, minimum=1, maximum=9, default=1),
+            _text("origin_name", required=False),
+            _text("destination_name", required=False),
         ),
         key="shipment_id",
     ),
     required=False,
-    summary="a supply shipment for trucks (read and checked; planned by the supply stage)",
+    summary="a supply shipment for trucks (planned by the supply stage)",
     docs=(
         ("shipment_id", "unique id"),
         ("origin", "pickup: a place id, or `lon,lat` in degrees WGS-84"),
@@ -306,6 +308,8 @@ SHIPMENTS = DayTable(
         ("ready_time", f"earliest pickup; {_MOMENT}; [day start]"),
         ("due_time", f"latest delivery; {_MOMENT}; [day end]"),
         ("priority", "1 (normal) … 9 (most urgent); [1]"),
+        ("origin_name", "name of the pickup place (shipper), e.g. 太仓港; [the place's name]"),
+        ("destination_name", "name of the delivery place (consignee); [the place's name]"),
     ),
 )
 

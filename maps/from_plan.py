@@ -1,10 +1,12 @@
-"""The route map of a plan: plan.json's routes drawn along the road network, unserved requests,
-the fleet by permit state — the ``map.html`` of a plan folder.
+"""The route map of a plan: plan.json's bus and truck routes drawn along the road network,
+unserved requests and shipments, the fleet by permit state — the ``map.html`` of a plan folder.
 
 Everything is read from the plan document (``dispatch.plan_json``), so the map written by
 ``charter plan`` and the one rebuilt by ``charter map PLAN_DIR`` are the same. Route geometry
 comes from the road network under the plan's exit statuses and checkpoint delays, one
-shortest-path tree per distinct leg start (``DayNetwork.paths``).
+shortest-path tree per distinct leg start (``DayNetwork.paths``); a truck's legs are drawn
+with the truck profile, on the green-channel lane where its run had the pass, so a truck may
+pass a freight-only exit where a bus may not.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from dataclasses import dataclass
 from dispatch.plan import Plan
 from dispatch.plan_json import PlanDocument, RouteEntry, plan_document
 from dispatch.policy import Policy
+from dispatch.supply_json import TruckRouteEntry
 from maps.base import MapBuilder, Tiles
 from maps.geometry import LonLat
-from maps.labels import MapLang
+from maps.labels import MapLang, text
 from maps.permits import PermitState
-from maps.plan import RouteLayer, RouteTrip, UnservedMarker, plan_map
+from maps.plan import RouteLayer, RouteTrip, ShipmentMarker, UnservedMarker, plan_map
 from maps.reference import MapPlaces, embedded_places
 from routing.checkpoints import CheckpointDelays
 from routing.daynetwork import DayNetwork
@@ -80,6 +83,23 @@ def _legs(route: RouteEntry) -> list[Leg]:
     return [(a, b) for a, b in itertools.pairwise(places) if a != b]
 
 
+ProfiledLeg = tuple[Profile, str, str]
+
+
+def _truck_legs(route: TruckRouteEntry) -> list[ProfiledLeg]:
+    """A truck's legs, each with the profile it drove (the lane of its run)."""
+    return [
+        (Profile.TRUCK_PRIORITY if a.green_channel else Profile.TRUCK, a.place, b.place)
+        for a, b in itertools.pairwise(route.steps)
+        if a.place != b.place
+    ]
+
+
+def _all_legs(document: PlanDocument) -> list[ProfiledLeg]:
+    legs = [(_profile(r), a, b) for r in document.routes for a, b in _legs(r)]
+    return legs + [leg for r in document.truck_routes for leg in _truck_legs(r)]
+
+
 def leg_paths(
     document: PlanDocument, network: DayNetwork
 ) -> dict[tuple[Profile, str, str], list[LonLat]]:
@@ -91,11 +111,12 @@ def leg_paths(
     """
     points: dict[str, _Point] = {}
     wanted: dict[tuple[Profile, str], set[str]] = defaultdict(set)
-    for route in document.routes:
-        for step in route.steps:
-            points[step.place] = _Point(step.place, step.lon, step.lat)
-        for a, b in _legs(route):
-            wanted[(_profile(route), a)].add(b)
+    located = [(s.place, s.lon, s.lat) for r in document.routes for s in r.steps]
+    located += [(s.place, s.lon, s.lat) for r in document.truck_routes for s in r.steps]
+    for place, lon, lat in located:
+        points[place] = _Point(place, lon, lat)
+    for profile, a, b in _all_legs(document):
+        wanted[(profile, a)].add(b)
     geometry: dict[tuple[Profile, str, str], list[LonLat]] = {}
     for (profile, start), ends in sorted(wanted.items()):
         targets = sorted(ends)
@@ -119,11 +140,16 @@ def _path_or_straight(network: DayNetwork, a: _Point, b: _Point, profile: Profil
 
 
 def _route_path(
-    route: RouteEntry, geometry: dict[tuple[Profile, str, str], list[LonLat]]
+    route: RouteEntry | TruckRouteEntry, geometry: dict[tuple[Profile, str, str], list[LonLat]]
 ) -> list[LonLat]:
+    legs = (
+        _truck_legs(route)
+        if isinstance(route, TruckRouteEntry)
+        else [(_profile(route), a, b) for a, b in _legs(route)]
+    )
     path: list[LonLat] = []
-    for a, b in _legs(route):
-        for point in geometry[(_profile(route), a, b)]:
+    for leg in legs:
+        for point in geometry[leg]:
             if not path or path[-1] != point:
                 path.append(point)
     if len(path) < 2:  # a route that never leaves its depot's spot
@@ -170,21 +196,72 @@ def route_layers(
                     headcount=trip.headcount,
                 )
             )
-        layers.append(
-            RouteLayer(
-                vehicle_id=route.vehicle,
-                plate=route.vehicle,
-                operator=route.operator,
-                path=tuple(_route_path(route, geometry)),
-                trips=tuple(route_trips),
-                vehicle_class=route.vehicle_class,
-                permit_no=route.permit_no,
-                permit_valid_from=route.permit_valid_from.date(),
-                permit_valid_to=_last_valid_day(route.permit_valid_to),
-                distance_km=route.distance_km,
+        layers.append(_layer(route, tuple(route_trips), geometry))
+    return (*layers, *truck_layers(document, geometry, lang=lang))
+
+
+def _layer(
+    route: RouteEntry | TruckRouteEntry,
+    trips: tuple[RouteTrip, ...],
+    geometry: dict[tuple[Profile, str, str], list[LonLat]],
+) -> RouteLayer:
+    return RouteLayer(
+        vehicle_id=route.vehicle,
+        plate=route.vehicle,
+        operator=route.operator,
+        path=tuple(_route_path(route, geometry)),
+        trips=trips,
+        vehicle_class=route.vehicle_class,
+        permit_no=route.permit_no,
+        permit_valid_from=route.permit_valid_from.date(),
+        permit_valid_to=_last_valid_day(route.permit_valid_to),
+        distance_km=route.distance_km,
+    )
+
+
+def truck_layers(
+    document: PlanDocument,
+    geometry: dict[tuple[Profile, str, str], list[LonLat]],
+    *,
+    lang: MapLang = MapLang.EN,
+) -> tuple[RouteLayer, ...]:
+    """One layer per used truck: its road path, permit, and loads with cargo and tonnes."""
+    deliveries = {d.shipment: d for d in document.deliveries}
+    layers = []
+    for route in document.truck_routes:
+        trips = tuple(
+            RouteTrip(
+                origin=deliveries[s].origin_name,
+                destination=deliveries[s].destination_name,
+                depart=deliveries[s].depart,
+                arrive=deliveries[s].arrive,
+                cargo=text(f"cargo.{deliveries[s].cargo.value}", lang),
+                weight_t=deliveries[s].weight_t,
             )
+            for s in route.shipments
         )
+        layers.append(_layer(route, trips, geometry))
     return tuple(layers)
+
+
+def shipment_markers(
+    document: PlanDocument, *, lang: MapLang = MapLang.EN
+) -> tuple[ShipmentMarker, ...]:
+    """Unserved shipments as markers at their origin, with cargo, tonnes and the reason."""
+    return tuple(
+        ShipmentMarker(
+            place=u.origin_name,
+            lon=u.lon,
+            lat=u.lat,
+            shipment=u.shipment,
+            destination=u.destination_name,
+            cargo=text(f"cargo.{u.cargo.value}", lang),
+            weight_t=u.weight_t,
+            reason=u.reason_zh if lang is MapLang.ZH else u.reason_en,
+            detail=u.detail + (f" ({', '.join(u.exits)})" if u.exits else ""),
+        )
+        for u in document.unserved_shipments
+    )
 
 
 def unserved_markers(
@@ -221,6 +298,7 @@ def unserved_markers(
 
 def permit_states(document: PlanDocument, *, lang: MapLang = MapLang.EN) -> tuple[PermitState, ...]:
     """Every vehicle of the fleet with the permit it runs under (used) or holds (idle)."""
+    used: list[RouteEntry | TruckRouteEntry] = [*document.routes, *document.truck_routes]
     states = [
         PermitState(
             r.vehicle,
@@ -231,7 +309,7 @@ def permit_states(document: PlanDocument, *, lang: MapLang = MapLang.EN) -> tupl
             valid_from=r.permit_valid_from.date(),
             valid_to=_last_valid_day(r.permit_valid_to),
         )
-        for r in document.routes
+        for r in used
     ]
     for idle in document.idle_vehicles:
         start, end = idle.permit_valid_from, idle.permit_valid_to
@@ -302,6 +380,7 @@ def document_map(
         route_layers(document, network, lang=lang),
         day=document.date,
         unserved=unserved_markers(document, lang=lang),
+        shipments=shipment_markers(document, lang=lang),
         permits=permit_states(document, lang=lang),
         expiring_within_days=expiring_within_days,
         lang=lang,

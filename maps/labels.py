@@ -26,6 +26,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "layer.permits.expiring": ("车辆：许可即将到期", "Vehicles: permit expiring"),
     "layer.permits.idle": ("车辆：无有效许可（停驶）", "Vehicles: no valid permit (idle)"),
     "layer.unserved": ("未满足需求", "Unserved requests"),
+    "layer.unserved_shipments": ("未承运物资", "Unserved shipments"),
     "layer.route.bus": ("客车", "Bus"),
     "layer.route.truck": ("货车", "Truck"),
     "base.plain": ("空白底图（离线）", "Plain background (offline)"),
@@ -56,11 +57,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "item.route.truck": ("货车线路（虚线）", "Truck route (dashed)"),
     "item.unserved": ("未满足需求（点击查看原因）", "Unserved request (click for the reason)"),
+    "item.unserved_shipment": (
+        "未承运物资（标在装货地，点击查看原因）",
+        "Unserved shipment (at its origin, click for the reason)",
+    ),
     # exit statuses
     "status.green_channel": ("绿色通道", "Green channel"),
     "status.open": ("开放（设卡检查）", "Open (checkpoint)"),
     "status.freight_only": ("仅限货车", "Freight only"),
     "status.closed": ("关闭", "Closed"),
+    # who passes an exit of each status
+    "passes.green_channel": (
+        "客车、优先物资货车快速通行；其他货车正常检查",
+        "buses and trucks with priority cargo: short check; other trucks: normal check",
+    ),
+    "passes.open": ("客车、货车均可通行（设卡检查）", "buses and trucks, after the check"),
+    "passes.freight_only": ("货车可通行，客车禁行", "trucks pass, buses do not"),
+    "passes.closed": ("禁止通行", "nobody"),
     # permit states
     "permit.valid": ("许可有效", "Permit valid"),
     "permit.expiring": ("许可 {days} 天内到期", "Permit expires within {days} days"),
@@ -88,6 +101,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "field.load": ("载货", "Load"),
     "field.detail": ("说明", "Detail"),
     "field.depot": ("车场", "Depot"),
+    "field.passes": ("通行车辆", "Who passes"),
+    "field.shipment": ("运单", "Shipment"),
+    "field.cargo": ("物资", "Cargo"),
+    "field.destination": ("收货地", "Destination"),
     "col.from": ("起点", "From"),
     "col.to": ("终点", "To"),
     "col.depart": ("发车", "Depart"),
@@ -106,11 +123,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kind.airport": ("机场", "Airport"),
     "class.bus": ("客车", "bus"),
     "class.truck": ("货车", "truck"),
+    "cargo.epidemic_supplies": ("防疫物资", "epidemic supplies"),
+    "cargo.necessities": ("生活必需品", "daily necessities"),
+    "cargo.production_materials": ("重点生产物资", "production materials"),
+    "cargo.other": ("其他物资", "other cargo"),
     # notes and controls
     "note.illustrative": (
         "虚线框标记的出入口 / 检查站为示意位置（由道路与市界交点等计算得出），非实测坐标。",
         "Exits / checkpoints with a dashed outline are illustrative positions "
         "(computed, e.g. where a road crosses the boundary), not surveyed.",
+    ),
+    "note.freight_only": (
+        "仅限货车的出入口：货车（持货运许可）可通行，客车须绕行；货车线路为虚线。",
+        "Freight-only exits let trucks (goods permit) through; buses must go round. "
+        "Truck routes are dashed.",
     ),
     "note.offline": (
         "离线地图：底图为内置的行政区划与主要道路。",
@@ -125,6 +151,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "客车 {buses} 辆 · 货车 {trucks} 辆 · 未运送 {unserved} 人",
         "buses: {buses} · trucks: {trucks} · workers unserved: {unserved}",
     ),
+    "subtitle.shipments": (" · 未承运运单 {value} 件", " · shipments unserved: {value}"),
 }
 
 

@@ -1,4 +1,5 @@
-"""Plan layers: one layer per vehicle route along its road path, unserved requests, the plan map."""
+"""Plan layers: one layer per vehicle route along its road path, unserved requests and
+shipments, the plan map."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from maps.labels import MapLang
 from maps.permits import PermitState, add_permit_layers, validity_text
 from maps.reference import MapPlaces, add_reference_layers
 from routing.speed import VehicleClass
-from stations.model import check_lon_lat
+from stations.model import ExitStatus, check_lon_lat
 
 # Distinct, saturated colours that read on the light background and differ from the base
 # map's grey/ochre line work; used in turn when a route brings no colour of its own.
@@ -146,6 +147,26 @@ class UnservedMarker:
         check_lon_lat(self.lon, self.lat, f"unserved request at {self.place}")
         if self.headcount < 0:
             raise ValueError(f"headcount must be >= 0, got {self.headcount}")
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentMarker:
+    """An unserved shipment at its origin, with its load and the reason."""
+
+    place: str
+    lon: float
+    lat: float
+    shipment: str
+    destination: str
+    cargo: str
+    weight_t: float
+    reason: str
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        check_lon_lat(self.lon, self.lat, f"unserved shipment {self.shipment}")
+        if not (math.isfinite(self.weight_t) and self.weight_t >= 0):
+            raise ValueError(f"weight_t must be a finite number >= 0, got {self.weight_t}")
 
 
 def route_colour(route: RouteLayer, index: int) -> str:
@@ -276,12 +297,52 @@ def add_unserved(builder: MapBuilder, unserved: Sequence[UnservedMarker]) -> Non
     )
 
 
+def add_unserved_shipments(builder: MapBuilder, shipments: Sequence[ShipmentMarker]) -> None:
+    """Unserved shipments: one marker per origin; the popup lists each with cargo and reason."""
+    if not shipments:
+        return
+    layer = builder.layer(f"{builder.t('layer.unserved_shipments')} ({len(shipments)})")
+    by_place: dict[tuple[float, float], list[ShipmentMarker]] = defaultdict(list)
+    for marker in shipments:
+        by_place[(round(marker.lon, 5), round(marker.lat, 5))].append(marker)
+    head = (
+        builder.t("field.shipment"),
+        builder.t("field.cargo"),
+        builder.t("field.destination"),
+        builder.t("field.reason"),
+        builder.t("field.detail"),
+    )
+    points: list[PointFeature] = []
+    for (lon, lat), markers in by_place.items():
+        body = tuple(
+            (
+                m.shipment,
+                f"{m.cargo} {builder.t('tonnes', value=f'{m.weight_t:g}')}",
+                m.destination,
+                m.reason,
+                m.detail,
+            )
+            for m in markers
+        )
+        place = markers[0].place
+        subtitle = f"{builder.t('layer.unserved_shipments')}: {len(markers)}"
+        card = Card(place, subtitle=subtitle, head=head, body=body)
+        reasons = "; ".join(dict.fromkeys(m.reason for m in markers))
+        points.append(PointFeature(lon, lat, UNSERVED_SYMBOL, f"{place} · {reasons}", card))
+    builder.add_points(layer, points)
+    builder.add_legend(
+        builder.t("legend.unserved"),
+        [LegendItem(builder.t("item.unserved_shipment"), symbol=UNSERVED_LEGEND_SYMBOL)],
+    )
+
+
 def plan_map(
     places: MapPlaces,
     routes: Sequence[RouteLayer],
     *,
     day: dt.date,
     unserved: Sequence[UnservedMarker] = (),
+    shipments: Sequence[ShipmentMarker] = (),
     permits: Sequence[PermitState] = (),
     expiring_within_days: int = 7,
     lang: MapLang = MapLang.EN,
@@ -300,6 +361,8 @@ def plan_map(
         The planning day.
     unserved
         Requests that could not be served. Default none.
+    shipments
+        Shipments no truck carries. Default none.
     permits
         Permit state of every vehicle of the fleet. Default none.
     expiring_within_days
@@ -323,9 +386,14 @@ def plan_map(
     builder.subtitle = builder.t(
         "subtitle.plan", buses=buses, trucks=trucks, unserved=sum(u.headcount for u in unserved)
     )
+    if shipments:
+        builder.subtitle += builder.t("subtitle.shipments", value=len(shipments))
     add_reference_layers(builder, places, districts_in_view=not routes)
     add_route_layers(builder, routes)
     add_unserved(builder, unserved)
+    add_unserved_shipments(builder, shipments)
+    if trucks and any(x.status is ExitStatus.FREIGHT_ONLY for x in places.exits):
+        builder.add_note(builder.t("note.freight_only"))
     if permits:
         add_permit_layers(
             builder, permits, places.depots, day=day, expiring_within_days=expiring_within_days

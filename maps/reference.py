@@ -317,7 +317,10 @@ def add_exits(builder: MapBuilder, exits: Iterable[Exit]) -> None:
     points: list[PointFeature] = []
     for x in items:
         status = builder.t(f"status.{x.status.value}")
-        rows = [(builder.t("field.status"), status)]
+        rows = [
+            (builder.t("field.status"), status),
+            (builder.t("field.passes"), builder.t(f"passes.{x.status.value}")),
+        ]
         if x.road:
             rows.append((builder.t("field.road"), x.road))
         if x.delay_min is not None:

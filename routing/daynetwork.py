@@ -283,6 +283,66 @@ class DayNetwork:
             _Explainer(self, tuple(sources), tuple(targets), profile),
         )
 
+    def matrices(
+        self,
+        places: Sequence[Place],
+        profiles: Sequence[Profile],
+        *,
+        max_km: float = 2.0,
+        warn_km: float = 1.5,
+    ) -> dict[Profile, TravelMatrix]:
+        """Square matrices between ``places`` for several profiles, sharing the work.
+
+        The places are snapped once. Profiles that drive at the same speeds and meet the
+        same blocking and delays at every exit of the day (e.g. ``truck`` and
+        ``truck_priority`` on a day without a green channel) share one computation; the
+        others differ only in their gate weights and get one many-to-many search each.
+
+        Parameters
+        ----------
+        places
+            Sources and targets.
+        profiles
+            The profiles wanted (each once).
+        max_km, warn_km
+            Snapping limits, see :meth:`RoadNetwork.snap`. Defaults 2 km and 1.5 km.
+
+        Returns
+        -------
+        dict[Profile, TravelMatrix]
+            One matrix per profile, as :meth:`matrix` gives it.
+        """
+        snaps = self.network.snap(places, max_km=max_km, warn_km=warn_km)
+        done: list[tuple[Profile, _Effects, FloatArray, FloatArray]] = []
+        out: dict[Profile, TravelMatrix] = {}
+        for profile in profiles:
+            effects = self._effects(profile)
+            same = next(
+                (
+                    (t, d)
+                    for p, e, t, d in done
+                    if p.vehicle is profile.vehicle
+                    and np.array_equal(e.blocked, effects.blocked)
+                    and np.array_equal(e.delay_min, effects.delay_min)
+                ),
+                None,
+            )
+            if same is None:
+                time_min, dist_km, _ = self._times(snaps, snaps, profile, effects)
+                done.append((profile, effects, time_min, dist_km))
+            else:
+                time_min, dist_km = same
+            out[profile] = TravelMatrix(
+                snaps.ids,
+                snaps.ids,
+                profile,
+                time_min.copy(),
+                dist_km.copy(),
+                np.isfinite(time_min),
+                _Explainer(self, tuple(places), tuple(places), profile),
+            )
+        return out
+
     def _times(
         self, src: Snapping, tgt: Snapping, profile: Profile, effects: _Effects
     ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int8]]:
