@@ -147,10 +147,11 @@ def _reduce_fleet(
 ) -> _Incumbent:
     """Serve the same jobs with one vehicle fewer while that works, then polish the distance.
 
-    Each attempt searches with a hard limit on used vehicles and without ``vehicle_weight``
-    in the objective (so that the search weighs running costs properly), and stops at the
-    first solution serving every job. The remaining budget searches at the final vehicle
-    count; each result is kept only if it beats the incumbent.
+    Each attempt searches afresh with a hard limit on used vehicles and without
+    ``vehicle_weight`` in the objective (huge vehicle weights and penalties distort the
+    search's acceptance and penalty steps, which scale with the objective). The remaining
+    budget is a restart at the final vehicle count; a result replaces the incumbent only if
+    it serves the same jobs at a lower objective.
     """
     lean = dataclasses.replace(problem, vehicle_weight=0)
     served = [mj for mj in jobs if mj.job.job_id in incumbent.served]
@@ -164,9 +165,7 @@ def _reduce_fleet(
         incumbent = _incumbent(problem, trial.visits)
     if budget.exhausted():
         return incumbent
-    polished = _search_limited(
-        lean, served, params, budget, vehicles=incumbent.used, share=1.0, complete=False
-    )
+    polished = _search_limited(lean, served, params, budget, vehicles=incumbent.used, share=1.0)
     if polished is not None and polished.served == incumbent.served:
         candidate = _incumbent(problem, polished.visits)
         if candidate.objective < incumbent.objective:
@@ -183,7 +182,6 @@ def _search_limited(
     *,
     vehicles: int,
     share: float,
-    complete: bool = True,
 ) -> _Incumbent | None:
     model = Model(problem, jobs, max_active_vehicles=vehicles)
     solutions = budget.solutions(share)
@@ -192,7 +190,6 @@ def _search_limited(
         solution_limit=solutions,
         first_solution=params.first_solution,
         metaheuristic=params.metaheuristic,
-        stop_when_complete=complete,
     )
     budget.spend(solutions)
     return None if assignment is None else _incumbent(problem, model.visits(assignment))

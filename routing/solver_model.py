@@ -14,7 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2
+from ortools.constraint_solver import (
+    pywrapcp,
+    routing_enums_pb2,
+    routing_heuristic_parameters_pb2,
+    routing_ils_pb2,
+)
 
 from routing.diagnose import job_penalty
 from routing.errors import SolverError
@@ -44,6 +49,30 @@ _META = {
     Metaheuristic.GREEDY_DESCENT: routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT,
 }
 _MAX_OBJECTIVE = 1 << 61
+_PAIR = routing_heuristic_parameters_pb2.LocalCheapestInsertionParameters.BEST_PICKUP_DELIVERY_PAIR
+
+
+@dataclass(frozen=True, slots=True)
+class RuinRecreate:
+    """Settings of the iterated local search (measured on Li & Lim 100, see bench/quick.py).
+
+    Parameters
+    ----------
+    avg_removed
+        Visits removed per ruin on average (SISR's c-bar). Default 10.
+    max_string
+        Longest string removed from one route (SISR's L-max). Default 10.
+    pair_insertion
+        Recreate inserts a pickup-delivery pair at its best joint position (True) or the
+        pickup first, then the delivery (False). Default True (better distances).
+    """
+
+    avg_removed: int = 10
+    max_string: int = 10
+    pair_insertion: bool = True
+
+
+RUIN_RECREATE = RuinRecreate()
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,7 +358,6 @@ class Model:
         first_solution: FirstSolution = FirstSolution.AUTOMATIC,
         metaheuristic: Metaheuristic = Metaheuristic.AUTOMATIC,
         improve: bool = False,
-        stop_when_complete: bool = False,
         initial: pywrapcp.Assignment | None = None,
     ) -> pywrapcp.Assignment | None:
         """Run one search phase; None when no solution was found.
@@ -338,7 +366,8 @@ class Model:
         ruin (SISR string removals) and recreate (cheapest insertion), accepted by simulated
         annealing; ``improve`` adds a local-search descent after each recreate. Otherwise a
         classic local search with the named metaheuristic, from ``initial`` if given.
-        ``stop_when_complete`` ends the phase at the first solution serving every job.
+        (The iterated local search cannot start from a given solution and does not honour
+        search monitors, so each phase starts afresh and runs to its limit.)
         """
         params = pywrapcp.DefaultRoutingSearchParameters()
         params.first_solution_strategy = _FIRST[first_solution]
@@ -346,8 +375,6 @@ class Model:
         if solution_limit is not None:
             params.solution_limit = solution_limit
         routing = self.routing
-        if stop_when_complete:
-            self._stop_when_complete()
         ruin_recreate = metaheuristic is Metaheuristic.AUTOMATIC and initial is None
         if not ruin_recreate:
             meta = (
@@ -366,13 +393,17 @@ class Model:
         ils.improve_perturbed_solution = improve
         rr = ils.ruin_recreate_parameters
         del rr.ruin_strategies[:]
+        settings = RUIN_RECREATE
         sisr = rr.ruin_strategies.add().sisr
-        sisr.max_removed_sequence_size = 10
-        sisr.avg_num_removed_visits = 10
+        sisr.max_removed_sequence_size = settings.max_string
+        sisr.avg_num_removed_visits = settings.avg_removed
         sisr.bypass_factor = 0.01
         rr.recreate_strategy.heuristic = (
             routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION
         )
+        if settings.pair_insertion:
+            insertion = rr.recreate_strategy.parameters.local_cheapest_insertion
+            insertion.pickup_delivery_strategy = _PAIR
         accept = ils.reference_solution_acceptance_strategy
         accept.Clear()
         accept.simulated_annealing.cooling_schedule_strategy = (
@@ -380,22 +411,6 @@ class Model:
         )
         accept.simulated_annealing.automatic_temperatures = True
         return routing.SolveWithIteratedLocalSearch(params)
-
-    def _stop_when_complete(self) -> None:
-        """End the search at the first solution that leaves no job unserved.
-
-        A solution serves every job when its objective is below the smallest drop penalty
-        (the problem's penalties dominate its costs, see ``Problem.drop_penalty``).
-        """
-        routing = self.routing
-        threshold = min(job_penalty(self.problem, mj.job) for mj in self.jobs) * self.scale
-        complete = [False]
-
-        def at_solution() -> None:
-            complete[0] = complete[0] or routing.CostVar().Max() < threshold
-
-        routing.AddAtSolutionCallback(at_solution)
-        routing.AddSearchMonitor(routing.solver().CustomLimit(lambda: complete[0]))
 
     def visits(self, assignment: pywrapcp.Assignment) -> list[list[Visit]]:
         """The job stops of every vehicle's route, in driving order."""
