@@ -342,7 +342,7 @@ class Model:
                 solver.Add(routing.VehicleVar(p_index) == routing.VehicleVar(d_index))
                 if job.max_ride_s is not None:
                     limit = job.max_ride_s + job.pickup_service_s
-                    solver.Add(self.time.CumulVar(d_index) - self.time.CumulVar(p_index) <= limit)
+                    self.time.AddNodePrecedence(d_index, p_index, -limit)
             for index in indices:
                 routing.AddDisjunction([index], penalty)
                 if len(mj.vehicles) < everyone:  # -1: unperformed
