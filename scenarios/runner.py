@@ -303,7 +303,7 @@ def dask_client(*, workers: int | None = None, scheduler: str | None = None) -> 
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
-            silence_logs=logging.ERROR,
+            silence_logs=logging.CRITICAL,  # shutdown noise; task errors come back as results
         ) as cluster,
         Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):
