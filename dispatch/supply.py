@@ -16,7 +16,9 @@ planned in two problems (docs/supply.md says why):
 
 Each problem is solved by ``routing.solver.solve`` (time limit and effort from the policy,
 split between the runs by their number of shipments), repaired by insertion
-(``dispatch.repair``), and what stays out is explained (``dispatch.supply_explain``).
+(``dispatch.repair``) and by priority exchanges (``dispatch.supply_priority``: an unserved
+shipment displaces lower-priority ones), and what stays out is explained
+(``dispatch.supply_explain``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from dispatch.supply_build import (
     supply_travel,
 )
 from dispatch.supply_explain import FreshCheck, SupplyBlame, unserved_shipments
+from dispatch.supply_priority import prefer_priority
 from dispatch.supply_routes import TruckRun, truck_routes
 from routing.daynetwork import DayNetwork
 from routing.diagnose import Reason, explain, servable
@@ -96,13 +99,18 @@ def run_params(params: SolveParams, share: float) -> SolveParams:
 
 
 def solve_run(supply: SupplyProblem, params: SolveParams) -> Solution:
-    """Solve one run, then insert whatever still fits (``dispatch.repair``)."""
+    """Solve one run, insert whatever still fits (``dispatch.repair``), then let unserved
+    shipments take the place of lower-priority ones (``dispatch.supply_priority``)."""
     problem = supply.problem
     started = time.monotonic()
     found = solve(problem, params)
     if not found.unassigned:
         return found
-    routes = insert_unassigned(problem, found.routes, found.unassigned, servable(problem))
+    options = servable(problem)
+    routes = insert_unassigned(problem, found.routes, found.unassigned, options)
+    left = solution_of(problem, routes, wall_time_s=0.0, status=found.status).unassigned
+    if left:
+        routes = prefer_priority(problem, routes, left, options)
     return solution_of(problem, routes, wall_time_s=time.monotonic() - started, status=found.status)
 
 

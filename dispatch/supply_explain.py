@@ -175,14 +175,15 @@ def shipment_reason(
     if code in (ReasonCode.TIME_WINDOW_UNREACHABLE, ReasonCode.RIDE_TOO_LONG):
         return ShipmentReason.DUE_TIME_UNREACHABLE, reason.detail, ()
     busy = list(reason.vehicles)
-    lead = (
-        f"{len(busy)} truck(s) could carry it alone ({_plates(busy)}), but all of them"
-        if busy
-        else "every truck that could carry it"
-    )
+    if len(busy) == 1:
+        lead = f"truck {busy[0]} could carry it alone, but it is"
+    elif busy:
+        lead = f"{len(busy)} trucks could carry it alone ({_plates(busy)}), but all of them are"
+    else:
+        lead = "every truck that could carry it is"
     return (
         ShipmentReason.TRUCKS_EXHAUSTED,
-        f"{lead} are busy with higher-priority or other loads around its window "
+        f"{lead} busy with higher-priority or other loads around its window "
         f"{_window(day, shipment)}",
         (),
     )

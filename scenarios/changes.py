@@ -8,8 +8,9 @@ copied) are made by ranking ids with a SHA-256 hash of ``(scenario seed, change 
 the same scenario gives the same day on every machine and Python process.
 
 Derived ids: a copied vehicle gets the plate ``<plate>-c<k>`` (its permits ``<permit>-c<k>``), a
-copied worker ``<worker>-c<k>``; workers of an added train ``add<n>-<station>-<HHMM>-<i>``; k, n
-and i count from 1 and skip ids already taken. Copies carry no personal data.
+copied worker ``<worker>-c<k>``, a copied shipment ``<shipment>-c<k>``; workers of an added
+train ``add<n>-<station>-<HHMM>-<i>``; k, n and i count from 1 and skip ids already taken.
+Copies carry no personal data.
 """
 
 from __future__ import annotations
@@ -26,7 +27,16 @@ from typing import Annotated, ClassVar, TypeVar
 
 from pydantic import BeforeValidator, ConfigDict, Field
 
-from dispatch.day import Arrival, Day, HealthCode, NucleicTest, Permit, PermitKind, Vehicle
+from dispatch.day import (
+    Arrival,
+    Cargo,
+    Day,
+    HealthCode,
+    NucleicTest,
+    Permit,
+    PermitKind,
+    Vehicle,
+)
 from dispatch.policy import POLICY_KEYS, Clock, Policy, format_clock
 from stations.errors import InputError
 from stations.model import ExitStatus, Registry
@@ -752,6 +762,58 @@ class CloseStation:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class ScaleShipments:
+    """Scale the supply shipments (of one cargo kind) by ``factor``: seeded sample or copies.
+
+    ``round(n × factor)`` of the matching shipments remain; copies get derived ids and keep
+    ends, cargo, weight, volume, times and priority. Trucks change with the fleet changes
+    (``remove_operator``, ``scale_fleet``, permits), which treat them like buses.
+    """
+
+    KIND: ClassVar[str] = "scale_shipments"
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
+    factor: Factor
+    cargo: Cargo | None = None
+
+    def __post_init__(self) -> None:
+        if self.cargo is not None:
+            object.__setattr__(self, "cargo", Cargo(self.cargo))
+
+    def chosen(self, day: Day) -> list[str]:
+        """Ids of the matching shipments."""
+        return [s.shipment_id for s in day.shipments if self.cargo in (None, s.cargo)]
+
+    def check(self, day: Day) -> list[Issue]:
+        """As a warning: shipments, but none of the cargo kind (a day without any shipments
+        is left as it is, silently: there is no supply side to scale)."""
+        if self.chosen(day) or not day.shipments:
+            return []
+        what = f" of cargo {self.cargo.value}" if self.cargo else ""
+        return [
+            Issue(
+                ("cargo",) if self.cargo else (),
+                None if self.cargo is None else self.cargo.value,
+                f"scales no shipment: the base day has none{what}",
+                "check the cargo kind or the base day's shipments.csv",
+                warning=True,
+            )
+        ]
+
+    def apply(self, day: Day, *, step: Step) -> Day:
+        """The day with the scaled shipments."""
+        counts = _copies(self.chosen(day), self.factor, step.salt)
+        taken = {s.shipment_id for s in day.shipments}
+        scaled = _scaled(day.shipments, lambda s: s.shipment_id, counts, taken)
+        return day.replace(
+            shipments=tuple(
+                s if new_id is None else dataclasses.replace(s, shipment_id=new_id)
+                for s, new_id in scaled
+            )
+        )
+
+
 Change = (
     SetExits
     | PolicyOverride
@@ -763,6 +825,7 @@ Change = (
     | ScaleArrivals
     | AddArrivals
     | CloseStation
+    | ScaleShipments
 )
 CHANGE_TYPES: tuple[type[Change], ...] = (
     SetExits,
@@ -775,6 +838,7 @@ CHANGE_TYPES: tuple[type[Change], ...] = (
     ScaleArrivals,
     AddArrivals,
     CloseStation,
+    ScaleShipments,
 )
 CHANGE_KINDS: dict[str, type[Change]] = {t.KIND: t for t in CHANGE_TYPES}
 

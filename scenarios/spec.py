@@ -55,6 +55,7 @@ SHORTHAND: dict[str, str] = {
     "remove_operator": "operator",
     "scale_fleet": "factor",
     "scale_arrivals": "factor",
+    "scale_shipments": "factor",
 }
 _LINE = re.compile(r" line (\d+)$")
 _INT_OR_FLOAT = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")

@@ -19,8 +19,12 @@ embedded checkpoint layer and road network. Nothing here describes real people o
   medium/high-risk regions; some have yellow or red codes or no nucleic test.
 - **Fleet**: three bus operators (five depots near the road network), about 150 buses of 19–53
   seats with 苏E plates; most hold a valid passenger permit, a few have none, an expired one,
-  one not yet valid, one expiring at noon, or a goods permit only; some work half days. A small
-  logistics operator with trucks and goods permits, and a dozen supply shipments.
+  one not yet valid, one expiring at noon, or a goods permit only; some work half days.
+- **Goods side** (``tools.demo_supply``): three goods-vehicle operators (yards in Wuzhong, at
+  Taicang port and Zhangjiagang) with 19 trucks of 2–25 t and goods permits (one expired, one
+  passenger permit only), and 47 supply shipments — epidemic supplies to hospitals and key
+  employers, necessities to supermarket distribution centres, production materials and other
+  cargo to factories — from the two ports, logistics parks and hubs in Wuxi and Shanghai.
 - **Exits**: of the embedded checkpoints, one Suzhou–Wuxi crossing is closed, one
   Kunshan–Shanghai crossing freight-only, two crossings are green channels and one has a long
   queue; the rest stay open. The build checks that every place is still reachable by bus.
@@ -60,6 +64,14 @@ from routing.speed import Profile
 from stations.embedded import default_districts, default_exits, default_stations
 from stations.errors import SnapWarning
 from stations.model import Depot, Enterprise, Exit, ExitStatus, Place, Station
+from tools.demo_supply import (
+    FLOWS,
+    GOODS_OPERATORS,
+    PLACES,
+    TRUCK_PERMIT_CASES,
+    make_shipment_rows,
+    make_trucks,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "scenarios" / "demo"
@@ -207,7 +219,6 @@ OPERATORS: tuple[tuple[str, str, tuple[tuple[str, str, float, float], ...], int]
         45,
     ),
 )
-TRUCK_OPERATOR = ("D", "苏州示例物流有限公司", ("depot_d1", "吴中物流园", 120.640, 31.225), 6)
 SEATS = ((53, 0.32), (49, 0.14), (45, 0.2), (39, 0.1), (35, 0.1), (23, 0.08), (19, 0.06))
 
 # exits of the embedded layer that change status (the rest stay open)
@@ -317,8 +328,7 @@ def make_depots(network: RoadNetwork) -> list[Depot]:
         for _, name, yards, _ in OPERATORS
         for depot_id, yard, lon, lat in yards
     ]
-    _, name, (depot_id, yard, lon, lat), _ = TRUCK_OPERATOR
-    nominal.append((depot_id, name, yard, lon, lat))
+    nominal += [(g.yard[0], g.name, g.yard[1], g.yard[2], g.yard[3]) for g in GOODS_OPERATORS]
     places = [Depot(d, n, lon, lat) for d, n, _, lon, lat in nominal]
     snapping = network.snap(places, max_km=MAX_ROAD_KM, warn_km=MAX_ROAD_KM)
     depots = []
@@ -522,6 +532,7 @@ class FleetRow:
     available: tuple[str, str] | None
     costs: tuple[float, float, float]
     permit: tuple[str, str, str] | None  # kind, valid_from, valid_to
+    capacity_m3: float | None = None
 
 
 def _plate(rng: np.random.Generator, used: set[str], prefix: str = "苏E") -> str:
@@ -590,22 +601,19 @@ def make_fleet(rng: np.random.Generator) -> list[FleetRow]:
                     permit,
                 )
             )
-    _, operator, (depot_id, _, _, _), count = TRUCK_OPERATOR
-    for _ in range(count):
-        tonnes = float(rng.choice([2.0, 5.0, 8.0, 12.0, 18.0]))
-        costs = (round(3 + 0.2 * tonnes, 2), 60.0, float(250 + 15 * tonnes))
-        _, start, end = _valid_permit(rng)
+    for spec in make_trucks(rng):
         rows.append(
             FleetRow(
                 _plate(rng, used),
-                operator,
-                depot_id,
+                spec.operator,
+                spec.depot_id,
                 "truck",
                 None,
-                tonnes,
+                spec.capacity_t,
                 None,
-                costs,
-                ("goods", start, end),
+                spec.costs,
+                spec.permit,
+                spec.capacity_m3,
             )
         )
     return rows
@@ -617,34 +625,9 @@ def make_fleet(rng: np.random.Generator) -> list[FleetRow]:
 def make_shipments(
     rng: np.random.Generator, enterprises: Sequence[Enterprise], depots: Sequence[Depot]
 ) -> list[tuple[object, ...]]:
-    """A dozen supply shipments: masks and disinfectant to employers, necessities, materials."""
-    kinds = (
-        ("epidemic_supplies", 5, (0.3, 1.5)),
-        ("necessities", 2, (1.0, 4.0)),
-        ("production_materials", 1, (3.0, 15.0)),
-    )
-    hub = next(d for d in depots if d.depot_id == TRUCK_OPERATOR[2][0])
-    rows: list[tuple[object, ...]] = []
-    receivers = [e for e in enterprises if e.certified]
-    for number in range(1, 13):
-        cargo, priority, (low, high) = kinds[number % len(kinds)]
-        origin = hub.depot_id if number % 4 else "bx12"  # some come in from Shanghai
-        destination = receivers[rng.integers(len(receivers))]
-        ready = int(rng.integers(7 * 60, 15 * 60))
-        rows.append(
-            (
-                f"S{number:03d}",
-                origin,
-                destination.enterprise_id,
-                cargo,
-                round(float(rng.uniform(low, high)), 1),
-                round(float(rng.uniform(2, 30)), 1),
-                _clock(ready),
-                _clock(ready + int(rng.integers(120, 360))),
-                priority,
-            )
-        )
-    return rows
+    """The supply shipments (``tools.demo_supply``): ports, parks and hubs to hospitals,
+    distribution centres and the employers."""
+    return make_shipment_rows(rng, enterprises, {d.depot_id: (d.lon, d.lat) for d in depots})
 
 
 # --------------------------------------------------------------------------- output
@@ -730,6 +713,7 @@ def _write_tables(
             "class",
             "seats",
             "capacity_t",
+            "capacity_m3",
             "available_from",
             "available_to",
             "cost_per_km",
@@ -744,6 +728,7 @@ def _write_tables(
                 v.vehicle_class,
                 v.seats,
                 v.capacity_t,
+                v.capacity_m3,
                 *(v.available or (None, None)),
                 *v.costs,
             )
@@ -781,6 +766,8 @@ def _write_tables(
             "ready_time",
             "due_time",
             "priority",
+            "origin_name",
+            "destination_name",
         ),
         shipments,
     )
@@ -815,6 +802,14 @@ def _check_reachable(
     missing = matrix.unreachable_pairs()
     if missing:
         raise RuntimeError(f"{len(missing)} pairs unreachable by bus, e.g. {missing[:5]}")
+    goods: list[Place] = [*depots, *(Depot(p.key, "", p.lon, p.lat) for p in PLACES)]
+    goods += enterprises
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SnapWarning)
+        trucks = day_network.matrix(goods, profile=Profile.TRUCK)
+    missing = trucks.unreachable_pairs()
+    if missing:
+        raise RuntimeError(f"{len(missing)} pairs unreachable by truck, e.g. {missing[:5]}")
 
 
 def _readme(out: Path, seed: int, fleet: Sequence[FleetRow]) -> str:
@@ -845,11 +840,11 @@ def _readme(out: Path, seed: int, fleet: Sequence[FleetRow]) -> str:
         f"| trip requests after grouping | {summary.requests} |",
         f"| employers (certified, key) | {summary.enterprises} ({summary.certified}, "
         f"{summary.key_enterprises}) |",
-        f"| depots | {summary.depots} (three bus operators, one logistics operator) |",
+        f"| depots | {summary.depots} (three bus operators, three goods-vehicle operators) |",
         f"| buses (usable) | {summary.buses} ({summary.usable_buses}) |",
         f"| buses not dispatched | {_pairs_text(counts['rejected_by_reason'])} |",
-        f"| trucks (usable), shipments | {summary.trucks} ({summary.usable_trucks}), "
-        f"{summary.shipments} |",
+        f"| trucks (usable) | {summary.trucks} ({summary.usable_trucks}) |",
+        f"| shipments | {summary.shipments} ({_cargo_text(out)}) |",
         f"| exits | {_pairs_text(counts['exits_by_status'])} |",
         "",
         "Special cases worth looking for in a plan:",
@@ -858,12 +853,51 @@ def _readme(out: Path, seed: int, fleet: Sequence[FleetRow]) -> str:
     for index, case in sorted(PERMIT_CASES.items()):
         what = "no permit" if case is None else f"{case[0]} permit {case[1]} … {case[2]}"
         lines.append(f"- bus {fleet[index].vehicle_id}: {what}")
+    trucks = [v for v in fleet if v.vehicle_class == "truck"]
+    for index, (kind, start, end) in sorted(TRUCK_PERMIT_CASES.items()):
+        lines.append(f"- truck {trucks[index].vehicle_id}: {kind} permit {start} … {end}")
     for exit_id, status, delay in EXIT_CHANGES:
         shown = f"{status.value}" + (f", {delay:g} min queue" if delay else "")
         lines.append(f"- exit {exit_id} ({exits[exit_id].name}): {shown}")
     high = ", ".join(r for r, _ in HIGH_RISK)
     lines.append(f"- risk regions: high {high}; medium {', '.join(MEDIUM_RISK)}")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *_supply_readme()]) + "\n"
+
+
+def _cargo_text(out: Path) -> str:
+    with (out / "shipments.csv").open(encoding="utf-8") as handle:
+        cargo = [row["cargo"] for row in csv.DictReader(handle)]
+    kinds = dict.fromkeys(f.cargo for f in FLOWS)
+    return ", ".join(f"{kind} {cargo.count(kind)}" for kind in kinds)
+
+
+def _supply_readme() -> list[str]:
+    lines = [
+        "",
+        "Supply side (`tools/demo_supply.py`): goods-vehicle operators and their yards",
+        "",
+        "| operator | yard | trucks |",
+        "|---|---|---|",
+    ]
+    for g in GOODS_OPERATORS:
+        trucks = ", ".join(f"{n} × {label} ({t:g} t, {m:g} m³)" for label, t, m, n in g.trucks)
+        lines.append(f"| {g.name} | {g.yard[1]} (`{g.yard[0]}`) | {trucks} |")
+    lines += [
+        "",
+        "Shipment ends given by position (`lon,lat` with a name in shipments.csv). **Positions",
+        "are plausible, not surveyed**: the two ports are real places at approximate",
+        "positions; every other name is synthetic （示例）. The Wuxi and Shanghai hubs lie outside",
+        "Suzhou: their trucks come in through the green channel bx30 and the freight-only",
+        "crossing bx08.",
+        "",
+        "| place | lon, lat |",
+        "|---|---|",
+        *(f"| {p.name} | {p.lon:.6f}, {p.lat:.6f} |" for p in PLACES),
+        "",
+        "Flows: " + "; ".join(f"{f.cargo} — {f.what} ({f.count})" for f in FLOWS) + "; and one",
+        "32 t press frame no truck can carry (unserved, no_truck_large_enough).",
+    ]
+    return lines
 
 
 def _pairs_text(pairs: object) -> str:
