@@ -17,7 +17,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from dispatch.plan import Plan
+from dispatch.plan import Plan, StepKind
 from dispatch.plan_json import PlanDocument, RouteEntry, plan_document
 from dispatch.policy import Policy
 from dispatch.supply_json import TruckRouteEntry
@@ -25,7 +25,15 @@ from maps.base import MapBuilder, Tiles
 from maps.geometry import LonLat
 from maps.labels import MapLang, text
 from maps.permits import PermitState
-from maps.plan import RouteLayer, RouteTrip, ShipmentMarker, UnservedMarker, plan_map
+from maps.plan import (
+    RouteLayer,
+    RouteTrip,
+    ShipmentMarker,
+    SupplyHandling,
+    SupplyPoint,
+    UnservedMarker,
+    plan_map,
+)
 from maps.reference import MapPlaces, embedded_places
 from routing.checkpoints import CheckpointDelays
 from routing.daynetwork import DayNetwork
@@ -296,6 +304,32 @@ def unserved_markers(
     return tuple(markers)
 
 
+def supply_points(document: PlanDocument, *, lang: MapLang = MapLang.EN) -> tuple[SupplyPoint, ...]:
+    """Every place a truck loads or unloads at (depots left out), with what it does there."""
+    deliveries = {d.shipment: d for d in document.deliveries}
+    found: dict[str, tuple[str, float, float, list[SupplyHandling]]] = {}
+    for route in document.truck_routes:
+        for step in route.steps:
+            if step.shipment is None or step.type not in (StepKind.LOAD, StepKind.UNLOAD):
+                continue
+            delivery = deliveries[step.shipment]
+            _, _, _, handling = found.setdefault(step.place, (step.name, step.lon, step.lat, []))
+            handling.append(
+                SupplyHandling(
+                    time=step.begin,
+                    load=step.type is StepKind.LOAD,
+                    shipment=step.shipment,
+                    cargo=text(f"cargo.{delivery.cargo.value}", lang),
+                    weight_t=delivery.weight_t,
+                    plate=route.vehicle,
+                )
+            )
+    return tuple(
+        SupplyPoint(name, lon, lat, tuple(handling))
+        for name, lon, lat, handling in (found[key] for key in sorted(found))
+    )
+
+
 def permit_states(document: PlanDocument, *, lang: MapLang = MapLang.EN) -> tuple[PermitState, ...]:
     """Every vehicle of the fleet with the permit it runs under (used) or holds (idle)."""
     used: list[RouteEntry | TruckRouteEntry] = [*document.routes, *document.truck_routes]
@@ -381,6 +415,7 @@ def document_map(
         day=document.date,
         unserved=unserved_markers(document, lang=lang),
         shipments=shipment_markers(document, lang=lang),
+        supply_points=supply_points(document, lang=lang),
         permits=permit_states(document, lang=lang),
         expiring_within_days=expiring_within_days,
         lang=lang,

@@ -27,6 +27,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "layer.permits.idle": ("车辆：无有效许可（停驶）", "Vehicles: no valid permit (idle)"),
     "layer.unserved": ("未满足需求", "Unserved requests"),
     "layer.unserved_shipments": ("未承运物资", "Unserved shipments"),
+    "layer.supply_places": ("物资装卸点", "Supply loading and unloading points"),
     "layer.route.bus": ("客车", "Bus"),
     "layer.route.truck": ("货车", "Truck"),
     "base.plain": ("空白底图（离线）", "Plain background (offline)"),
@@ -57,6 +58,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "item.route.truck": ("货车线路（虚线）", "Truck route (dashed)"),
     "item.unserved": ("未满足需求（点击查看原因）", "Unserved request (click for the reason)"),
+    "item.supply_place": (
+        "物资装卸点（港口、物流园、医院、配送中心等）",
+        "Supply point (port, logistics park, hospital, distribution centre, …)",
+    ),
     "item.unserved_shipment": (
         "未承运物资（标在装货地，点击查看原因）",
         "Unserved shipment (at its origin, click for the reason)",
@@ -105,6 +110,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "field.shipment": ("运单", "Shipment"),
     "field.cargo": ("物资", "Cargo"),
     "field.destination": ("收货地", "Destination"),
+    "field.time": ("时间", "Time"),
+    "field.action": ("作业", "Action"),
+    "action.load": ("装货", "load"),
+    "action.unload": ("卸货", "unload"),
     "col.from": ("起点", "From"),
     "col.to": ("终点", "To"),
     "col.depart": ("发车", "Depart"),
@@ -146,6 +155,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fullscreen.exit": ("退出全屏", "Exit full screen"),
     "title.day": ("高速通道与车辆许可日报", "Highway channels and vehicle permits"),
     "title.plan": ("包车线路图", "Charter route map"),
+    "title.plan_supply": ("包车与物资运输线路图", "Charter and supply route map"),
     "title.reference": ("参考地图", "Reference map"),
     "subtitle.plan": (
         "客车 {buses} 辆 · 货车 {trucks} 辆 · 未运送 {unserved} 人",

@@ -56,6 +56,7 @@ TRUCK_DASH = "9 6"
 # Drawn just above the point: unserved requests usually sit on a station symbol.
 UNSERVED_SYMBOL = Symbol("cm-unserved", 20, 18, anchor=(10, 28))
 UNSERVED_LEGEND_SYMBOL = Symbol("cm-unserved", 20, 18)
+SUPPLY_SYMBOL = Symbol("cm-supply", 14, 14)
 
 
 def _check_time(value: dt.datetime, what: str) -> None:
@@ -167,6 +168,34 @@ class ShipmentMarker:
         check_lon_lat(self.lon, self.lat, f"unserved shipment {self.shipment}")
         if not (math.isfinite(self.weight_t) and self.weight_t >= 0):
             raise ValueError(f"weight_t must be a finite number >= 0, got {self.weight_t}")
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyHandling:
+    """One load or unload of a shipment at a supply point."""
+
+    time: dt.datetime
+    load: bool
+    shipment: str
+    cargo: str
+    weight_t: float
+    plate: str
+
+    def __post_init__(self) -> None:
+        _check_time(self.time, "time")
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyPoint:
+    """A place trucks load or unload at, with what happens there (no personal data)."""
+
+    name: str
+    lon: float
+    lat: float
+    handling: tuple[SupplyHandling, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_lon_lat(self.lon, self.lat, f"supply point {self.name}")
 
 
 def route_colour(route: RouteLayer, index: int) -> str:
@@ -336,6 +365,39 @@ def add_unserved_shipments(builder: MapBuilder, shipments: Sequence[ShipmentMark
     )
 
 
+def add_supply_points(builder: MapBuilder, points: Sequence[SupplyPoint]) -> None:
+    """The supply points: one marker each; the popup lists its loads and unloads in time order."""
+    if not points:
+        return
+    layer = builder.layer(builder.t("layer.supply_places"))
+    head = (
+        builder.t("field.time"),
+        builder.t("field.action"),
+        builder.t("field.shipment"),
+        builder.t("field.cargo"),
+        builder.t("field.plate"),
+    )
+    features = []
+    for point in points:
+        body = tuple(
+            (
+                _hhmm(h.time),
+                builder.t("action.load" if h.load else "action.unload"),
+                h.shipment,
+                f"{h.cargo} {builder.t('tonnes', value=f'{h.weight_t:g}')}",
+                h.plate,
+            )
+            for h in sorted(point.handling, key=lambda h: (h.time, h.shipment))
+        )
+        card = Card(point.name, head=head, body=body)
+        features.append(PointFeature(point.lon, point.lat, SUPPLY_SYMBOL, point.name, card))
+    builder.add_points(layer, features)
+    builder.add_legend(
+        builder.t("legend.places"),
+        [LegendItem(builder.t("item.supply_place"), symbol=SUPPLY_SYMBOL)],
+    )
+
+
 def plan_map(
     places: MapPlaces,
     routes: Sequence[RouteLayer],
@@ -343,6 +405,7 @@ def plan_map(
     day: dt.date,
     unserved: Sequence[UnservedMarker] = (),
     shipments: Sequence[ShipmentMarker] = (),
+    supply_points: Sequence[SupplyPoint] = (),
     permits: Sequence[PermitState] = (),
     expiring_within_days: int = 7,
     lang: MapLang = MapLang.EN,
@@ -363,6 +426,8 @@ def plan_map(
         Requests that could not be served. Default none.
     shipments
         Shipments no truck carries. Default none.
+    supply_points
+        Where trucks load and unload. Default none.
     permits
         Permit state of every vehicle of the fleet. Default none.
     expiring_within_days
@@ -382,13 +447,15 @@ def plan_map(
     buses = sum(r.vehicle_class is VehicleClass.BUS for r in routes)
     trucks = len(routes) - buses
     builder = MapBuilder(lang=lang, tiles=tiles, attribution=attribution)
-    builder.title = f"{builder.t('title.plan')} · {day.isoformat()}"
+    title = "title.plan_supply" if trucks or shipments else "title.plan"
+    builder.title = f"{builder.t(title)} · {day.isoformat()}"
     builder.subtitle = builder.t(
         "subtitle.plan", buses=buses, trucks=trucks, unserved=sum(u.headcount for u in unserved)
     )
     if shipments:
         builder.subtitle += builder.t("subtitle.shipments", value=len(shipments))
     add_reference_layers(builder, places, districts_in_view=not routes)
+    add_supply_points(builder, supply_points)
     add_route_layers(builder, routes)
     add_unserved(builder, unserved)
     add_unserved_shipments(builder, shipments)

@@ -182,7 +182,7 @@ def test_chinese_labels() -> None:
     )
     assert "客车 苏E10001 · Town Coaches (1 趟 · 20 人)" in rendered.overlays
     assert "绿色通道" in rendered.legend_labels()
-    assert rendered.map_calls["frame"]["t"] == "包车线路图 · 2020-02-17"
+    assert rendered.map_calls["frame"]["t"] == "包车与物资运输线路图 · 2020-02-17"  # a truck too
 
 
 def _big_day(routes: int, stops: int) -> list[RouteLayer]:

@@ -27,7 +27,7 @@ from dispatch.supply_json import (
     TruckStepEntry,
     UnservedShipmentEntry,
 )
-from maps.from_plan import document_map, shipment_markers
+from maps.from_plan import document_map, shipment_markers, supply_points
 from maps.labels import MapLang
 
 SUPPLY_SMALL = Path(__file__).resolve().parent / "data" / "days" / "supply_small"
@@ -150,6 +150,12 @@ def test_the_map_draws_trucks_and_unserved_shipments(plan: Plan) -> None:
     assert "Freight-only exits let trucks" in html
     (marker,) = shipment_markers(document, lang=MapLang.ZH)
     assert marker.cargo == "其他物资" and marker.reason.startswith("没有载重")
+    assert shown.layer("Supply loading and unloading points")
+    assert "Charter and supply route map" in html
+    points = {p.name: p for p in supply_points(document)}
+    (port,) = points["太仓港"].handling
+    assert (port.load, port.shipment, port.cargo) == (True, "S1", "epidemic supplies")
+    assert "园区物流场" not in points  # depots are drawn as depots
 
 
 def test_charter_plan_prints_supply_kpis_and_reasons(
