@@ -325,7 +325,7 @@ def small_supply_days(draw: Callable[..., object]) -> Day:
 
 
 @settings(
-    max_examples=20,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
