@@ -110,7 +110,8 @@ def solve_run(supply: SupplyProblem, params: SolveParams) -> Solution:
     routes = insert_unassigned(problem, found.routes, found.unassigned, options)
     left = solution_of(problem, routes, wall_time_s=0.0, status=found.status).unassigned
     if left:
-        routes = prefer_priority(problem, routes, left, options)
+        deadline = started + params.time_limit_s
+        routes = prefer_priority(problem, routes, left, options, deadline=deadline)
     return solution_of(problem, routes, wall_time_s=time.monotonic() - started, status=found.status)
 
 

@@ -13,6 +13,7 @@ an ordinary insertion attempt anywhere. Every route is timed exactly
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -69,6 +70,8 @@ def prefer_priority(
     routes: Sequence[Route],
     unassigned: Sequence[str],
     servability: Mapping[str, Servability],
+    *,
+    deadline: float | None = None,
 ) -> list[Route]:
     """Routes after exchanging lower-priority jobs for unserved higher-priority ones.
 
@@ -82,6 +85,9 @@ def prefer_priority(
         Job ids they leave out.
     servability
         ``routing.diagnose.servable(problem)``.
+    deadline
+        ``time.monotonic()`` after which no further job is tried (a day of thousands of
+        shipments; the result then depends on the machine's speed). Default None (no limit).
 
     Returns
     -------
@@ -101,7 +107,7 @@ def prefer_priority(
     current = list(routes)
     queue = sorted(unassigned, key=rank)
     for _ in range(MAX_ROUNDS_PER_JOB * max(1, len(problem.jobs))):
-        if not queue:
+        if not queue or (deadline is not None and time.monotonic() > deadline):
             break
         job_id = queue.pop(0)
         current = insert_unassigned(problem, current, [job_id], servability)
