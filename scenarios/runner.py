@@ -303,6 +303,9 @@ def dask_client(*, workers: int | None = None, scheduler: str | None = None) -> 
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
+            # its HTTP server (health, metrics) on a free local port: 8787 may be taken by
+            # another cluster on the machine
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
             silence_logs=logging.CRITICAL,  # shutdown noise; task errors come back as results
         ) as cluster,
         Client(cluster) as client,  # type: ignore[no-untyped-call]
