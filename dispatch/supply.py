@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dispatch.day import Day, Shipment
-from dispatch.decompose import solution_of
+from dispatch.decompose import solution_of, solve_in_slices
 from dispatch.fleet import FleetCheck, UsableVehicle
 from dispatch.plan import Delivery, UnservedShipment, VehicleRoute
 from dispatch.repair import insert_unassigned
@@ -56,6 +56,8 @@ from routing.speed import Profile
 logger = logging.getLogger(__name__)
 
 MIN_RUN_S = 0.5  # seconds of the time limit every run gets at least
+SLICE_JOBS = 125  # shipments per time slice of a big run (as for buses, docs/planning.md)
+REPAIR_SHARE = 0.25  # of a run's time limit, for the priority repair after the search
 
 Progress = Callable[[float], None]
 
@@ -99,18 +101,23 @@ def run_params(params: SolveParams, share: float) -> SolveParams:
 
 
 def solve_run(supply: SupplyProblem, params: SolveParams) -> Solution:
-    """Solve one run, insert whatever still fits (``dispatch.repair``), then let unserved
-    shipments take the place of lower-priority ones (``dispatch.supply_priority``)."""
+    """Solve one run (in time slices when it is big, ``dispatch.decompose``), insert whatever
+    still fits (``dispatch.repair``), then let unserved shipments take the place of
+    lower-priority ones (``dispatch.supply_priority``, within ``REPAIR_SHARE`` of the run's
+    time limit)."""
     problem = supply.problem
     started = time.monotonic()
-    found = solve(problem, params)
+    if len(problem.jobs) > SLICE_JOBS:
+        found = solve_in_slices(problem, params, slice_jobs=SLICE_JOBS)
+    else:
+        found = solve(problem, params)
     if not found.unassigned:
         return found
     options = servable(problem)
     routes = insert_unassigned(problem, found.routes, found.unassigned, options)
     left = solution_of(problem, routes, wall_time_s=0.0, status=found.status).unassigned
     if left:
-        deadline = started + params.time_limit_s
+        deadline = time.monotonic() + REPAIR_SHARE * params.time_limit_s
         routes = prefer_priority(problem, routes, left, options, deadline=deadline)
     return solution_of(problem, routes, wall_time_s=time.monotonic() - started, status=found.status)
 
