@@ -243,7 +243,7 @@ def _render(
             ("方案对比（括号内为与基线之差）", "Scenarios vs baseline (difference in brackets)"),
             lang,
         ),
-        header,
+        [escape(name) for name in header],  # column headers are read as markup
         styled,
     )
     console = output.console

@@ -66,10 +66,10 @@ def test_run_writes_plan_folders_maps_and_the_comparison(run_folder: Path) -> No
         assert (run_folder / folder / "plan.json").is_file()
         assert (run_folder / folder / "map.html").is_file()
     page = (run_folder / "comparison.html").read_text(encoding="utf-8")
-    assert "&lt;b&gt;Late&lt;/b&gt; &amp; early" in page and "<b>Late" not in page
+    assert "&lt;b&gt;Late&lt;/b&gt; &amp; [early]" in page and "<b>Late" not in page
     assert 'href="b-late-b-early/map.html"' in page
     frame = pd.read_csv(run_folder / "comparison.csv", encoding="utf-8-sig")
-    assert list(frame["scenario"]) == ["baseline", "Load factor 75 %", "<b>Late</b> & early"]
+    assert list(frame["scenario"]) == ["baseline", "Load factor 75 %", "<b>Late</b> & [early]"]
     assert (run_folder / "comparison.xlsx").is_file()
 
 
@@ -149,3 +149,12 @@ def test_run_without_effort_says_results_can_vary(
     args = ["scenario", "run", file, "--out", str(tmp_path), "--sequential", "--time-limit", "1"]
     assert main([*args, "--no-map", "--lang", "en"]) == 0
     assert "no effort budget" in capsys.readouterr().out
+
+
+def test_compare_table_shows_names_literally(
+    run_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name with Rich markup characters is printed as written."""
+    assert main(["scenario", "compare", str(run_folder), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "<b>Late</b> & [early]" in out and "buses used" in out
