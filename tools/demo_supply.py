@@ -57,7 +57,7 @@ PLACES: tuple[SupplyPlace, ...] = (
     SupplyPlace("zhangjiagang_port", "张家港港", 120.47572, 31.958179),
     SupplyPlace("pharma_hub", "苏州示例医药物流中心（示例）", 120.775073, 31.334466),
     SupplyPlace("wuxi_pharma", "无锡示例医药仓储中心（示例）", 120.371527, 31.469841),
-    SupplyPlace("shanghai_hub", "上海示例物资集散中心（示例）", 121.200215, 31.318123),
+    SupplyPlace("shanghai_hub", "上海安亭示例物资集散中心（示例）", 121.160, 31.3285),
     SupplyPlace("xiangcheng_park", "苏州相城示例物流园（示例）", 120.601453, 31.433765),
     SupplyPlace("kunshan_park", "昆山示例物流园（示例）", 120.93, 31.361651),
     SupplyPlace("hosp_sip", "苏州工业园区示例医院（示例）", 120.72, 31.315),
