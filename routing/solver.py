@@ -108,6 +108,8 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Solution:
     incumbent = _first_phase(problem, jobs, params, budget)
     if problem.vehicle_weight > 0 and incumbent.used > 1:
         incumbent = _reduce_fleet(problem, jobs, params, budget, incumbent)
+    if not budget.exhausted():
+        incumbent = _restart(problem, jobs, params, budget, incumbent)
     timed_out = time.monotonic() - started >= 0.98 * params.time_limit_s
     status = "time_limit" if timed_out else ("effort_limit" if params.effort else "solved")
     return _solution(problem, incumbent.routes, started, status)
@@ -145,13 +147,12 @@ def _reduce_fleet(
     budget: _Budget,
     incumbent: _Incumbent,
 ) -> _Incumbent:
-    """Serve the same jobs with one vehicle fewer while that works, then polish the distance.
+    """Serve the same jobs with one vehicle fewer, again and again while that works.
 
     Each attempt searches afresh with a hard limit on used vehicles and without
     ``vehicle_weight`` in the objective (huge vehicle weights and penalties distort the
-    search's acceptance and penalty steps, which scale with the objective). The remaining
-    budget is a restart at the final vehicle count; a result replaces the incumbent only if
-    it serves the same jobs at a lower objective.
+    search's acceptance and penalty steps, which scale with the objective). A result
+    replaces the incumbent only if it serves the same jobs.
     """
     lean = dataclasses.replace(problem, vehicle_weight=0)
     served = [mj for mj in jobs if mj.job.job_id in incumbent.served]
@@ -163,14 +164,33 @@ def _reduce_fleet(
             break
         logger.info("fleet reduction: %d -> %d vehicles", incumbent.used, trial.used)
         incumbent = _incumbent(problem, trial.visits)
-    if budget.exhausted():
+    return incumbent
+
+
+def _restart(
+    problem: Problem,
+    jobs: Sequence[ModelJob],
+    params: SolveParams,
+    budget: _Budget,
+    incumbent: _Incumbent,
+) -> _Incumbent:
+    """Spend what is left on a fresh search for the incumbent's jobs; keep the better plan.
+
+    With a vehicle weight, the restart keeps the incumbent's vehicle count as a hard limit
+    and leaves the weight out of the objective (see ``_reduce_fleet``).
+    """
+    served = [mj for mj in jobs if mj.job.job_id in incumbent.served]
+    if problem.vehicle_weight > 0:
+        lean = dataclasses.replace(problem, vehicle_weight=0)
+        trial = _search_limited(lean, served, params, budget, vehicles=incumbent.used, share=1.0)
+    else:
+        trial = _search_limited(problem, served, params, budget, vehicles=None, share=1.0)
+    if trial is None or trial.served != incumbent.served:
         return incumbent
-    polished = _search_limited(lean, served, params, budget, vehicles=incumbent.used, share=1.0)
-    if polished is not None and polished.served == incumbent.served:
-        candidate = _incumbent(problem, polished.visits)
-        if candidate.objective < incumbent.objective:
-            logger.info("polish: objective %d -> %d", incumbent.objective, candidate.objective)
-            incumbent = candidate
+    candidate = _incumbent(problem, trial.visits)
+    if candidate.objective < incumbent.objective:
+        logger.info("restart: objective %d -> %d", incumbent.objective, candidate.objective)
+        return candidate
     return incumbent
 
 
@@ -180,7 +200,7 @@ def _search_limited(
     params: SolveParams,
     budget: _Budget,
     *,
-    vehicles: int,
+    vehicles: int | None,
     share: float,
 ) -> _Incumbent | None:
     model = Model(problem, jobs, max_active_vehicles=vehicles)
