@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from routing.problem import Job, Problem, Route, Solution, StopKind, TimeWindow, VehicleSpec
-from routing.solver_schedule import Visit, build_route, service_starts
+from routing.solver_schedule import Visit, build_route
 
 logger = logging.getLogger(__name__)
 
@@ -358,7 +358,7 @@ def explain(
             reasons[job_id] = found.reason
             continue
         candidates = [problem.vehicles[i] for i in found.vehicles]
-        reasons[job_id] = _busy_reason(problem, job, candidates, used)
+        reasons[job_id] = _busy_reason(problem, job, candidates, used, jobs)
     return reasons
 
 
@@ -367,6 +367,7 @@ def _busy_reason(
     job: Job,
     candidates: list[VehicleSpec],
     used: dict[str, Route],
+    jobs: dict[str, Job],
 ) -> Reason:
     """The job fits some vehicles alone: is one idle, can a route take it, or is all busy?"""
     ids = tuple(v.vehicle_id for v in candidates)
@@ -396,7 +397,7 @@ def _busy_reason(
         route = used.get(vehicle.vehicle_id)
         if route is None:
             continue
-        delta = _insertion_cost(problem, job, vehicle, route)
+        delta = _insertion_cost(problem, job, vehicle, route, jobs, good_enough=penalty)
         if delta is None:
             continue
         if delta > penalty:
@@ -422,9 +423,19 @@ def _busy_reason(
     )
 
 
-def _insertion_cost(problem: Problem, job: Job, vehicle: VehicleSpec, route: Route) -> int | None:
-    """Cheapest extra cost of inserting ``job`` into ``route`` (None when no insertion fits)."""
-    jobs = {j.job_id: j for j in problem.jobs}
+def _insertion_cost(
+    problem: Problem,
+    job: Job,
+    vehicle: VehicleSpec,
+    route: Route,
+    jobs: dict[str, Job],
+    *,
+    good_enough: int,
+) -> int | None:
+    """Extra cost of inserting ``job`` into ``route`` (None when no insertion fits).
+
+    The cheapest insertion, or the first one found that costs at most ``good_enough``.
+    """
     visits = [
         Visit(jobs[s.job_id], s.kind is StopKind.PICKUP)
         for s in route.stops[1:-1]
@@ -459,11 +470,11 @@ def _insertion_cost(problem: Problem, job: Job, vehicle: VehicleSpec, route: Rou
             trial = [*visits[:i], Visit(job, True), *visits[i:j], Visit(job, False), *visits[j:]]
             if not _pairs_fit(trial, vehicle):
                 continue
-            if service_starts(problem, vehicle, trial) is None:
-                continue
             built = build_route(problem, vehicle, trial)
             if built is not None and (best is None or built.cost - base < best):
                 best = built.cost - base
+                if best <= good_enough:
+                    return best
     return best
 
 

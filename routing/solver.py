@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from routing.diagnose import job_penalty, servable
 from routing.errors import SolverError
-from routing.problem import Problem, Route, Solution, SolveParams, VehicleSpec
+from routing.problem import FirstSolution, Problem, Route, Solution, SolveParams, VehicleSpec
 from routing.solver_model import Model, ModelJob
 from routing.solver_schedule import Visit, build_route
 
@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 _FIRST_SHARE = 0.5  # of the budget: the first solution and its search on the full objective
 _REDUCE_SHARE = 0.5  # of what is left, for each attempt with one vehicle fewer
 _MIN_PHASE_S = 0.05
+_LARGE = 200  # jobs; above, the automatic first solution is local cheapest insertion (faster)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,18 +119,39 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Solution:
 def _first_phase(
     problem: Problem, jobs: Sequence[ModelJob], params: SolveParams, budget: _Budget
 ) -> _Incumbent:
-    """First solution and search on the full objective (vehicles, costs, penalties)."""
+    """First solution and search on the full objective (vehicles, costs, penalties).
+
+    If no first solution appears within its share of the budget (very large problems), the
+    rest of the budget goes to a quicker first-solution strategy before giving up.
+    """
     model = Model(problem, jobs)
+    first = params.first_solution
+    if first is FirstSolution.AUTOMATIC and len(jobs) > _LARGE:
+        first = FirstSolution.LOCAL_CHEAPEST_INSERTION
     solutions = budget.solutions(_FIRST_SHARE)
     assignment = model.search(
         time_limit_s=budget.seconds(_FIRST_SHARE),
         solution_limit=solutions,
-        first_solution=params.first_solution,
+        first_solution=first,
         metaheuristic=params.metaheuristic,
     )
     budget.spend(solutions)
+    if assignment is None and not budget.exhausted():
+        logger.warning("no first solution in time for %d jobs; trying a quicker one", len(jobs))
+        model = Model(problem, jobs)
+        assignment = model.search(
+            time_limit_s=budget.seconds(),
+            solution_limit=budget.solutions(),
+            first_solution=FirstSolution.PATH_CHEAPEST_ARC,
+            metaheuristic=params.metaheuristic,
+        )
+        budget.spend(budget.solutions())
     if assignment is None:
-        raise SolverError(f"OR-Tools found no solution (status {model.routing.status()})")
+        raise SolverError(
+            f"OR-Tools found no first solution for {len(jobs)} jobs and "
+            f"{len(problem.vehicles)} vehicles within {params.time_limit_s:g} s; raise the "
+            "time limit or split the problem (e.g. by time of day)"
+        )
     incumbent = _incumbent(problem, model.visits(assignment))
     logger.info(
         "first phase: %d vehicles, %d jobs served, objective %d",
