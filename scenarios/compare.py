@@ -94,6 +94,15 @@ METRICS: tuple[Metric, ...] = (
     Metric("cost_cny", Better.LOWER),
     Metric("subsidy_cny", Better.NEITHER),
 )
+# Supply transport: in the table only when some result's day has shipments.
+SUPPLY_METRICS: tuple[Metric, ...] = (
+    Metric("shipments_delivered", Better.HIGHER),
+    Metric("shipments_unserved", Better.LOWER),
+    Metric("tonnes_delivered", Better.HIGHER, 1),
+    Metric("trucks_used", Better.LOWER),
+    Metric("truck_km", Better.LOWER, 1),
+    Metric("on_time_share", Better.HIGHER, 1, percent=True),
+)
 
 
 class Failure(StrEnum):
@@ -215,13 +224,19 @@ class Comparison:
             text += f" ({metric.format(delta, signed=True)})"
         return Cell(text, self.verdict(result, metric))
 
+    def metrics(self) -> tuple[Metric, ...]:
+        """The KPIs compared: :data:`METRICS`, plus :data:`SUPPLY_METRICS` when any day
+        has shipments."""
+        supply = any(r.kpis is not None and r.kpis.shipments > 0 for r in self.results)
+        return METRICS + SUPPLY_METRICS if supply else METRICS
+
     def side_by_side(self, lang: OutputLang = "en") -> tuple[tuple[str, ...], list[list[Cell]]]:
         """The table: a row per KPI, a column per scenario (header, rows)."""
         header = (pick(("指标", "KPI"), lang), *(r.name for r in self.results))
         rows: list[list[Cell]] = []
         if self.param is not None:
             rows.append([Cell(self.param), *(Cell(_value(r.value)) for r in self.results)])
-        for metric in METRICS:
+        for metric in self.metrics():
             rows.append([Cell(metric.label(lang)), *(self.cell(r, metric) for r in self.results)])
         status = [Cell(_status(r, lang)) for r in self.results]
         rows.append([Cell(pick(("状态", "status"), lang)), *status])
@@ -245,7 +260,7 @@ class Comparison:
             }
             if self.param is not None:
                 record[self.param] = result.value
-            for metric in METRICS:
+            for metric in self.metrics():
                 value = None if result.kpis is None else metric.value(result.kpis)
                 record[metric.key] = value
                 record[f"{metric.key}_delta"] = self.delta(result, metric)

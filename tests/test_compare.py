@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from dispatch.plan import Kpis
 from scenarios.compare import (
     METRICS,
+    SUPPLY_METRICS,
     Comparison,
     Failure,
     Metric,
@@ -180,3 +181,26 @@ def test_html_embeds_a_plot(tmp_path: Path) -> None:
     png.write_bytes(b"\x89PNG\r\n\x1a\nfake")
     page = render_html(Comparison((result("baseline", baseline=True),)), plot=png)
     assert 'src="data:image/png;base64,iVBORw0KGgpmYWtl"' in page
+
+
+def test_supply_rows_only_when_a_day_has_shipments() -> None:
+    """Without shipments the table has no supply rows; with them, fewer unserved shipments
+    and more tonnes delivered are better."""
+    plain = Comparison((result("baseline", baseline=True), result("lf", buses_used=4)))
+    assert SUPPLY_METRICS[0] not in plain.metrics()
+    assert "trucks_used" not in plain.frame().columns
+
+    base = result("baseline", baseline=True, shipments=10, shipments_unserved=3)
+    better = result(
+        "more trucks", shipments=10, shipments_unserved=1, tonnes_delivered=40.0, trucks_used=6
+    )
+    supply = Comparison((base, better))
+    assert supply.metrics()[-len(SUPPLY_METRICS) :] == SUPPLY_METRICS
+    unserved = next(m for m in SUPPLY_METRICS if m.key == "shipments_unserved")
+    tonnes = next(m for m in SUPPLY_METRICS if m.key == "tonnes_delivered")
+    assert supply.delta(better, unserved) == -2
+    assert supply.verdict(better, unserved) is Verdict.BETTER
+    assert supply.verdict(better, tonnes) is Verdict.BETTER
+    labels = [row[0].text for row in supply.side_by_side("en")[1]]
+    assert "shipments unserved" in labels
+    assert supply.frame().loc[1, "trucks_used_delta"] == 6
