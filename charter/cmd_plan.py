@@ -59,7 +59,17 @@ PlanLangOption = Annotated[
 ]
 TimeLimitOption = Annotated[
     float | None,
-    typer.Option("--time-limit", min=0.1, help="Solver time limit per call, seconds."),
+    typer.Option(
+        "--time-limit", min=0.1, help="Wall-clock limit of the whole solve stage, seconds."
+    ),
+]
+EffortOption = Annotated[
+    int | None,
+    typer.Option(
+        "--effort",
+        min=1,
+        help="Deterministic search budget (same seed and effort, same plan); see docs/planning.md.",
+    ),
 ]
 SeedOption = Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")]
 PolicyOption = Annotated[
@@ -90,6 +100,7 @@ class PlanOptions:
     seed: int | None
     policy_file: Path | None
     unmask: bool
+    effort: int | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -106,7 +117,7 @@ class PlanRun:
 def load_day(source: Path, options: PlanOptions) -> Day:
     """Read the day and resolve its policy: flag > ``--policy`` file > the day's > defaults."""
     day = read_day(source)
-    flags = {"time_limit_s": options.time_limit, "seed": options.seed}
+    flags = {"time_limit_s": options.time_limit, "seed": options.seed, "effort": options.effort}
     policy = resolve_policy(flags, file=options.policy_file, base=day.policy)
     if options.policy_file is not None:  # the file may change intake (e.g. the planning date)
         return read_day(source, policy=policy)
@@ -263,6 +274,7 @@ def plan_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="Plan folder to write.")],
     lang: PlanLangOption = PlanLang.BOTH,
     time_limit: TimeLimitOption = None,
+    effort: EffortOption = None,
     seed: SeedOption = None,
     policy_file: PolicyOption = None,
     unmask: UnmaskOption = False,
@@ -270,7 +282,7 @@ def plan_command(
     as_json: JsonOption = False,
 ) -> None:
     """Plan a day: plan.json, plan.xlsx, csv/ and map.html in --out; print the KPIs."""
-    options = PlanOptions(out, lang, time_limit, seed, policy_file, unmask)
+    options = PlanOptions(out, lang, time_limit, seed, policy_file, unmask, effort)
     _plan_and_render(day, options, quiet, as_json)
 
 
@@ -305,6 +317,7 @@ def demo_command(
     ),
     lang: PlanLangOption = PlanLang.BOTH,
     time_limit: TimeLimitOption = None,
+    effort: EffortOption = None,
     seed: SeedOption = None,
     policy_file: PolicyOption = None,
     unmask: UnmaskOption = False,
@@ -312,6 +325,6 @@ def demo_command(
     as_json: JsonOption = False,
 ) -> None:
     """Plan the embedded demo day (about 4,000 workers, Suzhou) and print the KPIs."""
-    options = PlanOptions(out, lang, time_limit, seed, policy_file, unmask)
+    options = PlanOptions(out, lang, time_limit, seed, policy_file, unmask, effort)
     with demo_day() as folder:
         _plan_and_render(folder, options, quiet, as_json)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from map_cases import (
     DAY,
@@ -15,8 +18,14 @@ from map_cases import (
     unserved_at_central,
 )
 
+from charter.cli import main
+from maps.labels import MapLang, text
 from maps.plan import plan_map
 from maps.reference import MapPlaces, embedded_places
+from stations.model import ExitStatus
+
+DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo"
+INJECTED = "E001"  # the demo employer renamed like an attack
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -149,3 +158,96 @@ def test_plan_map_in_headless_chromium_offline(
     assert page_errors == []
     assert dialogs == []
     assert (tmp_path / "plan-map.png").stat().st_size > 10_000
+
+
+@pytest.fixture(scope="module")
+def demo_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo day's map from ``charter plan`` (short search: effort 40), with employer
+    E001 renamed like an attack so that the injection is checked on the real map."""
+    root = tmp_path_factory.mktemp("demo-map")
+    day = root / "day"
+    shutil.copytree(DEMO, day)
+    employers = pd.read_csv(day / "enterprises.csv", dtype=str, keep_default_na=False)
+    employers.loc[employers["enterprise_id"] == INJECTED, "name"] = XSS_IMG
+    employers.to_csv(day / "enterprises.csv", index=False)
+    out = root / "plan"
+    assert main(["plan", str(day), "--out", str(out), "--effort", "40", "-q"]) == 0
+    return out
+
+
+def test_demo_map_in_headless_chromium_offline(
+    chromium: Path, demo_map: Path, tmp_path: Path
+) -> None:
+    """The demo map opens offline with every route drawn, a legend row per exit status, no
+    console error, and the injected employer name shown as text (no dialog fires)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    plan = json.loads((demo_map / "plan.json").read_text(encoding="utf-8"))
+    plates = {route["vehicle"] for route in plan["routes"]}
+    assert plates and INJECTED in {trip["enterprise"] for trip in plan["trips"]}
+    network: list[str] = []
+    console_errors: list[str] = []
+    page_errors: list[str] = []
+    dialogs: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=str(chromium),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 900},
+        )
+        try:
+
+            def refuse(route: object) -> None:
+                network.append(route.request.url)  # type: ignore[attr-defined]
+                route.abort()  # type: ignore[attr-defined]
+
+            context.route("http://**/*", refuse)
+            context.route("https://**/*", refuse)
+            page = context.new_page()
+            page.on(
+                "console", lambda m: console_errors.append(m.text) if m.type == "error" else None
+            )
+            page.on("pageerror", lambda e: page_errors.append(str(e)))
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto((demo_map / "map.html").as_uri())
+            page.wait_for_selector(".leaflet-control-layers")
+
+            labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+            drawn = {plate for plate in plates if any(plate in label for label in labels)}
+            assert drawn == plates  # one layer per used bus
+            legend = page.locator(".cm-legend").inner_text()
+            for status in ExitStatus:  # the plan's default language is Chinese
+                assert text(f"status.{status.value}", MapLang.ZH) in legend
+            assert page.locator("path.leaflet-interactive").count() >= len(plates)
+
+            # open popups until one names the injected employer: a route that serves it
+            opened = page.evaluate(
+                """() => {
+                    for (const name of Object.keys(window)) {
+                        const group = window[name];
+                        if (!name.startsWith('feature_group_') || !group.getLayers) continue;
+                        for (const layer of group.getLayers()) {
+                            if (!layer.getPopup || !layer.getPopup()) continue;
+                            layer.openPopup();
+                            const shown = layer.getPopup().getElement();
+                            if (shown && shown.innerText.includes('onerror')) return 1;
+                            layer.closePopup();
+                        }
+                    }
+                    return 0;
+                }"""
+            )
+            assert opened == 1
+            popup = page.locator(".leaflet-popup-content").last
+            popup.wait_for()
+            assert XSS_IMG in popup.inner_text()
+            assert popup.locator("img").count() == 0
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(tmp_path / "demo-map.png"))
+        finally:
+            context.close()
+    assert network == []
+    assert console_errors == []
+    assert page_errors == []
+    assert dialogs == []

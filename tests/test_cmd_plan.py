@@ -153,10 +153,11 @@ def test_the_demo_day_is_package_data() -> None:
 
 @pytest.mark.slow
 def test_demo_plans_the_embedded_day(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", "--out", str(tmp_path), "--json"]) == 0
+    assert main(["demo", "--out", str(tmp_path), "--json", "--effort", "40"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["summary"]["nothing_lost"] is True
     assert payload["summary"]["workers_registered"] == 4000
+    assert read_plan_json(tmp_path).meta.policy.effort == 40
 
 
 OPTIONAL_KEYS = {
