@@ -106,21 +106,8 @@ class DayTravel:
 
 
 def checkpoint_delays(day: Day) -> CheckpointDelays:
-    """The network's checkpoint delays with the policy's overrides."""
-    policy = day.policy
-    defaults = CheckpointDelays()
-    return CheckpointDelays(
-        open_min=(
-            defaults.open_min
-            if policy.checkpoint_delay_open_min is None
-            else policy.checkpoint_delay_open_min
-        ),
-        green_channel_min=(
-            defaults.green_channel_min
-            if policy.checkpoint_delay_green_min is None
-            else policy.checkpoint_delay_green_min
-        ),
-    )
+    """The network's checkpoint delays with the day's policy overrides."""
+    return day.policy.checkpoint_delays()
 
 
 def day_network(day: Day, network: RoadNetwork | None = None) -> DayNetwork:

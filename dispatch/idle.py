@@ -9,7 +9,10 @@ from dispatch.plan import IdleVehicle
 from routing.speed import VehicleClass
 
 NOT_NEEDED = ("运力富余，未派用", "not needed: the trips are covered by other buses")
-GOODS_VEHICLE = ("货车，不参与员工包车", "goods vehicle: not used for worker charters")
+GOODS_VEHICLE = (
+    "货车运力富余，未派用（货车不载员工）",
+    "not needed: the shipments are covered by other trucks (trucks never carry workers)",
+)
 
 
 def idle_vehicles(fleet: FleetCheck, used: Collection[str]) -> tuple[IdleVehicle, ...]:

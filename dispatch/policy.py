@@ -21,6 +21,7 @@ from typing import Annotated
 import annotated_types
 from pydantic import BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
+from routing.checkpoints import CheckpointDelays
 from routing.problem import SolveParams
 from stations.errors import ProblemCollector
 
@@ -203,6 +204,15 @@ class Policy:
     def pickup_service_min(self, passengers: int) -> float:
         """Boarding time for a group of ``passengers`` workers (plus the escort)."""
         return self.health_check_min + self.board_min_per_person * (passengers + self.escort_seats)
+
+    def checkpoint_delays(self) -> CheckpointDelays:
+        """The network's default checkpoint delays with this policy's overrides."""
+        defaults = CheckpointDelays()
+        open_min, green_min = self.checkpoint_delay_open_min, self.checkpoint_delay_green_min
+        return CheckpointDelays(
+            open_min=defaults.open_min if open_min is None else open_min,
+            green_channel_min=defaults.green_channel_min if green_min is None else green_min,
+        )
 
     def solve_params(self) -> SolveParams:
         """The solver settings of this policy."""

@@ -58,13 +58,7 @@ class _Point:
 
 def checkpoint_delays(policy: Policy) -> CheckpointDelays:
     """The network's default checkpoint delays with the plan policy's overrides."""
-    defaults = CheckpointDelays()
-    open_min = policy.checkpoint_delay_open_min
-    green_min = policy.checkpoint_delay_green_min
-    return CheckpointDelays(
-        open_min=defaults.open_min if open_min is None else open_min,
-        green_channel_min=defaults.green_channel_min if green_min is None else green_min,
-    )
+    return policy.checkpoint_delays()
 
 
 def document_network(document: PlanDocument, roads: RoadNetwork | None = None) -> DayNetwork:

@@ -19,11 +19,14 @@ def test_rejected_first_then_unused_usable_ones() -> None:
     assert [(r.vehicle_id, r.reason_en) for r in rows] == [
         ("NONE", "has no transport permit"),
         ("SPARE", "not needed: the trips are covered by other buses"),
-        ("T1", "goods vehicle: not used for worker charters"),
+        (
+            "T1",
+            "not needed: the shipments are covered by other trucks (trucks never carry workers)",
+        ),
     ]
     assert [r.reason_zh for r in rows] == [
         "无道路运输许可证",
         "运力富余，未派用",
-        "货车，不参与员工包车",
+        "货车运力富余，未派用（货车不载员工）",
     ]
     assert [r.permit_no for r in rows] == [None, "P-SPARE", "P-T1"]
