@@ -32,6 +32,7 @@ from routing.diagnose import explain, servable
 from routing.network import RoadNetwork
 from routing.problem import Solution, SolveParams
 from routing.solver import solve
+from routing.solver_chains import chainable
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,8 @@ def solve_day(
     params
         Solver settings (the time limit is the budget of the whole stage).
     slice_jobs
-        Days with more jobs than this are solved in time slices of about this many jobs.
+        Days with more jobs than this are solved in time slices of about this many jobs,
+        unless the trip-chaining solver takes them whole (``routing.solver_chains``).
         Default ``SLICE_JOBS``.
     on_stage
         Progress callback. Default None.
@@ -92,7 +94,7 @@ def solve_day(
     started = time.monotonic()
     if not problem.jobs:
         return solution_of(problem, [], wall_time_s=0.0, status="no_jobs")
-    if len(problem.jobs) > slice_jobs:
+    if len(problem.jobs) > slice_jobs and not chainable(problem):  # chaining takes whole days
 
         def progress(done: int, total: int) -> None:
             _report(on_stage, "solve", done / total)

@@ -7,6 +7,10 @@ solutions): an iterated local search (ruin and recreate) on the full objective; 
 reduction — the same jobs with a hard limit of one vehicle fewer, without the vehicle weight
 in the objective, as long as that succeeds; then a polish at the final vehicle count. Routes
 are timed exactly by ``solver_schedule`` (least idle time).
+
+Problems where every vehicle carries one job at a time (``solver_chains.chainable``) go to
+the trip-chaining heuristic of ``routing.solver_chains`` instead: there a job is one node,
+and its route elimination uses far fewer vehicles than the OR-Tools model in the same time.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 from routing.diagnose import job_penalty, servable
 from routing.errors import SolverError
 from routing.problem import FirstSolution, Problem, Route, Solution, SolveParams, VehicleSpec
+from routing.solver_chains import chainable, solve_chains
 from routing.solver_model import Model, ModelJob
 from routing.solver_schedule import Visit, build_route
 
@@ -104,6 +109,9 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Solution:
     if not jobs:
         status = "no_jobs" if not problem.jobs else "no_servable_jobs"
         return _solution(problem, (), started, status)
+    if chainable(problem):
+        chained = solve_chains(problem, params, servability=options)
+        return dataclasses.replace(chained, wall_time_s=time.monotonic() - started)
     if params.seed:
         random.Random(params.seed).shuffle(jobs)  # a different search path per seed
     incumbent = _first_phase(problem, jobs, params, budget)

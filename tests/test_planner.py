@@ -339,8 +339,10 @@ def test_kpis_add_up_and_the_bound_holds(town: RoadNetwork) -> None:
 
 
 def test_time_slices_give_a_feasible_day(town: RoadNetwork) -> None:
-    """Solving the busy day in slices of 4 jobs keeps every rule (checked by re-simulation)."""
+    """Solving the busy day (multi-drop: trip chaining takes point-to-point days whole) in
+    slices of 4 jobs keeps every rule (checked by re-simulation)."""
     day = busy_day()
+    day = day.replace(policy=day.policy.replace(mixing=Mixing.MULTI_DROP))
     prepared = prepare(day)
     travel = day_travel(prepared, day_network(day, town))
     built = build_problem(prepared, travel)
