@@ -8,6 +8,10 @@ reduction — the same jobs with a hard limit of one vehicle fewer, without the 
 in the objective, as long as that succeeds; then a polish at the final vehicle count. Routes
 are timed exactly by ``solver_schedule`` (least idle time).
 
+Problems with none of the features PyVRP cannot model (``solver_pyvrp.supports``: one
+profile, no ride limits, board keys, on-board or shift-length limits, allowed-vehicle lists,
+per-hour costs) go to the PyVRP backend of ``routing.solver_pyvrp`` instead.
+
 Problems where every vehicle carries one job at a time (``solver_chains.chainable``) go to
 the trip-chaining heuristic of ``routing.solver_chains`` instead: there a job is one node,
 and its route elimination uses far fewer vehicles than the OR-Tools model in the same time.
@@ -27,6 +31,8 @@ from routing.errors import SolverError
 from routing.problem import FirstSolution, Problem, Route, Solution, SolveParams, VehicleSpec
 from routing.solver_chains import chainable, solve_chains
 from routing.solver_model import Model, ModelJob
+from routing.solver_pyvrp import solve_pyvrp
+from routing.solver_pyvrp import supports as pyvrp_supports
 from routing.solver_schedule import Visit, build_route
 
 logger = logging.getLogger(__name__)
@@ -98,6 +104,8 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Solution:
         When OR-Tools fails to return any solution (not when jobs cannot be served).
     """
     params = params or SolveParams()
+    if pyvrp_supports(problem, params):  # plain problems: the PyVRP backend
+        return solve_pyvrp(problem, params)
     started = time.monotonic()
     budget = _Budget(params)
     options = servable(problem)
