@@ -43,7 +43,7 @@ from pyvrp.search import (
     PerturbationParams,
     compute_neighbours,
 )
-from pyvrp.stop import FirstFeasible, MaxIterations, MaxRuntime, MultipleCriteria
+from pyvrp.stop import FirstFeasible, MaxIterations, MultipleCriteria
 from pyvrp.stop.StoppingCriterion import StoppingCriterion
 
 from routing.diagnose import job_penalty, servable
@@ -57,6 +57,7 @@ ITERATIONS_PER_EFFORT = 20  # PyVRP iterations per unit of ``SolveParams.effort`
 _FIRST_SHARE = 0.4  # of the budget: the first search on the full objective
 _REDUCE_SHARE = 0.75  # of what is left, for each attempt with one vehicle fewer
 _MIN_PHASE_S = 0.02
+_MARGIN_S, _MARGIN_SHARE = 0.2, 0.01  # kept from the time limit for timing routes
 _PENALTY_CAP_FACTOR = 4  # highest penalty per unit of violation, in vehicle costs or prizes
 
 
@@ -127,6 +128,7 @@ class _Model:
     types: tuple[tuple[VehicleSpec, ...], ...]  # vehicles per PyVRP vehicle type
     loaded: bool  # jobs are clients delivered from the depot (VRPTW)
     dominant: bool  # every drop penalty exceeds a vehicle's cost and any total distance
+    weight: int  # the vehicle weight in each vehicle type's fixed cost
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,11 +144,22 @@ class _Plan:
         return len(self.routes)
 
 
+class _Until:
+    """Stopping criterion: a point in ``time.monotonic()`` (includes PyVRP's set-up time)."""
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+    def __call__(self, best_cost: float) -> bool:
+        return time.monotonic() >= self.at
+
+
 class _Budget:
     """Wall-clock and iterations left for the remaining phases."""
 
     def __init__(self, params: SolveParams, started: float) -> None:
-        self.deadline = started + params.time_limit_s
+        margin = min(_MARGIN_S, _MARGIN_SHARE * params.time_limit_s)  # timing the routes
+        self.deadline = started + params.time_limit_s - margin
         self.iterations = None if params.effort is None else params.effort * ITERATIONS_PER_EFFORT
 
     def seconds(self) -> float:
@@ -158,7 +171,8 @@ class _Budget:
 
     def stop(self, share: float, *, first_feasible: bool = False) -> StoppingCriterion:
         """A criterion for a phase with ``share`` of what is left (time and iterations)."""
-        criteria: list[StoppingCriterion] = [MaxRuntime(max(_MIN_PHASE_S, self.seconds() * share))]
+        seconds = max(_MIN_PHASE_S, self.seconds() * share)
+        criteria: list[StoppingCriterion] = [_Until(time.monotonic() + seconds)]
         if self.iterations is not None:
             iterations = max(1, int(self.iterations * share))
             self.iterations -= iterations
@@ -238,12 +252,7 @@ def _reduce_fleet(
         counts = [0] * model.data.num_vehicle_types
         for route in kept:
             counts[route.vehicle_type()] += 1
-        capped = model.data.replace(
-            vehicle_types=[
-                vt.replace(num_available=max(1, counts[k]))
-                for k, vt in enumerate(model.data.vehicle_types())
-            ]
-        )
+        capped = _capped(model, counts)
         seed = pyvrp.Solution(capped, [_copy_route(capped, r) for r in kept])
         stop = budget.stop(_REDUCE_SHARE, first_feasible=True)
         result = _run(capped, stop, seed=params.seed, initial=seed)
@@ -264,12 +273,7 @@ def _polish(
     counts = [0] * model.data.num_vehicle_types
     for route in plan.best.routes():
         counts[route.vehicle_type()] += 1
-    capped = model.data.replace(
-        vehicle_types=[
-            vt.replace(num_available=max(1, counts[k]))
-            for k, vt in enumerate(model.data.vehicle_types())
-        ]
-    )
+    capped = _capped(model, counts)
     seed = pyvrp.Solution(capped, [_copy_route(capped, r) for r in plan.best.routes()])
     result = _run(capped, budget.stop(1.0), seed=params.seed + 1, initial=seed)
     if not result.best.is_feasible():
@@ -277,6 +281,20 @@ def _polish(
     trial = _plan(problem, model, result.best)
     better = _objective(problem, trial.routes) < _objective(problem, plan.routes)
     return trial if trial.served == plan.served and better else plan
+
+
+def _capped(model: _Model, counts: Sequence[int]) -> pyvrp.ProblemData:
+    """The model with at most ``counts[k]`` vehicles of type k and no vehicle weight.
+
+    With the fleet capped, the weight would only reward emptying routes at the price of
+    time warp; without it, PyVRP's default penalty range applies (see ``_run``).
+    """
+    return model.data.replace(
+        vehicle_types=[
+            vt.replace(num_available=max(1, counts[k]), fixed_cost=vt.fixed_cost - model.weight)
+            for k, vt in enumerate(model.data.vehicle_types())
+        ]
+    )
 
 
 def _run(
@@ -413,7 +431,7 @@ def _model(problem: Problem, jobs: Sequence[Job], *, required: bool) -> _Model:
         [],
         shipments,
     )
-    return _Model(data, tuple(jobs), types, loaded, dominant)
+    return _Model(data, tuple(jobs), types, loaded, dominant, weight)
 
 
 def _prizes(raw: Sequence[int], floor: int) -> list[int]:
