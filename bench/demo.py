@@ -3,9 +3,11 @@
 Times reading the day and ``dispatch.planner.plan_day`` (time limit included) in a fresh
 process, then prints wall time per stage, peak memory, buses used against the fleet lower
 bound, bus-km with the empty share, unserved workers by reason, and the independent
-re-simulation's verdict (``dispatch.verify``). Not a test: figures depend on the machine.
+re-simulation's verdict (``dispatch.verify``). Then, for the embedded demo, times
+``charter demo`` end to end as a user runs it (a new interpreter: imports, planning, the plan
+folder and map.html written) and its peak memory. Not a test: figures depend on the machine.
 
-Run: ``python -m bench.demo [DAY] [--time-limit S] [--seed N] [--effort N]``.
+Run: ``python -m bench.demo [DAY] [--time-limit S] [--seed N] [--effort N] [--no-cli]``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ import argparse
 import itertools
 import logging
 import resource
+import subprocess
+import sys
+import tempfile
 import time
 import warnings
 from collections import Counter
@@ -36,6 +41,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=None, help="override the policy's")
     parser.add_argument("--effort", type=int, default=None, help="override the policy's")
     parser.add_argument("--log", action="store_true", help="log the solving stages")
+    parser.add_argument("--no-cli", action="store_true", help="skip timing `charter demo`")
     args = parser.parse_args(argv)
     if args.log:
         logging.basicConfig(level=logging.INFO, format="%(relativeCreated)7.0f ms %(message)s")
@@ -94,6 +100,28 @@ def main(argv: list[str] | None = None) -> None:
     print(f"independent re-simulation: {len(found)} violation(s)")
     for violation in found[:10]:
         print(f"  {violation}")
+    if not args.no_cli and args.day == DEMO:
+        time_cli(args)
+
+
+def time_cli(args: argparse.Namespace) -> None:
+    """Time ``charter demo`` in a new interpreter, with the same policy overrides."""
+    with tempfile.TemporaryDirectory(prefix="bench-demo-") as scratch:
+        command = [sys.executable, "-m", "charter", "demo", "--out", scratch, "-q"]
+        for flag, value in (
+            ("--time-limit", args.time_limit),
+            ("--seed", args.seed),
+            ("--effort", args.effort),
+        ):
+            if value is not None:
+                command += [flag, str(value)]
+        started = time.perf_counter()
+        subprocess.run(command, check=True)
+        wall_s = time.perf_counter() - started
+        rss_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        size_kib = (Path(scratch) / "map.html").stat().st_size / 1024
+    print(f"`charter demo` end to end: {wall_s:.1f} s wall, peak memory {rss_mib:.0f} MiB")
+    print(f"  map.html {size_kib:.0f} KiB")
 
 
 if __name__ == "__main__":
