@@ -624,8 +624,11 @@ class Chains:
             self.allowed[:, pick] = column
             if pool:
                 failed.add(pick)
+                changed = [v for v in range(self.m) if self.routes[v] != backup[v]]
+                for k in pool:
+                    self.where[k] = -1
                 self.routes = backup
-                for v in range(self.m):
+                for v in changed:
                     self.refresh(v)
                 logger.debug("elimination failed after %d iterations", spent)
             else:

@@ -45,7 +45,7 @@ import datetime as dt
 import logging
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -204,7 +204,9 @@ SURNAMES = (
 )
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红玉兰春梅海波鹏辉斌宇浩凯健俊帆"
 
-OPERATORS: tuple[tuple[str, str, tuple[tuple[str, str, float, float], ...], int], ...] = (
+# operator code, name, yards (depot id, yard name, nominal lon, lat), buses
+OperatorRow = tuple[str, str, tuple[tuple[str, str, float, float], ...], int]
+OPERATORS: tuple[OperatorRow, ...] = (
     (
         "A",
         "苏州示例旅游客运有限公司",
@@ -273,14 +275,23 @@ def _district_areas() -> dict[str, BaseGeometry]:
     return areas
 
 
-def make_enterprises(rng: np.random.Generator, network: RoadNetwork) -> list[Enterprise]:
-    """150 employers in clusters inside the industrial districts, near the roads."""
+def make_enterprises(
+    rng: np.random.Generator,
+    network: RoadNetwork,
+    *,
+    counts: Mapping[str, int] | None = None,
+) -> list[Enterprise]:
+    """Employers in clusters inside the industrial districts, near the roads.
+
+    ``counts`` gives the employers per district (default the 150 of ``DISTRICTS``).
+    """
     areas = _district_areas()
     nodes = np.column_stack([network.node_lon, network.node_lat])
     inside_all = {d: shapely.contains_xy(a, nodes[:, 0], nodes[:, 1]) for d, a in areas.items()}
     enterprises: list[Enterprise] = []
     names: set[str] = set()
-    for district_id, (count, prefix, industries) in DISTRICTS.items():
+    for district_id, (default_count, prefix, industries) in DISTRICTS.items():
+        count = default_count if counts is None else counts.get(district_id, 0)
         candidates = nodes[inside_all[district_id]]
         centres = candidates[rng.choice(len(candidates), size=3, replace=False)]
         placed = 0
@@ -321,11 +332,13 @@ def _company_name(rng: np.random.Generator, prefix: str, industries: Sequence[st
     return f"{prefix}{brand}{industry}有限公司{SYNTHETIC}"
 
 
-def make_depots(network: RoadNetwork) -> list[Depot]:
+def make_depots(
+    network: RoadNetwork, *, operators: Sequence[OperatorRow] = OPERATORS
+) -> list[Depot]:
     """The operators' yards: beside the major road nearest to each nominal position."""
     nominal = [
         (depot_id, name, yard, lon, lat)
-        for _, name, yards, _ in OPERATORS
+        for _, name, yards, _ in operators
         for depot_id, yard, lon, lat in yards
     ]
     nominal += [(g.yard[0], g.name, g.yard[1], g.yard[2], g.yard[3]) for g in GOODS_OPERATORS]
@@ -362,13 +375,13 @@ class Stop:
     size: float
 
 
-def make_timetable(rng: np.random.Generator) -> list[Stop]:
+def make_timetable(rng: np.random.Generator, *, runs: int = RUNS) -> list[Stop]:
     """Train runs along the lines, in waves; the stops between 06:00 and 23:00."""
     weights = np.array([r.weight for r in ROUTES])
     used: set[str] = set()
     stops: list[Stop] = []
     wave_weights = np.array([w for _, _, w in WAVES])
-    for _ in range(RUNS):
+    for _ in range(runs):
         route = ROUTES[rng.choice(len(ROUTES), p=weights / weights.sum())]
         number = f"{route.prefix}{rng.integers(route.numbers[0], route.numbers[1] + 1)}"
         if number in used:
@@ -477,13 +490,15 @@ def make_workers(
     enterprises: Sequence[Enterprise],
     stations: Sequence[Station],
     stops: Sequence[Stop],
+    *,
+    workers_total: int = WORKERS,
 ) -> list[Worker]:
     """Each employer's returning workers travel in batches on a few trains (the employer books
     them), stations chosen by train frequency and distance; a few travel on their own."""
     sizes = rng.lognormal(0, 0.8, size=len(enterprises))
     sizes *= np.array([2.0 if e.key_enterprise else 1.0 for e in enterprises])
     sizes *= np.array([1.0 if e.certified else 0.4 for e in enterprises])
-    counts = rng.multinomial(WORKERS, sizes / sizes.sum())
+    counts = rng.multinomial(workers_total, sizes / sizes.sum())
     by_station = {
         s.station_id: [stop for stop in stops if stop.station_id == s.station_id] for s in stations
     }
@@ -565,13 +580,18 @@ PERMIT_CASES: dict[int, tuple[str, str, str] | None] = {
 }
 
 
-def make_fleet(rng: np.random.Generator) -> list[FleetRow]:
-    """About 150 buses of three operators (and a few trucks), with permits."""
+def make_fleet(
+    rng: np.random.Generator,
+    *,
+    operators: Sequence[OperatorRow] = OPERATORS,
+    permit_cases: Mapping[int, tuple[str, str, str] | None] = PERMIT_CASES,
+) -> list[FleetRow]:
+    """Buses of the operators (and a few trucks), with permits (default: the demo's 150)."""
     rows: list[FleetRow] = []
     used: set[str] = set()
     seats_choices = np.array([s for s, _ in SEATS])
     seats_weights = np.array([w for _, w in SEATS])
-    for _, operator, yards, count in OPERATORS:
+    for _, operator, yards, count in operators:
         for index in range(count):
             seats = int(rng.choice(seats_choices, p=seats_weights / seats_weights.sum()))
             depot_id = yards[index % len(yards)][0]
@@ -587,7 +607,7 @@ def make_fleet(rng: np.random.Generator) -> list[FleetRow]:
                 float(200 + 4 * seats),
             )
             number = len(rows)
-            permit = PERMIT_CASES[number] if number in PERMIT_CASES else _valid_permit(rng)
+            permit = permit_cases[number] if number in permit_cases else _valid_permit(rng)
             rows.append(
                 FleetRow(
                     _plate(rng, used),

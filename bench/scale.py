@@ -1,0 +1,233 @@
+"""Scale benchmark: plan a synthetic big day end to end and report time, memory and fleet.
+
+Generates a day with ``bench.bigday`` (20,000 workers, 800 employers, 600 buses by default)
+into a temporary folder, then times reading it, ``dispatch.planner.plan_day`` stage by stage
+and (with ``--write``) the plan folder. Reports the wall time per stage, the peak memory of
+the planning process (``getrusage``; the day is generated in a child process), buses
+used against the fleet lower bound, unserved workers by reason and the independent
+re-simulation's violations (``dispatch.verify``, not part of the timed run). The figures are
+written as a section of ``bench/results/scale.md`` (a section per day size, seed and budget
+is replaced when run again). Not a test: figures depend on the machine and its load.
+
+Run: ``python -m bench.scale [--workers 20000] [--employers 800] [--buses 600] [--seed N]
+[--time-limit S] [--effort N] [--write] [--keep DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import logging
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.bigday import SEED, BigDaySpec
+from dispatch.build import travel_of
+from dispatch.intake import read_day
+from dispatch.outputs import write_plan
+from dispatch.plan import Plan
+from dispatch.planner import plan_day
+from dispatch.verify import verify_plan
+from stations.errors import SnapWarning
+
+RESULTS = Path(__file__).resolve().parent / "results" / "scale.md"
+
+
+@dataclass
+class Run:
+    """Figures of one benchmark run."""
+
+    spec: BigDaySpec
+    policy: str
+    generate_s: float
+    read_s: float
+    stages: list[tuple[str, float]]
+    write_s: float | None
+    total_s: float
+    peak_mib: float
+    plan: Plan
+    violations: list[str] = field(default_factory=list)
+    verify_s: float = 0.0
+    load: str = ""
+
+    def lines(self) -> list[str]:
+        """The figures as Markdown lines."""
+        k = self.plan.kpis
+        bound = k.fleet_lower_bound
+        ratio = f" = **{k.buses_vs_bound:.3f} × bound**" if k.buses_vs_bound else ""
+        out = [
+            f"## {self.title}",
+            "",
+            f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
+            f"{_memory_gib():.0f} GiB; load average before the run "
+            f"{self.load}. Policy: {self.policy}. Solver status: "
+            f"`{self.plan.meta.solver_status[:120]}`.",
+            "",
+            "| figure | value |",
+            "|---|---|",
+            f"| day | {k.workers_registered:,} workers, {k.requests:,} trip requests, "
+            f"{len(self.plan.day.enterprises)} employers, {k.buses_usable} usable buses of "
+            f"{k.buses_usable + k.buses_rejected} |",
+            f"| generating the day (not timed) | {self.generate_s:.1f} s |",
+            f"| **wall time end to end** (read + plan"
+            f"{' + write' if self.write_s is not None else ''}) | **{self.total_s:.1f} s** |",
+            f"| reading the day | {self.read_s:.1f} s |",
+        ]
+        out += [f"| stage `{name}` | {seconds:.1f} s |" for name, seconds in self.stages]
+        if self.write_s is not None:
+            out.append(f"| writing the plan folder | {self.write_s:.1f} s |")
+        out += [
+            f"| **peak memory** (peak RSS of the planning process, getrusage) | "
+            f"**{self.peak_mib:,.0f} MiB** |",
+            f"| **buses used / lower bound** | **{k.buses_used} / {bound}**{ratio} |",
+            f"| trips | {k.trips:,} of {k.requests:,} requests |",
+            f"| bus-km (loaded; empty share) | {k.bus_km:,.0f} ({k.bus_km_loaded:,.0f}; "
+            f"{k.empty_share:.1%}) |",
+            f"| workers | {k.workers_registered:,} registered, {k.workers_excluded:,} excluded, "
+            f"{k.workers_transported:,} transported, {k.workers_unserved:,} unserved "
+            f"(nothing lost: {k.nothing_lost}) |",
+        ]
+        reasons = Counter(u.reason.value for u in self.plan.unserved)
+        for reason, count in sorted(reasons.items()):
+            out.append(f"| unserved `{reason}` | {count:,} |")
+        out.append(
+            f"| independent re-simulation ({self.verify_s:.1f} s, not timed) | "
+            f"{len(self.violations)} violation(s) |"
+        )
+        out += [f"|  | {v} |" for v in self.violations[:10]]
+        return [*out, ""]
+
+    @property
+    def title(self) -> str:
+        s = self.spec
+        return (
+            f"{s.workers:,} workers, {s.employers} employers, {s.buses} buses, seed {s.seed}; "
+            f"{self.policy}"
+        )
+
+
+def _memory_gib() -> float:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+
+
+def _generate(folder: Path, spec: BigDaySpec) -> None:
+    """Write the day in a child process, so that its memory is not the planner's peak."""
+    options = [f"--{name}={getattr(spec, name)}" for name in ("workers", "employers", "buses")]
+    command = [sys.executable, "-m", "bench.bigday", str(folder), *options, f"--seed={spec.seed}"]
+    subprocess.run(command, check=True, cwd=Path(__file__).resolve().parents[1])
+
+
+def _write_results(path: Path, section: list[str]) -> None:
+    """Replace (or add) the section with the same heading in ``path``."""
+    head = "# Scale benchmark (`python -m bench.scale`)\n\n"
+    text = path.read_text(encoding="utf-8") if path.exists() else head
+    blocks = text.split("\n## ")
+    keep = [blocks[0].rstrip("\n") + "\n"]
+    title = section[0].removeprefix("## ")
+    keep += ["## " + b.rstrip("\n") + "\n" for b in blocks[1:] if not b.startswith(title)]
+    keep.append("\n".join(section))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(keep), encoding="utf-8")
+
+
+def run(
+    spec: BigDaySpec,
+    *,
+    overrides: dict[str, object],
+    write: bool,
+    keep: Path | None,
+) -> Run:
+    """Generate, read, plan (and write) one day; verify the plan afterwards."""
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    with tempfile.TemporaryDirectory(prefix="bigday-") as tmp:
+        folder = keep if keep is not None else Path(tmp) / "day"
+        started = time.perf_counter()
+        _generate(folder, spec)
+        generate_s = time.perf_counter() - started
+        started = time.perf_counter()
+        day = read_day(folder)
+        if overrides:
+            day = day.replace(policy=day.policy.replace(**overrides))
+        read_s = time.perf_counter() - started
+        marks: list[tuple[str, float]] = []
+        plan = plan_day(day, on_stage=lambda name, _: marks.append((name, time.perf_counter())))
+        write_s = None
+        if write:
+            before = time.perf_counter()
+            write_plan(plan, Path(tmp) / "plan")
+            write_s = time.perf_counter() - before
+        total_s = time.perf_counter() - started
+        peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        firsts: dict[str, float] = {}
+        for name, at in marks:
+            firsts.setdefault(name, at)
+        stages = [(a, firsts[b] - firsts[a]) for a, b in itertools.pairwise(firsts)]
+        before = time.perf_counter()
+        violations = [str(v) for v in verify_plan(plan, travel_of(day))]
+        verify_s = time.perf_counter() - before
+    p = day.policy
+    policy = f"time limit {p.time_limit_s:g} s, effort {p.effort}, seed {p.seed}"
+    return Run(
+        spec=spec,
+        policy=policy,
+        generate_s=generate_s,
+        read_s=read_s,
+        stages=stages,
+        write_s=write_s,
+        total_s=total_s,
+        peak_mib=peak_mib,
+        plan=plan,
+        violations=violations,
+        verify_s=verify_s,
+        load=load,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the benchmark, print its figures and write them to the results file."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--workers", type=int, default=20_000)
+    parser.add_argument("--employers", type=int, default=800)
+    parser.add_argument("--buses", type=int, default=600)
+    parser.add_argument("--seed", type=int, default=SEED, help="of the generated day")
+    parser.add_argument("--time-limit", type=float, default=None, help="solve stage budget (s)")
+    parser.add_argument("--effort", type=int, default=None, help="deterministic solve budget")
+    parser.add_argument("--plan-seed", type=int, default=None, help="solver seed")
+    parser.add_argument("--write", action="store_true", help="also write the plan folder")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the day in this folder")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="Markdown results file")
+    parser.add_argument("--log", action="store_true", help="log the planner's stages")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.log else logging.WARNING,
+        format="%(relativeCreated)8.0f ms %(name)s %(message)s",
+    )
+    warnings.simplefilter("ignore", SnapWarning)
+    spec = BigDaySpec(args.workers, args.employers, args.buses, args.seed)
+    overrides = {
+        key: value
+        for key, value in (
+            ("time_limit_s", args.time_limit),
+            ("effort", args.effort),
+            ("seed", args.plan_seed),
+        )
+        if value is not None
+    }
+    result = run(spec, overrides=overrides, write=args.write, keep=args.keep)
+    section = result.lines()
+    print("\n".join(section))
+    _write_results(args.results, section)
+
+
+if __name__ == "__main__":
+    main()
