@@ -17,9 +17,10 @@ cover — trips minus a maximum bipartite matching (found as an assignment,
 ``scipy.optimize.linear_sum_assignment``), at least one per weakly connected part — bounds
 the buses from below (see ``min_path_cover`` for pairs that fit in either order).
 
-A second bound uses the shift limit over the whole day: no bus serves both a trip that must
-start by time ``a`` and one that cannot end before ``a`` + the longest shift (less the shortest
-depot legs), so the path covers of the two sets add up. The result is the larger of the two.
+A second bound uses the shift limit over the whole day: no bus serves both a trip for which
+it must leave its depot by time ``a`` (the trip's latest start less its ``lead``) and one after
+which it cannot be back before ``a`` + the longest shift (the trip's earliest end plus its
+``tail``), so the path covers of the two sets add up. The result is the larger of the two.
 Vehicle availability windows and capacities are ignored (favourable), so the bound stays valid.
 """
 
@@ -151,14 +152,16 @@ def path_cover_bound(
     gap = max_shift - legs
     if gap <= 0:
         return len(trips)  # no bus can serve two trips, and each trip needs its own
-    latest = np.array([t.latest_start for t in trips])
-    end = np.array([t.earliest_end for t in trips])
-    thresholds = np.unique(latest)
+    # a bus serving a trip leaves its depot by ``leave`` and is back no earlier than ``back``
+    leave = np.array([t.latest_start - t.lead for t in trips])
+    back = np.array([t.earliest_end + t.tail for t in trips])
+    thresholds = np.unique(leave)
     if thresholds.size > MAX_SPLITS:  # any subset of thresholds keeps the bound valid
         thresholds = thresholds[np.linspace(0, thresholds.size - 1, MAX_SPLITS).astype(int)]
     for a in thresholds:
-        early = np.flatnonzero(latest <= a)
-        late = np.flatnonzero(end > a + gap)
+        is_early = leave <= a
+        early = np.flatnonzero(is_early)
+        late = np.flatnonzero((back > a + max_shift) & ~is_early)  # both: no bus can serve it
         if late.size == 0:
             break
         split = min_path_cover(ok[np.ix_(early, early)]) + min_path_cover(ok[np.ix_(late, late)])

@@ -91,6 +91,19 @@ def test_depot_legs_count_against_the_shift() -> None:
     assert path_cover_bound(far, drives(2), max_shift=10 * HOUR) == 2
 
 
+def test_shift_split_counts_each_trips_own_depot_legs() -> None:
+    """A (02:00, 1.5 h from any depot), C (05:00) and B (09:00), half an hour each, all drives
+    zero, 8-hour shift: A → C and C → B fit pairwise, but a bus doing A leaves its depot by
+    00:30 and one doing B is back at 09:30 at the earliest, 9 h: two buses. (With only the
+    shortest legs of all trips, 0 h, the split would not see it.)"""
+    a = BoundTrip(2 * HOUR, 2 * HOUR, 0.5 * HOUR, lead=1.5 * HOUR)
+    c = BoundTrip(5 * HOUR, 5 * HOUR, 0.5 * HOUR)
+    b = BoundTrip(9 * HOUR, 9 * HOUR, 0.5 * HOUR)
+    ok = compatible([a, c, b], drives(3), max_shift=8 * HOUR)
+    assert ok[0, 1] and ok[1, 2] and not ok[0, 2]
+    assert path_cover_bound([a, c, b], drives(3), max_shift=8 * HOUR) == 2
+
+
 def test_nothing_to_serve_needs_no_bus() -> None:
     """No trips, no buses."""
     assert path_cover_bound([], np.zeros((0, 0))) == 0
