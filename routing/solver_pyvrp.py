@@ -57,7 +57,7 @@ ITERATIONS_PER_EFFORT = 20  # PyVRP iterations per unit of ``SolveParams.effort`
 _FIRST_SHARE = 0.4  # of the budget: the first search on the full objective
 _REDUCE_SHARE = 0.75  # of what is left, for each attempt with one vehicle fewer
 _MIN_PHASE_S = 0.02
-_MARGIN_S, _MARGIN_SHARE = 0.2, 0.01  # kept from the time limit for timing routes
+_MARGIN_S, _MARGIN_SHARE = 0.6, 0.02  # kept from the time limit for timing routes
 _PENALTY_CAP_FACTOR = 4  # highest penalty per unit of violation, in vehicle costs or prizes
 
 
