@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from routing import solver_pyvrp
 from routing.checker import route_from_sequence
 from routing.problem import Job, Problem, Route, Solution, SolveParams, StopKind, VehicleSpec
 
@@ -44,39 +45,14 @@ class _Fleet:
 
 def depot_loaded(problem: Problem) -> bool:
     """True when every job is loaded at every vehicle's start depot (a Solomon-style VRPTW)."""
-    for job in problem.jobs:
-        for vehicle in problem.vehicles:
-            if (
-                job.pickup != vehicle.start
-                or job.pickup_service_s != 0
-                or job.pickup_window.start > vehicle.shift.start
-                or job.pickup_window.end < vehicle.shift.end
-            ):
-                return False
-    return True
+    return solver_pyvrp.depot_loaded(problem, problem.jobs)
 
 
 def _check_supported(problem: Problem, peer: str) -> _Fleet:
     """Group the fleet into vehicle types, or say which features the peer cannot take."""
-    missing: list[str] = []
-    if len(problem.matrices) != 1 or len({v.profile for v in problem.vehicles}) > 1:
-        missing.append("several vehicle profiles")
-    if any(j.vehicles is not None for j in problem.jobs):
-        missing.append("allowed-vehicle lists")
-    if any(j.max_ride_s is not None for j in problem.jobs):
-        missing.append("ride-time limits")
-    if any(j.board_key is not None for j in problem.jobs):
-        missing.append("board keys")
-    if any(v.max_onboard_jobs is not None for v in problem.vehicles):
-        missing.append("on-board limits")
-    if any(v.max_shift_s is not None for v in problem.vehicles):
-        missing.append("shift-length limits")
-    if any(v.cost_per_hour > 0 for v in problem.vehicles):
-        missing.append("per-hour costs")
+    missing = list(solver_pyvrp.unsupported_features(problem))
     if len({v.cost_per_km for v in problem.vehicles}) > 1:
         missing.append("different per-km costs")
-    if not all(bool(m.reachable.all()) for m in problem.matrices.values()):
-        missing.append("unreachable arcs")
     if missing:
         raise UnsupportedProblemError(f"{peer} adapter does not model {', '.join(missing)}")
     groups: dict[tuple[object, ...], list[VehicleSpec]] = {}
@@ -113,8 +89,7 @@ def _fixed_cost(problem: Problem, vehicle: VehicleSpec, bound: int) -> int:
 
 def _distance_bound(problem: Problem, matrix: npt.NDArray[np.int64]) -> int:
     """More than any plan's total distance: every possible visit left by the longest arc."""
-    visits = 2 * len(problem.jobs) + 2 * len(problem.vehicles)
-    return visits * int(matrix.max()) + 1
+    return solver_pyvrp.distance_bound(problem, problem.jobs, matrix)
 
 
 # -- PyVRP ------------------------------------------------------------------------------------

@@ -357,7 +357,7 @@ def _model(problem: Problem, jobs: Sequence[Job], *, required: bool) -> _Model:
         v = group[0]
         for loc in (v.start, v.end):
             depots.setdefault((loc, v.shift.start, v.shift.end), len(depots))
-    bound = _distance_bound(problem, jobs, matrix.dist_m) * max(units.values()) + 1
+    bound = distance_bound(problem, jobs, matrix.dist_m) * max(units.values()) + 1
     weight = scale * problem.vehicle_weight
     raw = [scale * job_penalty(problem, j) for j in jobs]
     top_fixed = scale * max(v.fixed_cost for v in problem.vehicles) + weight
@@ -383,7 +383,7 @@ def _model(problem: Problem, jobs: Sequence[Job], *, required: bool) -> _Model:
                 name=v.vehicle_id,
             )
         )
-    loaded = _depot_loaded(problem, jobs)
+    loaded = depot_loaded(problem, jobs)
     clients: list[pyvrp.Client] = []
     shipments: list[pyvrp.Shipment] = []
     for job, prize in zip(jobs, prizes, strict=True):
@@ -463,13 +463,13 @@ def _cost_scale(vehicles: Sequence[VehicleSpec]) -> tuple[int, dict[float, int]]
     return 1000, {c: round(c) for c in per_km}
 
 
-def _distance_bound(problem: Problem, jobs: Sequence[Job], dist: npt.NDArray[np.int64]) -> int:
+def distance_bound(problem: Problem, jobs: Sequence[Job], dist: npt.NDArray[np.int64]) -> int:
     """More than any plan's total distance: every possible visit left by the longest arc."""
     visits = 2 * len(jobs) + 2 * len(problem.vehicles)
     return visits * int(dist.max()) + 1
 
 
-def _depot_loaded(problem: Problem, jobs: Sequence[Job]) -> bool:
+def depot_loaded(problem: Problem, jobs: Sequence[Job]) -> bool:
     """True when every job is loaded at every vehicle's start depot for free (VRPTW)."""
     return all(
         job.pickup == v.start
