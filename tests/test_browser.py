@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -40,6 +44,64 @@ CHROMIUM_ARGS = [
 ]
 
 pytestmark = pytest.mark.browser
+
+
+@dataclass
+class Seen:
+    """What the page did besides drawing: requests off the file, errors, dialogs."""
+
+    network: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def assert_clean(self) -> None:
+        assert self.network == []
+        assert self.console_errors == []
+        assert self.page_errors == []
+        assert self.dialogs == []
+
+
+@contextmanager
+def offline_page(chromium: Path, html: Path, profile: Path) -> Iterator[tuple[Any, Seen]]:
+    """``html`` opened in headless Chromium with every http(s) request refused; the page
+    (once its layer control is drawn) and what it did."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    seen = Seen()
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(chromium),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 900},
+        )
+        try:
+
+            def refuse(route: Any) -> None:
+                seen.network.append(route.request.url)
+                route.abort()
+
+            context.route("http://**/*", refuse)
+            context.route("https://**/*", refuse)
+            page = context.new_page()
+            page.on(
+                "request",
+                lambda r: (
+                    None if r.url.startswith(("file:", "data:")) else seen.network.append(r.url)
+                ),
+            )
+            page.on(
+                "console",
+                lambda m: seen.console_errors.append(m.text) if m.type == "error" else None,
+            )
+            page.on("pageerror", lambda e: seen.page_errors.append(str(e)))
+            page.on("dialog", lambda d: (seen.dialogs.append(d.message), d.dismiss()))
+            page.goto(html.as_uri())
+            page.wait_for_selector(".leaflet-control-layers")
+            yield page, seen
+        finally:
+            context.close()
 
 
 @pytest.fixture
@@ -80,83 +142,45 @@ def plan_file(tmp_path: Path) -> Path:
 def test_plan_map_in_headless_chromium_offline(
     chromium: Path, plan_file: Path, tmp_path: Path
 ) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    network: list[str] = []
-    console_errors: list[str] = []
-    page_errors: list[str] = []
-    dialogs: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(chromium),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 900},
+    with offline_page(chromium, plan_file, tmp_path / "profile") as (page, seen):
+        labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+        assert any("苏E10001" in label for label in labels)
+        assert any(label.strip().startswith("Districts") for label in labels)
+        assert page.locator(".cm-legend").is_visible()
+        assert page.locator(".cm-fullscreen-button").count() == 1
+        # the three routes are SVG paths in their own colours
+        strokes = page.locator("path.leaflet-interactive").evaluate_all(
+            "paths => paths.map(p => p.getAttribute('stroke'))"
         )
-        try:
+        assert {"#1f77b4", "#d62728", "#2ca02c"} <= set(strokes)
+        assert page.locator("text=© OpenStreetMap contributors").count() >= 1
 
-            def refuse(route: object) -> None:
-                network.append(route.request.url)  # type: ignore[attr-defined]
-                route.abort()  # type: ignore[attr-defined]
-
-            context.route("http://**/*", refuse)
-            context.route("https://**/*", refuse)
-            page = context.new_page()
-            page.on(
-                "request",
-                lambda r: None if r.url.startswith(("file:", "data:")) else network.append(r.url),
-            )
-            page.on(
-                "console", lambda m: console_errors.append(m.text) if m.type == "error" else None
-            )
-            page.on("pageerror", lambda e: page_errors.append(str(e)))
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(plan_file.as_uri())
-            page.wait_for_selector(".leaflet-control-layers")
-
-            labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-            assert any("苏E10001" in label for label in labels)
-            assert any(label.strip().startswith("Districts") for label in labels)
-            assert page.locator(".cm-legend").is_visible()
-            assert page.locator(".cm-fullscreen-button").count() == 1
-            # the three routes are SVG paths in their own colours
-            strokes = page.locator("path.leaflet-interactive").evaluate_all(
-                "paths => paths.map(p => p.getAttribute('stroke'))"
-            )
-            assert {"#1f77b4", "#d62728", "#2ca02c"} <= set(strokes)
-            assert page.locator("text=© OpenStreetMap contributors").count() >= 1
-
-            # open the popup of the route to the employer named like an attack
-            opened = page.evaluate(
-                """() => {
-                    let opened = 0;
-                    for (const name of Object.keys(window)) {
-                        const group = window[name];
-                        if (!name.startsWith('feature_group_') || !group.eachLayer) continue;
-                        group.eachLayer(layer => {
-                            if (layer.getPopup && layer.getPopup()
-                                && layer.options.color === '#1f77b4') {
-                                layer.openPopup();
-                                opened += 1;
-                            }
-                        });
-                    }
-                    return opened;
-                }"""
-            )
-            assert opened == 1
-            popup = page.locator(".leaflet-popup-content")
-            popup.wait_for()
-            assert XSS_IMG in popup.inner_text()  # shown as text...
-            assert popup.locator("img").count() == 0  # ...never parsed as markup
-            page.wait_for_timeout(300)
-            page.screenshot(path=str(tmp_path / "plan-map.png"))
-        finally:
-            context.close()
-    assert network == []
-    assert console_errors == []
-    assert page_errors == []
-    assert dialogs == []
+        # open the popup of the route to the employer named like an attack
+        opened = page.evaluate(
+            """() => {
+                let opened = 0;
+                for (const name of Object.keys(window)) {
+                    const group = window[name];
+                    if (!name.startsWith('feature_group_') || !group.eachLayer) continue;
+                    group.eachLayer(layer => {
+                        if (layer.getPopup && layer.getPopup()
+                            && layer.options.color === '#1f77b4') {
+                            layer.openPopup();
+                            opened += 1;
+                        }
+                    });
+                }
+                return opened;
+            }"""
+        )
+        assert opened == 1
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        assert XSS_IMG in popup.inner_text()  # shown as text...
+        assert popup.locator("img").count() == 0  # ...never parsed as markup
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(tmp_path / "plan-map.png"))
+    seen.assert_clean()
     assert (tmp_path / "plan-map.png").stat().st_size > 10_000
 
 
@@ -180,74 +204,40 @@ def test_demo_map_in_headless_chromium_offline(
 ) -> None:
     """The demo map opens offline with every route drawn, a legend row per exit status, no
     console error, and the injected employer name shown as text (no dialog fires)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
     plan = json.loads((demo_map / "plan.json").read_text(encoding="utf-8"))
     plates = {route["vehicle"] for route in plan["routes"]}
     assert plates and INJECTED in {trip["enterprise"] for trip in plan["trips"]}
-    network: list[str] = []
-    console_errors: list[str] = []
-    page_errors: list[str] = []
-    dialogs: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(chromium),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 900},
-        )
-        try:
+    with offline_page(chromium, demo_map / "map.html", tmp_path / "profile") as (page, seen):
+        labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+        drawn = {plate for plate in plates if any(plate in label for label in labels)}
+        assert drawn == plates  # one layer per used bus
+        legend = page.locator(".cm-legend").inner_text()
+        for status in ExitStatus:  # the plan's default language is Chinese
+            assert text(f"status.{status.value}", MapLang.ZH) in legend
+        assert page.locator("path.leaflet-interactive").count() >= len(plates)
 
-            def refuse(route: object) -> None:
-                network.append(route.request.url)  # type: ignore[attr-defined]
-                route.abort()  # type: ignore[attr-defined]
-
-            context.route("http://**/*", refuse)
-            context.route("https://**/*", refuse)
-            page = context.new_page()
-            page.on(
-                "console", lambda m: console_errors.append(m.text) if m.type == "error" else None
-            )
-            page.on("pageerror", lambda e: page_errors.append(str(e)))
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto((demo_map / "map.html").as_uri())
-            page.wait_for_selector(".leaflet-control-layers")
-
-            labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-            drawn = {plate for plate in plates if any(plate in label for label in labels)}
-            assert drawn == plates  # one layer per used bus
-            legend = page.locator(".cm-legend").inner_text()
-            for status in ExitStatus:  # the plan's default language is Chinese
-                assert text(f"status.{status.value}", MapLang.ZH) in legend
-            assert page.locator("path.leaflet-interactive").count() >= len(plates)
-
-            # open popups until one names the injected employer: a route that serves it
-            opened = page.evaluate(
-                """() => {
-                    for (const name of Object.keys(window)) {
-                        const group = window[name];
-                        if (!name.startsWith('feature_group_') || !group.getLayers) continue;
-                        for (const layer of group.getLayers()) {
-                            if (!layer.getPopup || !layer.getPopup()) continue;
-                            layer.openPopup();
-                            const shown = layer.getPopup().getElement();
-                            if (shown && shown.innerText.includes('onerror')) return 1;
-                            layer.closePopup();
-                        }
+        # open popups until one names the injected employer: a route that serves it
+        opened = page.evaluate(
+            """() => {
+                for (const name of Object.keys(window)) {
+                    const group = window[name];
+                    if (!name.startsWith('feature_group_') || !group.getLayers) continue;
+                    for (const layer of group.getLayers()) {
+                        if (!layer.getPopup || !layer.getPopup()) continue;
+                        layer.openPopup();
+                        const shown = layer.getPopup().getElement();
+                        if (shown && shown.innerText.includes('onerror')) return 1;
+                        layer.closePopup();
                     }
-                    return 0;
-                }"""
-            )
-            assert opened == 1
-            popup = page.locator(".leaflet-popup-content").last
-            popup.wait_for()
-            assert XSS_IMG in popup.inner_text()
-            assert popup.locator("img").count() == 0
-            page.wait_for_timeout(300)
-            page.screenshot(path=str(tmp_path / "demo-map.png"))
-        finally:
-            context.close()
-    assert network == []
-    assert console_errors == []
-    assert page_errors == []
-    assert dialogs == []
+                }
+                return 0;
+            }"""
+        )
+        assert opened == 1
+        popup = page.locator(".leaflet-popup-content").last
+        popup.wait_for()
+        assert XSS_IMG in popup.inner_text()
+        assert popup.locator("img").count() == 0
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(tmp_path / "demo-map.png"))
+    seen.assert_clean()
