@@ -695,8 +695,57 @@ def run(
     md_path.write_text(render_markdown(rows))
 
 
+def merge(sources: Sequence[Path], out: Path) -> list[ResultRow]:
+    """Combine the ``results.csv`` of runs made side by side (e.g. one solver per core) into
+    ``out/results.csv`` and ``out/results.md``: rows ordered by instance, then solver.
+
+    Parameters
+    ----------
+    sources
+        Result folders (each with a ``results.csv``).
+    out
+        Output folder (created if missing; may be one of ``sources``).
+
+    Returns
+    -------
+    list[ResultRow]
+        The merged rows.
+
+    Raises
+    ------
+    FileNotFoundError
+        When a source has no ``results.csv``.
+    ValueError
+        When two sources measured the same (collection, instance, solver).
+    """
+    rows: list[ResultRow] = []
+    seen: dict[tuple[str, str, str], Path] = {}
+    for source in sources:
+        csv_path = source / "results.csv"
+        if not csv_path.is_file():
+            raise FileNotFoundError(f"{csv_path} not found: is {source} a result folder?")
+        for row in read_results(csv_path):
+            if row.key in seen:
+                raise ValueError(f"{'/'.join(row.key)} is in both {seen[row.key]} and {source}")
+            seen[row.key] = source
+            rows.append(row)
+    order = {name: i for i, name in enumerate(SOLVERS)}
+    instances: dict[tuple[str, str], int] = {}
+    for row in rows:
+        instances.setdefault((row.collection, row.instance), len(instances))
+    rows.sort(key=lambda r: (instances[(r.collection, r.instance)], order.get(r.solver, 99)))
+    out.mkdir(parents=True, exist_ok=True)
+    merged = out / "results.csv"
+    merged.unlink(missing_ok=True)
+    for row in rows:
+        append_result(merged, row)
+    (out / "results.md").write_text(render_markdown(rows))
+    return rows
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m bench.vrp PATHS… [--time-limit S] [--solvers …] --out DIR``."""
+    """Command line: ``python -m bench.vrp PATHS… [--time-limit S] [--solvers …] --out DIR``,
+    or ``python -m bench.vrp --merge RESULT_DIRS… --out DIR``."""
     parser = argparse.ArgumentParser(
         prog="python -m bench.vrp",
         description="Benchmark our solver and its peers on PDPTW/VRPTW instance files.",
@@ -707,7 +756,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--resume", action="store_true", help="skip rows already measured")
+    parser.add_argument(
+        "--merge", action="store_true", help="PATHS are result folders to combine into --out"
+    )
     args = parser.parse_args(argv)
+    if args.merge:
+        try:
+            rows = merge([Path(p) for p in args.paths], args.out)
+        except (FileNotFoundError, ValueError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        print(f"{len(rows)} rows merged into {args.out}")
+        return 0
     solvers = [s.strip() for s in args.solvers.split(",") if s.strip()]
     try:
         paths = expand_paths(args.paths)

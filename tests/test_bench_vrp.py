@@ -22,6 +22,7 @@ from bench.vrp import (
     instance_kind,
     load_instance,
     main,
+    merge,
     read_results,
     render_markdown,
     run,
@@ -298,3 +299,24 @@ def test_time_window_fixture_is_what_the_readme_says(line6: BenchInstance) -> No
     """line6: every pickup and delivery window is [0, 150] (scaled by 1000)."""
     windows = {w for j in line6.instance.problem.jobs for w in (j.pickup_window, j.delivery_window)}
     assert windows == {TimeWindow(0, 150_000)}
+
+
+def test_merge_combines_side_by_side_runs_and_refuses_overlaps(tmp_path: Path) -> None:
+    """Two runs of one solver each merge into one table ordered by instance then solver; the
+    same row in both is an error."""
+    ours, plain = tmp_path / "ours", tmp_path / "plain"
+    list(run([LINE6, LINE4], ["ours"], ours, time_limit_s=1.0))
+    list(run([LINE6, LINE4], ["ortools"], plain, time_limit_s=1.0))
+    out = tmp_path / "merged"
+    assert main(["--merge", str(plain), str(ours), "--out", str(out)]) == 0
+    rows = read_results(out / "results.csv")
+    assert [(r.instance, r.solver) for r in rows] == [
+        ("line6", "ours"),
+        ("line6", "ortools"),
+        ("line4", "ours"),
+        ("line4", "ortools"),
+    ]
+    assert "| bench | line6 | 2 veh, 240.00 |" in (out / "results.md").read_text()
+    with pytest.raises(ValueError, match="bench/line6/ours is in both"):
+        merge([ours, ours], tmp_path / "again")
+    assert main(["--merge", str(tmp_path / "nothing"), "--out", str(out)]) == 2
