@@ -159,11 +159,16 @@ class _Budget:
 
     def __init__(self, params: SolveParams, started: float) -> None:
         margin = min(_MARGIN_S, _MARGIN_SHARE * params.time_limit_s)  # timing the routes
-        self.deadline = started + params.time_limit_s - margin
+        self.end = started + params.time_limit_s
+        self.deadline = self.end - margin
         self.iterations = None if params.effort is None else params.effort * ITERATIONS_PER_EFFORT
 
     def seconds(self) -> float:
         return self.deadline - time.monotonic()
+
+    def reserve(self, seconds: float) -> None:
+        """Keep at least ``seconds`` before the time limit for the work after the search."""
+        self.deadline = min(self.deadline, self.end - seconds)
 
     def exhausted(self) -> bool:
         over_time = self.seconds() <= _MIN_PHASE_S
@@ -220,7 +225,10 @@ def solve_pyvrp(problem: Problem, params: SolveParams | None = None) -> Solution
     if model.dominant:  # serving any job beats any saving: search with every job required
         result = _run(model.data, budget.stop(_FIRST_SHARE), seed=params.seed)
         if result.best.is_feasible():
+            timing = time.monotonic()
             plan = _plan(problem, model, result.best)
+            # timing the final routes takes as long again: keep twice that (large problems)
+            budget.reserve(2 * (time.monotonic() - timing))
             logger.info("PyVRP first phase: %d vehicles for %d jobs", plan.used, len(jobs))
             if problem.vehicle_weight > 0:
                 plan = _reduce_fleet(problem, model, params, budget, plan)
