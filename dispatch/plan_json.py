@@ -27,6 +27,9 @@ from pydantic import TypeAdapter, ValidationError
 from dispatch.day import Day, PermitKind, Vehicle
 from dispatch.disclosure import PublicExclusion, describe_public, public_codes
 from dispatch.fleet import check_fleet
+from dispatch.json_units import CNY_DIGITS, KM_DIGITS, MIN_DIGITS, SHARE_DIGITS
+from dispatch.json_units import degrees as _deg
+from dispatch.json_units import whole_seconds as _t
 from dispatch.plan import (
     IdleVehicle,
     Kpis,
@@ -61,11 +64,6 @@ from stations.model import (
 )
 
 FORMAT = "charter-plan/1"
-KM_DIGITS = 3
-MIN_DIGITS = 2
-CNY_DIGITS = 2
-DEG_DIGITS = 6
-SHARE_DIGITS = 4
 
 
 class IdleReason(StrEnum):
@@ -409,21 +407,12 @@ class PlanDocument:
 # --------------------------------------------------------------------------- plan → document
 
 
-def _t(moment: dt.datetime) -> dt.datetime:
-    """Local time to whole seconds (what plan.json stores)."""
-    return moment.replace(microsecond=0)
-
-
 def _km(value: float) -> float:
     return round(value, KM_DIGITS)
 
 
 def _min(value: float) -> float:
     return round(value, MIN_DIGITS)
-
-
-def _deg(value: float) -> float:
-    return round(value, DEG_DIGITS)
 
 
 def _place(day: Day, place_id: str) -> tuple[str, float, float]:

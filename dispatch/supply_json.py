@@ -12,16 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dispatch.day import Cargo, Day, Shipment
+from dispatch.json_units import CNY_DIGITS, KM_DIGITS, MIN_DIGITS, T_DIGITS
+from dispatch.json_units import degrees as _deg
+from dispatch.json_units import whole_seconds as _t
 from dispatch.plan import Delivery, Step, StepKind, UnservedShipment, VehicleRoute
 from dispatch.reasons import ShipmentReason, reason_text
 from dispatch.supply_build import ShipmentEnds, SupplyPlace, shipment_ends
 from routing.speed import VehicleClass
-
-KM_DIGITS = 3
-MIN_DIGITS = 2
-CNY_DIGITS = 2
-DEG_DIGITS = 6
-T_DIGITS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,16 +113,8 @@ class UnservedShipmentEntry:
     due_time: dt.datetime | None = None
 
 
-def _t(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(microsecond=0)
-
-
 def _opt_t(moment: dt.datetime | None) -> dt.datetime | None:
     return None if moment is None else _t(moment)
-
-
-def _deg(value: float) -> float:
-    return round(value, DEG_DIGITS)
 
 
 def _step(places: Mapping[str, SupplyPlace], step: Step) -> TruckStepEntry:
