@@ -8,6 +8,9 @@ import pytest
 
 from dispatch.day import Day
 from dispatch.intake import read_day
+from routing.network import RoadNetwork
+from tests.network_cases import one_bridge
+from tests.town_cases import grid_town
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DATA = Path(__file__).resolve().parent / "data"
@@ -36,3 +39,16 @@ def screening_mix() -> Day:
 def permits_mix() -> Day:
     """Ten vehicles, one per fleet outcome (tests/data/days/permits_mix/README.md)."""
     return read_day(DATA / "days" / "permits_mix")
+
+
+@pytest.fixture(scope="session")
+def town() -> RoadNetwork:
+    """Two parallel east–west roads with links at every node (tests/town_cases.grid_town)."""
+    return grid_town()
+
+
+@pytest.fixture(scope="session")
+def bridge() -> RoadNetwork:
+    """West town, one bridge (checkpoint at 120.55° E), east town
+    (tests/network_cases.one_bridge)."""
+    return one_bridge()

@@ -21,20 +21,7 @@ from dispatch.reasons import ExclusionReason, UnservedReason
 from dispatch.verify import verify_plan
 from routing.network import RoadNetwork
 from stations.model import Exit, ExitStatus, Registry
-from tests.network_cases import one_bridge
 from tests.town_cases import arrival, coach, grid_town, node, permit, station, town_day
-
-
-@pytest.fixture(scope="module")
-def town() -> RoadNetwork:
-    """Two parallel east–west roads with links at every node (tests/town_cases.grid_town)."""
-    return grid_town()
-
-
-@pytest.fixture(scope="module")
-def bridge() -> RoadNetwork:
-    """West town, one bridge, east town (tests/network_cases.one_bridge)."""
-    return one_bridge()
 
 
 def planned(day: Day, network: RoadNetwork) -> Plan:

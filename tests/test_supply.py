@@ -18,7 +18,6 @@ from dispatch.planner import plan_day
 from dispatch.reasons import ShipmentReason, UnservedReason
 from routing.network import RoadNetwork
 from stations.model import Exit, ExitStatus
-from tests.network_cases import one_bridge
 from tests.supply_cases import (
     TRUCK_MIN_PER_CENTIDEGREE,
     check_supply,
@@ -32,18 +31,6 @@ from tests.town_cases import arrival, grid_town, node, permit
 
 EAST = node(5)  # 120.60° E on the 31.30° N road
 WEST = node(0)  # 120.50° E
-
-
-@pytest.fixture(scope="module")
-def town() -> RoadNetwork:
-    """Two parallel east–west roads with links at every node (tests/town_cases.grid_town)."""
-    return grid_town()
-
-
-@pytest.fixture(scope="module")
-def bridge() -> RoadNetwork:
-    """West town, one bridge (checkpoint at 120.55° E), east town (one_bridge)."""
-    return one_bridge()
 
 
 def planned(day: Day, network: RoadNetwork) -> Plan:

@@ -22,17 +22,10 @@ from dispatch.supply_build import (
 from routing.network import RoadNetwork
 from routing.speed import Profile
 from stations.model import Exit, ExitStatus
-from tests.network_cases import one_bridge
 from tests.supply_cases import shipment, supply_day, truck
 from tests.town_cases import node
 
 EAST, WEST = node(5), node(0)
-
-
-@pytest.fixture(scope="module")
-def bridge() -> RoadNetwork:
-    """West town, one bridge (checkpoint at 120.55° E), east town (one_bridge)."""
-    return one_bridge()
 
 
 def test_places_are_depots_first_then_shipment_ends_once_each() -> None:

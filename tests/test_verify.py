@@ -13,13 +13,7 @@ from dispatch.plan import Plan, StepKind
 from dispatch.planner import plan_day
 from dispatch.verify import PlanInfeasibleError, Rule, assert_plan_feasible, verify_plan
 from routing.network import RoadNetwork
-from tests.town_cases import arrival, coach, grid_town, permit, town_day
-
-
-@pytest.fixture(scope="module")
-def town() -> RoadNetwork:
-    """tests/town_cases.grid_town."""
-    return grid_town()
+from tests.town_cases import arrival, coach, permit, town_day
 
 
 @pytest.fixture(scope="module")
