@@ -20,7 +20,11 @@ the buses from below (see ``min_path_cover`` for pairs that fit in either order)
 A second bound uses the shift limit over the whole day: no bus serves both a trip for which
 it must leave its depot by time ``a`` (the trip's latest start less its ``lead``) and one after
 which it cannot be back before ``a`` + the longest shift (the trip's earliest end plus its
-``tail``), so the path covers of the two sets add up. The result is the larger of the two.
+``tail``), so the path covers of the two sets add up.
+
+Both check the shift only pair by pair or at one split; ``dispatch.duty_bound`` bounds whole
+bus days (the linear relaxation of covering the trips by duties that fit a shift) and is
+usually the strongest. ``fleet_lower_bound`` reports the largest of the three.
 Vehicle availability windows and capacities are ignored (favourable), so the bound stays valid.
 """
 
@@ -37,11 +41,13 @@ from scipy.sparse.csgraph import connected_components
 
 from dispatch.build import DayTravel, PlaceKey, depot_key, employer_key, seconds_up, station_key
 from dispatch.day import Day
+from dispatch.duty_bound import duty_bound
 from dispatch.fleet import UsableVehicle
 from dispatch.grouping import TripRequest
 
 FloatArray = npt.NDArray[np.float64]
 MAX_SPLITS = 64  # day splits tried by the shift bound
+DUTY_TIME_LIMIT_S = 60.0
 BoolArray = npt.NDArray[np.bool_]
 
 
@@ -213,6 +219,9 @@ def fleet_lower_bound(
     requests: Sequence[TripRequest],
     travel: DayTravel,
     buses: Sequence[UsableVehicle],
+    *,
+    duties: Sequence[Sequence[str]] = (),
+    time_limit_s: float = DUTY_TIME_LIMIT_S,
 ) -> int:
     """Fewest buses any plan needs to serve ``requests`` point to point (mixing = none).
 
@@ -227,6 +236,10 @@ def fleet_lower_bound(
     buses
         The usable buses (their depots give the shortest depot legs; the longest shift is
         the policy's ``shift_hours`` capped by the longest working window).
+    duties
+        Request ids of known bus days (e.g. the plan's buses), to start the duty bound with.
+    time_limit_s
+        Guard on the duty bound's time (its rounds are capped, so it rarely applies).
     """
     if not requests:
         return 0
@@ -234,4 +247,10 @@ def fleet_lower_bound(
     trips, between = request_trips(day, ordered, travel, buses)
     window = max(((u.shift_end - u.shift_start).total_seconds() for u in buses), default=0.0)
     longest = min(day.policy.shift_hours * 3600.0, window) if buses else None
-    return path_cover_bound(trips, between, max_shift=longest)
+    cover = path_cover_bound(trips, between, max_shift=longest)
+    if longest is None:
+        return cover
+    index = {r.request_id: k for k, r in enumerate(ordered)}
+    known = [[index[i] for i in duty if i in index] for duty in duties]
+    duty = duty_bound(trips, between, max_shift=longest, duties=known, time_limit_s=time_limit_s)
+    return max(cover, duty.buses)

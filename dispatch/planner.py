@@ -167,7 +167,8 @@ def plan_day(
     bound = None
     if day.policy.mixing is Mixing.NONE:
         served = [built.requests[t.trip_id] for t in translated.trips]
-        bound = fleet_lower_bound(day, served, travel, prepared.fleet.buses)
+        duties = [route.trip_ids for route in translated.routes]
+        bound = fleet_lower_bound(day, served, travel, prepared.fleet.buses, duties=duties)
     kpis = plan_kpis(
         prepared,
         translated.routes,
