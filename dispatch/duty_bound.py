@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 TOL = 1e-9
-MAX_ROUNDS = 200
+MAX_ROUNDS = 80
 GRIDS_S = (60.0, 120.0, 300.0, 600.0)  # finest first; the first that fits MAX_WORK is used
 MAX_WORK = 1.5e8  # (predecessor pairs x commodities) per pricing round: ~0.5 s, ~1 GiB
 SMOOTHING = 0.7  # weight of the best duals so far in the duals priced
@@ -323,9 +323,11 @@ def duty_bound(
         value, best_to = pricing.values(y)
         top = float(value[pricing.can_end].max(initial=0.0)) if value.size else 0.0
         rounds += 1
-        log.debug("duty bound round %d: master %.3f, best duty %.3f", rounds, lp, top)
         if top > 0 and float(y.sum()) / top > best:
             best, center = float(y.sum()) / top, y
+        log.debug(
+            "duty bound round %d: master %.3f, bound %.3f, best duty %.3f", rounds, lp, best, top
+        )
         if top <= 1 + 1e-6 and y is dual:
             converged, best = True, max(best, lp)
             break

@@ -30,6 +30,7 @@ Vehicle availability windows and capacities are ignored (favourable), so the bou
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -45,6 +46,7 @@ from dispatch.duty_bound import duty_bound
 from dispatch.fleet import UsableVehicle
 from dispatch.grouping import TripRequest
 
+log = logging.getLogger(__name__)
 FloatArray = npt.NDArray[np.float64]
 MAX_SPLITS = 64  # day splits tried by the shift bound
 DUTY_TIME_LIMIT_S = 60.0
@@ -253,4 +255,12 @@ def fleet_lower_bound(
     index = {r.request_id: k for k, r in enumerate(ordered)}
     known = [[index[i] for i in duty if i in index] for duty in duties]
     duty = duty_bound(trips, between, max_shift=longest, duties=known, time_limit_s=time_limit_s)
+    log.info(
+        "fleet bound: path cover %d, duties %.2f (%d rounds, grid %g s, %s)",
+        cover,
+        duty.value,
+        duty.rounds,
+        duty.grid_s,
+        "converged" if duty.converged else "stopped",
+    )
     return max(cover, duty.buses)
