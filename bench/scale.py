@@ -10,7 +10,9 @@ written as a section of ``bench/results/scale.md`` (a section per day size, seed
 is replaced when run again). Not a test: figures depend on the machine and its load.
 
 Run: ``python -m bench.scale [--workers 20000] [--employers 800] [--buses 600] [--seed N]
-[--time-limit S] [--effort N] [--write] [--keep DIR]``.
+[--time-limit S] [--effort N] [--write] [--keep DIR] [--full-bound]``. ``--full-bound`` runs the
+duty bound (``dispatch.duty_bound``) over the plan's trips until it converges (30 minutes at
+most, not timed): the plan's KPI stops it after 80 rounds or 60 s.
 """
 
 from __future__ import annotations
@@ -32,15 +34,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.bigday import SEED, BigDaySpec
-from dispatch.build import travel_of
+from dispatch.build import DayTravel, travel_of
+from dispatch.day import Day
+from dispatch.duty_bound import DutyBound
 from dispatch.intake import read_day
+from dispatch.lower_bound import fleet_bounds
 from dispatch.outputs import write_plan
 from dispatch.plan import Plan
 from dispatch.planner import plan_day
+from dispatch.prepare import prepare
 from dispatch.verify import verify_plan
 from stations.errors import SnapWarning
 
 RESULTS = Path(__file__).resolve().parent / "results" / "scale.md"
+FULL_BOUND_S = 1800.0
+FULL_BOUND_ROUNDS = 2000
 
 
 @dataclass
@@ -59,6 +67,7 @@ class Run:
     violations: list[str] = field(default_factory=list)
     verify_s: float = 0.0
     load: str = ""
+    full_bound: tuple[DutyBound, float] | None = None  # (bound, seconds), when asked for
 
     def lines(self) -> list[str]:
         """The figures as Markdown lines."""
@@ -90,6 +99,7 @@ class Run:
             f"| **peak memory** (peak RSS of the planning process, getrusage) | "
             f"**{self.peak_mib:,.0f} MiB** |",
             f"| **buses used / lower bound** | **{k.buses_used} / {bound}**{ratio} |",
+            *self.full_bound_lines(),
             f"| trips | {k.trips:,} of {k.requests:,} requests |",
             f"| bus-km (loaded; empty share) | {k.bus_km:,.0f} ({k.bus_km_loaded:,.0f}; "
             f"{k.empty_share:.1%}) |",
@@ -106,6 +116,19 @@ class Run:
         )
         out += [f"|  | {v} |" for v in self.violations[:10]]
         return [*out, ""]
+
+    def full_bound_lines(self) -> list[str]:
+        """The run-to-convergence duty bound, when it was computed (not timed)."""
+        if self.full_bound is None:
+            return []
+        duty, seconds = self.full_bound
+        used = self.plan.kpis.buses_used
+        state = "converged" if duty.converged else f"stopped after {duty.rounds} rounds"
+        return [
+            f"| **duty bound run longer** (`--full-bound`, {seconds:.0f} s, not timed; "
+            f"{duty.rounds} rounds, grid {duty.grid_s:g} s, {state}) | **{duty.buses}** "
+            f"(LP {duty.value:.2f}): buses used = **{used / duty.buses:.3f} × bound** |"
+        ]
 
     @property
     def title(self) -> str:
@@ -146,8 +169,10 @@ def run(
     overrides: dict[str, object],
     write: bool,
     keep: Path | None,
+    full_bound: bool = False,
 ) -> Run:
-    """Generate, read, plan (and write) one day; verify the plan afterwards."""
+    """Generate, read, plan (and write) one day; verify the plan afterwards (and, with
+    ``full_bound``, run the duty bound until it converges or 30 minutes pass)."""
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     with tempfile.TemporaryDirectory(prefix="bigday-") as tmp:
         folder = keep if keep is not None else Path(tmp) / "day"
@@ -173,8 +198,10 @@ def run(
             firsts.setdefault(name, at)
         stages = [(a, firsts[b] - firsts[a]) for a, b in itertools.pairwise(firsts)]
         before = time.perf_counter()
-        violations = [str(v) for v in verify_plan(plan, travel_of(day))]
+        travel = travel_of(day)
+        violations = [str(v) for v in verify_plan(plan, travel)]
         verify_s = time.perf_counter() - before
+        full = _full_bound(day, plan, travel) if full_bound else None
     p = day.policy
     policy = f"time limit {p.time_limit_s:g} s, effort {p.effort}, seed {p.seed}"
     return Run(
@@ -190,7 +217,27 @@ def run(
         violations=violations,
         verify_s=verify_s,
         load=load,
+        full_bound=full,
     )
+
+
+def _full_bound(day: Day, plan: Plan, travel: DayTravel) -> tuple[DutyBound, float] | None:
+    """The duty bound over the plan's trips with a far larger budget than a plan's KPI."""
+    before = time.perf_counter()
+    prepared = prepare(day)
+    served = {t.trip_id for t in plan.trips}
+    requests = [r for r in prepared.grouping.requests if r.request_id in served]
+    duties = [route.trip_ids for route in plan.routes]
+    _, duty = fleet_bounds(
+        day,
+        requests,
+        travel,
+        prepared.fleet.buses,
+        duties=duties,
+        time_limit_s=FULL_BOUND_S,
+        max_rounds=FULL_BOUND_ROUNDS,
+    )
+    return (duty, time.perf_counter() - before) if duty is not None else None
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -207,6 +254,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--keep", type=Path, default=None, help="keep the day in this folder")
     parser.add_argument("--results", type=Path, default=RESULTS, help="Markdown results file")
     parser.add_argument("--log", action="store_true", help="log the planner's stages")
+    parser.add_argument(
+        "--full-bound", action="store_true", help="also run the duty bound to convergence"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.log else logging.WARNING,
@@ -223,7 +273,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         if value is not None
     }
-    result = run(spec, overrides=overrides, write=args.write, keep=args.keep)
+    result = run(
+        spec, overrides=overrides, write=args.write, keep=args.keep, full_bound=args.full_bound
+    )
     section = result.lines()
     print("\n".join(section))
     _write_results(args.results, section)

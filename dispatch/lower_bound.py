@@ -42,7 +42,7 @@ from scipy.sparse.csgraph import connected_components
 
 from dispatch.build import DayTravel, PlaceKey, depot_key, employer_key, seconds_up, station_key
 from dispatch.day import Day
-from dispatch.duty_bound import duty_bound
+from dispatch.duty_bound import MAX_ROUNDS, DutyBound, duty_bound
 from dispatch.fleet import UsableVehicle
 from dispatch.grouping import TripRequest
 
@@ -243,18 +243,43 @@ def fleet_lower_bound(
     time_limit_s
         Guard on the duty bound's time (its rounds are capped, so it rarely applies).
     """
+    cover, duty = fleet_bounds(
+        day, requests, travel, buses, duties=duties, time_limit_s=time_limit_s
+    )
+    return max(cover, duty.buses) if duty is not None else cover
+
+
+def fleet_bounds(
+    day: Day,
+    requests: Sequence[TripRequest],
+    travel: DayTravel,
+    buses: Sequence[UsableVehicle],
+    *,
+    duties: Sequence[Sequence[str]] = (),
+    time_limit_s: float = DUTY_TIME_LIMIT_S,
+    max_rounds: int = MAX_ROUNDS,
+) -> tuple[int, DutyBound | None]:
+    """The path-cover bound and the duty bound (None without a shift) of ``fleet_lower_bound``;
+    ``max_rounds`` and ``time_limit_s`` bound the duty bound's work (benchmarks raise them)."""
     if not requests:
-        return 0
+        return 0, None
     ordered = sorted(requests, key=lambda r: r.request_id)
     trips, between = request_trips(day, ordered, travel, buses)
     window = max(((u.shift_end - u.shift_start).total_seconds() for u in buses), default=0.0)
     longest = min(day.policy.shift_hours * 3600.0, window) if buses else None
     cover = path_cover_bound(trips, between, max_shift=longest)
     if longest is None:
-        return cover
+        return cover, None
     index = {r.request_id: k for k, r in enumerate(ordered)}
     known = [[index[i] for i in duty if i in index] for duty in duties]
-    duty = duty_bound(trips, between, max_shift=longest, duties=known, time_limit_s=time_limit_s)
+    duty = duty_bound(
+        trips,
+        between,
+        max_shift=longest,
+        duties=known,
+        time_limit_s=time_limit_s,
+        max_rounds=max_rounds,
+    )
     log.info(
         "fleet bound: path cover %d, duties %.2f (%d rounds, grid %g s, %s)",
         cover,
@@ -263,4 +288,4 @@ def fleet_lower_bound(
         duty.grid_s,
         "converged" if duty.converged else "stopped",
     )
-    return max(cover, duty.buses)
+    return cover, duty

@@ -11,6 +11,7 @@ from dispatch.build import day_network, day_travel
 from dispatch.lower_bound import (
     BoundTrip,
     compatible,
+    fleet_bounds,
     fleet_lower_bound,
     min_path_cover,
     path_cover_bound,
@@ -127,6 +128,20 @@ def test_bound_of_a_day_counts_simultaneous_groups() -> None:
     travel = day_travel(prepared, day_network(day, grid_town()))
     bound = fleet_lower_bound(day, prepared.grouping.requests, travel, prepared.fleet.buses)
     assert bound == 3
+
+
+def test_a_day_reports_the_larger_of_the_path_cover_and_the_duty_bound() -> None:
+    """Groups every 40 minutes from 06:00 to 20:00 chain, but no bus works 14 hours: both
+    bounds see two buses, and the day's bound is the larger of the two."""
+    workers = [arrival(f"w{k}", f"{6 + (40 * k) // 60:02d}:{(40 * k) % 60:02d}") for k in range(22)]
+    day = town_day(workers, fleet=[coach("B1", 53)], max_wait_min=10.0)
+    prepared = prepare(day)
+    travel = day_travel(prepared, day_network(day, grid_town()))
+    requests, buses = prepared.grouping.requests, prepared.fleet.buses
+    cover, duty = fleet_bounds(day, requests, travel, buses)
+    assert duty is not None
+    assert cover == duty.buses == 2
+    assert fleet_lower_bound(day, requests, travel, buses) == max(cover, duty.buses)
 
 
 @settings(max_examples=60, deadline=None)
