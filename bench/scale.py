@@ -38,7 +38,7 @@ from dispatch.build import DayTravel, travel_of
 from dispatch.day import Day
 from dispatch.duty_bound import DutyBound
 from dispatch.intake import read_day
-from dispatch.lower_bound import fleet_bounds
+from dispatch.lower_bound import fleet_lower_bound
 from dispatch.outputs import write_plan
 from dispatch.plan import Plan
 from dispatch.planner import plan_day
@@ -228,7 +228,7 @@ def _full_bound(day: Day, plan: Plan, travel: DayTravel) -> tuple[DutyBound, flo
     served = {t.trip_id for t in plan.trips}
     requests = [r for r in prepared.grouping.requests if r.request_id in served]
     duties = [route.trip_ids for route in plan.routes]
-    _, duty = fleet_bounds(
+    duty = fleet_lower_bound(
         day,
         requests,
         travel,
@@ -236,7 +236,7 @@ def _full_bound(day: Day, plan: Plan, travel: DayTravel) -> tuple[DutyBound, flo
         duties=duties,
         time_limit_s=FULL_BOUND_S,
         max_rounds=FULL_BOUND_ROUNDS,
-    )
+    ).duty
     return (duty, time.perf_counter() - before) if duty is not None else None
 
 

@@ -216,6 +216,20 @@ def _shortest(
     return min(finite, default=0.0)
 
 
+@dataclass(frozen=True, slots=True)
+class FleetBound:
+    """The fleet lower bounds of a day: the path cover (with its shift split) and the duty
+    bound (None without a shift limit). ``buses`` is the largest."""
+
+    cover: int
+    duty: DutyBound | None = None
+
+    @property
+    def buses(self) -> int:
+        """Fewest buses any plan needs."""
+        return max(self.cover, self.duty.buses) if self.duty is not None else self.cover
+
+
 def fleet_lower_bound(
     day: Day,
     requests: Sequence[TripRequest],
@@ -224,7 +238,8 @@ def fleet_lower_bound(
     *,
     duties: Sequence[Sequence[str]] = (),
     time_limit_s: float = DUTY_TIME_LIMIT_S,
-) -> int:
+    max_rounds: int = MAX_ROUNDS,
+) -> FleetBound:
     """Fewest buses any plan needs to serve ``requests`` point to point (mixing = none).
 
     Parameters
@@ -240,36 +255,18 @@ def fleet_lower_bound(
         the policy's ``shift_hours`` capped by the longest working window).
     duties
         Request ids of known bus days (e.g. the plan's buses), to start the duty bound with.
-    time_limit_s
-        Guard on the duty bound's time (its rounds are capped, so it rarely applies).
+    time_limit_s, max_rounds
+        Limits of the duty bound's work (valid after any round; benchmarks raise them).
     """
-    cover, duty = fleet_bounds(
-        day, requests, travel, buses, duties=duties, time_limit_s=time_limit_s
-    )
-    return max(cover, duty.buses) if duty is not None else cover
-
-
-def fleet_bounds(
-    day: Day,
-    requests: Sequence[TripRequest],
-    travel: DayTravel,
-    buses: Sequence[UsableVehicle],
-    *,
-    duties: Sequence[Sequence[str]] = (),
-    time_limit_s: float = DUTY_TIME_LIMIT_S,
-    max_rounds: int = MAX_ROUNDS,
-) -> tuple[int, DutyBound | None]:
-    """The path-cover bound and the duty bound (None without a shift) of ``fleet_lower_bound``;
-    ``max_rounds`` and ``time_limit_s`` bound the duty bound's work (benchmarks raise them)."""
     if not requests:
-        return 0, None
+        return FleetBound(0)
     ordered = sorted(requests, key=lambda r: r.request_id)
     trips, between = request_trips(day, ordered, travel, buses)
     window = max(((u.shift_end - u.shift_start).total_seconds() for u in buses), default=0.0)
     longest = min(day.policy.shift_hours * 3600.0, window) if buses else None
     cover = path_cover_bound(trips, between, max_shift=longest)
     if longest is None:
-        return cover, None
+        return FleetBound(cover)
     index = {r.request_id: k for k, r in enumerate(ordered)}
     known = [[index[i] for i in duty if i in index] for duty in duties]
     duty = duty_bound(
@@ -288,4 +285,4 @@ def fleet_bounds(
         duty.grid_s,
         "converged" if duty.converged else "stopped",
     )
-    return cover, duty
+    return FleetBound(cover, duty)

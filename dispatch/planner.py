@@ -168,7 +168,7 @@ def plan_day(
     if day.policy.mixing is Mixing.NONE:
         served = [built.requests[t.trip_id] for t in translated.trips]
         duties = [route.trip_ids for route in translated.routes]
-        bound = fleet_lower_bound(day, served, travel, prepared.fleet.buses, duties=duties)
+        bound = fleet_lower_bound(day, served, travel, prepared.fleet.buses, duties=duties).buses
     kpis = plan_kpis(
         prepared,
         translated.routes,
