@@ -19,15 +19,20 @@ and the bound stays a lower bound:
 * time runs on a grid of ``grid_s`` seconds: node ``(i, g)`` stands for boarding trip ``i``
   in ``[g, g + 1) * grid_s``; trip ``j`` can follow ``(i, g)`` at ``(j, h)`` when
   ``g * grid_s + duration_i + drive_ij < (h + 1) * grid_s`` (a real schedule never needs more);
-* the bus leaves its depot in a band ``[L, L + leave_step_s)``, one band per "commodity": a duty
-  may start with trip ``f`` at ``(f, g)`` only if ``(g + 1) * grid_s - lead_f > L``, and its last
-  trip ``k`` must allow ``g * grid_s + duration_k + tail_k <= L + leave_step_s + shift``; trips in
-  the middle only need ``g * grid_s + duration <= L + leave_step_s + shift - min tail``;
+* a duty belongs to the band ``[L, L + leave_step_s)`` ("commodity") holding the latest moment
+  its bus could leave the depot (first trip's start minus its ``lead``); it may start with trip
+  ``f`` at ``(f, g)`` only if ``(g + 1) * grid_s - lead_f > L``, its last trip ``k`` must allow
+  ``g * grid_s + duration_k + tail_k <= L + leave_step_s + shift``, and trips in the middle
+  ``g * grid_s + duration + min tail <= L + leave_step_s + shift`` and
+  ``(g + 1) * grid_s - min lead > L``;
 * trips may repeat (a superset of the real duties) and capacities, vehicle windows and the
   pairing of a bus with its own depot are ignored (all favourable).
 
-The work is deterministic: a fixed number of rounds at most, each adding the best duty ending
-at every trip. ``time_limit_s`` only guards against very large days (reported in the result).
+A node whose every possible successor may follow it from some slot on ("released") joins one
+running maximum per commodity instead of the successors' predecessor lists. Duals are smoothed
+towards those of the best bound so far (Wentges), and the rounds stop when the bound and the
+master agree in whole buses. The work is deterministic: ``max_rounds`` at most, each adding
+the best duty ending at every trip; ``time_limit_s`` only guards very large days.
 """
 
 from __future__ import annotations
@@ -120,7 +125,7 @@ class _Pricing:
         drive = np.where(np.isfinite(between), between, np.inf)
         need = dur[:, None] + drive
         with np.errstate(invalid="ignore"):
-            gap = np.where(np.isfinite(need), np.ceil(need / grid - 1 + TOL), np.inf)
+            gap = np.where(np.isfinite(need), np.floor(need / grid - 1 - TOL) + 1, np.inf)
         np.fill_diagonal(gap, np.inf)
         if np.any(gap < 1):
             raise ValueError(f"a trip shorter than the {grid:g} s grid")
@@ -143,7 +148,7 @@ class _Pricing:
         self.can_start = (start_at + grid - lead[self.trip])[:, None] > self.leave[None, :]
         self.can_pass = (
             (start_at + dur[self.trip] + float(tail.min()))[:, None] <= deadline[None, :]
-        ) & ((start_at + grid + float(lead.min()))[:, None] > self.leave[None, :])
+        ) & ((start_at + grid - float(lead.min()))[:, None] > self.leave[None, :])
         self.can_end = (start_at + dur[self.trip] + tail[self.trip])[:, None] <= deadline[None, :]
         self.recent: dict[int, IntArray] = {}  # node -> last usable node of each recent trip
         self.groups = self._groups()
