@@ -127,7 +127,7 @@ class Run:
         return [
             f"| **duty bound run longer** (`--full-bound`, {seconds:.0f} s, not timed; "
             f"{duty.rounds} rounds, grid {duty.grid_s:g} s, {state}) | **{duty.buses}** "
-            f"(LP {duty.value:.2f}): buses used = **{used / duty.buses:.3f} × bound** |"
+            f"(LP ≥ {duty.value:.2f}): buses used = **{used / duty.buses:.3f} × bound** |"
         ]
 
     @property

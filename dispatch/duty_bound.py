@@ -55,7 +55,9 @@ log = logging.getLogger(__name__)
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 TOL = 1e-9
+MATCH = 1e-7  # values equal in the back-trace (sums of the same floats)
 MAX_ROUNDS = 80
+TIME_LIMIT_S = 60.0
 GRIDS_S = (60.0, 120.0, 300.0, 600.0)  # finest first; the first that fits MAX_WORK is used
 MAX_WORK = 1.5e8  # (predecessor pairs x commodities) per pricing round: ~0.5 s, ~1 GiB
 SMOOTHING = 0.7  # weight of the best duals so far in the duals priced
@@ -103,6 +105,7 @@ class _Pricing:
         shift: float,
         grid: float,
         step: float,
+        work_limit: float = np.inf,
     ) -> None:
         n = len(trips)
         self.grid, self.step = grid, step
@@ -131,7 +134,7 @@ class _Pricing:
             raise ValueError(f"a trip shorter than the {grid:g} s grid")
         self.gap = gap
         # a trip's node is "released" once every trip it can reach at all could follow it:
-        # from then on it joins the running best ``H`` instead of each node's predecessor list
+        # from then on it joins one running maximum instead of each node's predecessor list
         # (never, marked -1, for a trip with some trip it cannot reach at all)
         off_diagonal = ~np.eye(n, dtype=bool)
         linked = np.all(np.isfinite(drive) | ~off_diagonal, axis=1)
@@ -151,19 +154,17 @@ class _Pricing:
         ) & ((start_at + grid - float(lead.min()))[:, None] > self.leave[None, :])
         self.can_end = (start_at + dur[self.trip] + tail[self.trip])[:, None] <= deadline[None, :]
         self.recent: dict[int, IntArray] = {}  # node -> last usable node of each recent trip
-        self.groups = self._groups()
+        self.groups: list[tuple[IntArray, IntArray, IntArray, IntArray, int, int]] = []
+        self.fits = self._group(work_limit)
 
-    @property
-    def work(self) -> int:
-        """Predecessor pairs times active commodities: the cost of one pricing round."""
-        return sum(int(g[3].size) * (g[5] - g[4]) for g in self.groups)
-
-    def _groups(self) -> list[tuple[IntArray, IntArray, IntArray, IntArray, int, int]]:
-        """Per time slot: its nodes, the nodes with predecessors, segment starts, predecessors,
-        and the commodities (a range) under which any of its nodes can be on a duty."""
+    def _group(self, work_limit: float) -> bool:
+        """Fill ``groups``, per time slot: its nodes, the nodes with predecessors, segment
+        starts, predecessors, and the commodities (a range) under which any of its nodes can
+        be on a duty. False, left unfinished, once a round would look at more than
+        ``work_limit`` (predecessor pairs x commodities)."""
         order = np.argsort(self.slot, kind="stable")
         slots = self.slot[order]
-        groups = []
+        work = 0
         for g in np.unique(slots):
             nodes = order[slots == g]
             active = np.flatnonzero(self.can_pass[nodes].any(axis=0))
@@ -184,7 +185,10 @@ class _Pricing:
                 self.recent[int(node)] = preds[-1]
                 total += before.size
             flat = np.concatenate(preds) if preds else np.zeros(0, np.int64)
-            groups.append(
+            work += flat.size * (int(active[-1]) + 1 - int(active[0]))
+            if work > work_limit:
+                return False
+            self.groups.append(
                 (
                     nodes,
                     np.array(where, np.int64),
@@ -194,7 +198,7 @@ class _Pricing:
                     int(active[-1]) + 1,
                 )
             )
-        return groups
+        return True
 
     def values(self, y: FloatArray) -> tuple[FloatArray, FloatArray]:
         """``V[node, k]``: the largest dual sum of a duty of commodity ``k`` ending at ``node``,
@@ -244,7 +248,7 @@ class _Pricing:
                 return path[::-1]
             recent = self.recent.get(node)  # most duties continue from a recent trip
             if recent is not None:
-                found = np.flatnonzero(np.abs(best_to[recent, k] - rest) <= 1e-7)
+                found = np.flatnonzero(np.abs(best_to[recent, k] - rest) <= MATCH)
                 if found.size:
                     node = self._node_with(value, int(recent[found[0]]), k, rest)
                     continue
@@ -254,7 +258,7 @@ class _Pricing:
             before = np.flatnonzero(np.isfinite(src) & (src >= self.lo))
             last = self.offset[before] + np.minimum(src[before].astype(np.int64), self.hi[before])
             last -= self.lo[before]
-            hit = np.flatnonzero(np.abs(best_to[last, k] - rest) <= 1e-7)
+            hit = np.flatnonzero(np.abs(best_to[last, k] - rest) <= MATCH)
             if hit.size == 0:  # pragma: no cover - the values were built from these
                 raise AssertionError("duty bound: broken back-trace")
             node = self._node_with(value, int(last[hit[0]]), k, rest)
@@ -263,7 +267,7 @@ class _Pricing:
         """The first node of ``last``'s trip, up to ``last``, whose value is ``target``."""
         first = int(self.offset[self.trip[last]])
         upto = value[first : last + 1, k]
-        return first + int(np.flatnonzero(np.abs(upto - target) <= 1e-7)[0])
+        return first + int(np.flatnonzero(np.abs(upto - target) <= MATCH)[0])
 
 
 def duty_bound(
@@ -275,7 +279,7 @@ def duty_bound(
     grid_s: float | None = None,
     leave_step_s: float | None = None,
     max_rounds: int = MAX_ROUNDS,
-    time_limit_s: float = 60.0,
+    time_limit_s: float = TIME_LIMIT_S,
 ) -> DutyBound:
     """Lower bound on the buses serving ``trips`` one at a time within shifts of ``max_shift``.
 
@@ -303,13 +307,11 @@ def duty_bound(
         return DutyBound(0.0, 0.0, 0, True, grid_s or 0.0, leave_step_s or 0.0)
     shortest = min(t.duration for t in trips)
     grids = [grid_s] if grid_s else [g for g in GRIDS_S if g < shortest] or [shortest / 2]
-    pricing = None
-    for grid in grids:
-        step = leave_step_s or 2.5 * grid
-        pricing = _Pricing(trips, between, max_shift, grid, step)
-        if pricing.work <= MAX_WORK or grid == grids[-1]:
+    for grid in grids:  # the last is taken whatever its work
+        limit = MAX_WORK if grid != grids[-1] else np.inf
+        pricing = _Pricing(trips, between, max_shift, grid, leave_step_s or 2.5 * grid, limit)
+        if pricing.fits:
             break
-    assert pricing is not None
     columns: list[frozenset[int]] = [frozenset([i]) for i in range(n)]
     columns += [frozenset(d) for d in duties if d]
     seen = set(columns)
@@ -326,7 +328,8 @@ def duty_bound(
         # price at duals smoothed towards the best so far (Wentges): fewer, steadier rounds
         y = dual if center is None else alpha * center + (1 - alpha) * dual
         value, best_to = pricing.values(y)
-        top = float(value[pricing.can_end].max(initial=0.0)) if value.size else 0.0
+        ending = np.where(pricing.can_end, value, -np.inf)  # duties may end at these nodes
+        top = float(ending.max(initial=0.0))
         rounds += 1
         if top > 0 and float(y.sum()) / top > best:
             best, center = float(y.sum()) / top, y
@@ -338,7 +341,7 @@ def duty_bound(
             break
         if np.ceil(best - 1e-6) >= np.ceil(lp - 1e-6):  # whole buses: nothing left to prove
             break
-        added = _add_duties(pricing, value, best_to, y, dual, columns, seen)
+        added = _add_duties(pricing, value, best_to, ending, y, dual, columns, seen)
         if added:
             alpha = SMOOTHING
         elif y is not dual:
@@ -352,13 +355,14 @@ def _add_duties(
     pricing: _Pricing,
     value: FloatArray,
     best_to: FloatArray,
+    ending: FloatArray,
     y: FloatArray,
     dual: FloatArray,
     columns: list[frozenset[int]],
     seen: set[frozenset[int]],
 ) -> int:
-    """Add the best duty ending at each trip if it would enter the master (price above 1)."""
-    ending = np.where(pricing.can_end, value, -np.inf)
+    """Add the best duty ending at each trip if it would enter the master (price above 1);
+    ``ending`` is ``value`` where duties may end, else -inf."""
     k_best = ending.argmax(axis=1)
     v_best = ending[np.arange(ending.shape[0]), k_best]
     added = 0

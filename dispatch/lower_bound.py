@@ -42,14 +42,13 @@ from scipy.sparse.csgraph import connected_components
 
 from dispatch.build import DayTravel, PlaceKey, depot_key, employer_key, seconds_up, station_key
 from dispatch.day import Day
-from dispatch.duty_bound import MAX_ROUNDS, DutyBound, duty_bound
+from dispatch.duty_bound import MAX_ROUNDS, TIME_LIMIT_S, DutyBound, duty_bound
 from dispatch.fleet import UsableVehicle
 from dispatch.grouping import TripRequest
 
 log = logging.getLogger(__name__)
 FloatArray = npt.NDArray[np.float64]
 MAX_SPLITS = 64  # day splits tried by the shift bound
-DUTY_TIME_LIMIT_S = 60.0
 BoolArray = npt.NDArray[np.bool_]
 
 
@@ -237,7 +236,7 @@ def fleet_lower_bound(
     buses: Sequence[UsableVehicle],
     *,
     duties: Sequence[Sequence[str]] = (),
-    time_limit_s: float = DUTY_TIME_LIMIT_S,
+    time_limit_s: float = TIME_LIMIT_S,
     max_rounds: int = MAX_ROUNDS,
 ) -> FleetBound:
     """Fewest buses any plan needs to serve ``requests`` point to point (mixing = none).
