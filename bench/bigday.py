@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from routing.network import RoadNetwork
+from routing.network.roads import RoadNetwork
 from stations.embedded import default_stations
 from tools.build_demo import (
     DATE,

@@ -3,7 +3,7 @@
 Times reading the day and ``dispatch.planner.plan_day`` (time limit included) in a fresh
 process, then prints wall time per stage, peak memory, buses used against the fleet lower
 bound, bus-km with the empty share, unserved workers by reason, and the independent
-re-simulation's verdict (``dispatch.verify``). Then, for the embedded demo, times
+re-simulation's verdict (``dispatch.charters.verify``). Then, for the embedded demo, times
 ``charter demo`` end to end as a user runs it (a new interpreter: imports, planning, the plan
 folder and map.html written) and its peak memory. Not a test: figures depend on the machine.
 
@@ -24,10 +24,10 @@ import warnings
 from collections import Counter
 from pathlib import Path
 
-from dispatch.build import travel_of
-from dispatch.intake import read_day
+from dispatch.charters.bus_problem import travel_of
+from dispatch.charters.verify import verify_plan
+from dispatch.intake.reader import read_day
 from dispatch.planner import plan_day
-from dispatch.verify import verify_plan
 from stations.errors import SnapWarning
 
 DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo"

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from routing.problem import Job, Matrix, Problem, Solution, TimeWindow, VehicleSpec
+from routing.vrp.problem import Job, Matrix, Problem, Solution, TimeWindow, VehicleSpec
 
 SCALE = 1000
 VEHICLE_WEIGHT = 10**9  # per vehicle: dominates any total distance (< 10**9 scaled units)
@@ -182,11 +182,11 @@ def read_bks(path: Path | str) -> dict[str, Bks]:
 def read_li_lim_solution(path: Path | str, instance: Instance) -> Solution:
     """Read a Li & Lim route file (``Route k : node node …``) as a timed ``Solution``.
 
-    Routes are timed with ``routing.checker.route_from_sequence`` (earliest service starts);
-    jobs on no route are listed unassigned. Check the result with ``routing.checker.check``.
+    Routes are timed with ``routing.vrp.checker.route_from_sequence`` (earliest service starts);
+    jobs on no route are listed unassigned. Check the result with ``routing.vrp.checker.check``.
     """
-    from routing.checker import route_from_sequence
-    from routing.problem import StopKind
+    from routing.vrp.checker import route_from_sequence
+    from routing.vrp.problem import StopKind
 
     problem = instance.problem
     kind_of = {j.pickup: (StopKind.PICKUP, j.job_id) for j in problem.jobs}

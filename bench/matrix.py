@@ -20,8 +20,10 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from routing.network import RoadNetwork
-from routing.speed import Profile
+from routing.network.daynetwork import network_for_day
+from routing.network.roads import RoadNetwork
+from routing.network.snap import snap_places
+from routing.network.speed import Profile
 from stations.errors import SnapWarning
 
 # A box over the Suzhou urban area and Kunshan (the embedded graph covers more: Wuxi and Shanghai).
@@ -45,7 +47,8 @@ def random_points(network: RoadNetwork, count: int, seed: int) -> list[Point]:
     while len(points) < count:
         lon = rng.uniform(lo_lon, hi_lon, count)
         lat = rng.uniform(lo_lat, hi_lat, count)
-        snap = network.snap(
+        snap = snap_places(
+            network,
             [Point("p", float(a), float(b)) for a, b in zip(lon, lat, strict=True)],
             max_km=1e9,
             warn_km=1e9,
@@ -66,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     network = RoadNetwork.embedded()
-    day = network.for_day([])
+    day = network_for_day(network, [])
     sources = random_points(network, args.points, args.seed)
     targets = random_points(network, args.points, args.seed + 1)
     print(
@@ -100,8 +103,8 @@ def main(argv: list[str] | None = None) -> None:
         w = data["minutes_bus"]
         if not graph.has_edge(tail, head) or graph[tail][head]["weight"] > w:
             graph.add_edge(tail, head, weight=w)
-    src_nodes = network.snap(sources).node
-    tgt_nodes = network.snap(targets).node
+    src_nodes = snap_places(network, sources).node
+    tgt_nodes = snap_places(network, targets).node
     k = min(args.nx_sources, len(sources))
     start = time.perf_counter()
     nx_times = np.empty((k, len(targets)))

@@ -3,7 +3,7 @@
 Both peers get exactly the integer problem our solver gets (the readers' scaled, rounded-up
 travel times and rounded distances), so a route feasible for a peer is feasible for the
 checker and the real-valued instance alike. Their routes come back as stop sequences, are
-timed by ``routing.checker.route_from_sequence`` and then re-scored by the harness like ours:
+timed by ``routing.vrp.checker.route_from_sequence`` and then re-scored by the harness like ours:
 nothing a peer reports about its own objective is used.
 
 Supported: pickup-and-delivery jobs (PyVRP shipments, VROOM shipments) or depot-loaded jobs
@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from routing import solver_pyvrp
-from routing.checker import route_from_sequence
-from routing.problem import Job, Problem, Route, Solution, SolveParams, StopKind, VehicleSpec
+from routing.vrp.backends import pyvrp as solver_pyvrp
+from routing.vrp.checker import route_from_sequence
+from routing.vrp.problem import Job, Problem, Route, Solution, SolveParams, StopKind, VehicleSpec
 
 VROOM_EXPLORATION = 5  # the highest exploration level VROOM offers
 _UINT32_MAX = 2**32 - 1

@@ -1,4 +1,5 @@
-"""Quick quality check of routing.solver on benchmark files: vehicles and distance vs BKS.
+"""Quick quality check of routing.vrp.backends.ortools on benchmark files: vehicles and distance vs
+BKS.
 
 ``python -m bench.quick FILES… [--time-limit 30] [--effort N] [--seed 0]`` solves each Li & Lim
 or Solomon file (format chosen by the folder name), checks the solution with the independent
@@ -17,8 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.instances import Instance, read_bks, read_li_lim_instance, read_solomon_instance
-from routing.checker import check
-from routing.problem import SolveParams
+from routing.vrp.checker import check
+from routing.vrp.problem import SolveParams
 
 
 def load(path: Path) -> Instance:
@@ -36,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--effort", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    from routing.solver import solve
+    from routing.vrp.backends.ortools import solve
 
     at_bks: list[float] = []
     for path in args.files:

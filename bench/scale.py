@@ -5,13 +5,14 @@ into a temporary folder, then times reading it, ``dispatch.planner.plan_day`` st
 and (with ``--write``) the plan folder. Reports the wall time per stage, the peak memory of
 the planning process (``getrusage``; the day is generated in a child process), buses
 used against the fleet lower bound, unserved workers by reason and the independent
-re-simulation's violations (``dispatch.verify``, not part of the timed run). The figures are
+re-simulation's violations (``dispatch.charters.verify``, not part of the timed run). The figures
+are
 written as a section of ``bench/results/scale.md`` (a section per day size, seed and budget
 is replaced when run again). Not a test: figures depend on the machine and its load.
 
 Run: ``python -m bench.scale [--workers 20000] [--employers 800] [--buses 600] [--seed N]
 [--time-limit S] [--effort N] [--write] [--keep DIR] [--full-bound]``. ``--full-bound`` runs the
-duty bound (``dispatch.duty_bound``) over the plan's trips until it converges (30 minutes at
+duty bound (``routing.vrp.bounds.duty``) over the plan's trips until it converges (30 minutes at
 most, not timed): the plan's KPI stops it after 80 rounds or 60 s.
 """
 
@@ -34,16 +35,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.bigday import SEED, BigDaySpec
-from dispatch.build import DayTravel, travel_of
+from dispatch.charters.bound import fleet_lower_bound
+from dispatch.charters.bus_problem import DayTravel, travel_of
+from dispatch.charters.prepare import prepare
+from dispatch.charters.verify import verify_plan
 from dispatch.day import Day
-from dispatch.duty_bound import DutyBound
-from dispatch.intake import read_day
-from dispatch.lower_bound import fleet_lower_bound
-from dispatch.outputs import write_plan
+from dispatch.intake.reader import read_day
+from dispatch.outputs.plan_folder import write_plan
 from dispatch.plan import Plan
 from dispatch.planner import plan_day
-from dispatch.prepare import prepare
-from dispatch.verify import verify_plan
+from routing.vrp.bounds.duty import DutyBound
 from stations.errors import SnapWarning
 
 RESULTS = Path(__file__).resolve().parent / "results" / "scale.md"

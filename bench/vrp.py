@@ -3,7 +3,7 @@
 ``python -m bench.vrp INSTANCE_PATHS… --time-limit 30 --solvers ours,ortools,pyvrp,vroom
 --out DIR`` reads each instance (Li & Lim or Solomon text format, detected from the file),
 solves it with every solver in turn at the same per-instance budget on one thread, re-scores
-every solution with the independent checker (``routing.checker``) and measures its distance
+every solution with the independent checker (``routing.vrp.checker``) and measures its distance
 on the real-valued Euclidean coordinates, and appends one row per (instance, solver) to
 ``DIR/results.csv`` as soon as it is measured; ``DIR/results.md`` is rewritten after every
 row. Conventions (``shared/benchmarks/SOURCES.md``): vehicles first, then distance; a gap to
@@ -31,12 +31,12 @@ from bench.instances import (
     read_li_lim_instance,
     read_solomon_instance,
 )
-from routing.checker import evaluate
-from routing.problem import Solution, SolveParams
+from routing.vrp.checker import evaluate
+from routing.vrp.problem import Solution, SolveParams
 
 SOLVERS = ("ours", "ortools", "pyvrp", "vroom")
 SOLVER_LABELS = {
-    "ours": "ours (routing.solver)",
+    "ours": "ours (routing.vrp.backends.ortools)",
     "ortools": "plain OR-Tools (PCI + GLS)",
     "pyvrp": "PyVRP",
     "vroom": "VROOM (pyvroom)",
@@ -205,13 +205,13 @@ def load_instance(path: Path | str) -> BenchInstance:
 
 
 def _solve_ours(instance: Instance, params: SolveParams) -> Solution:
-    from routing.solver import solve
+    from routing.vrp.backends.ortools import solve
 
     return solve(instance.problem, params)
 
 
 def _solve_ortools(instance: Instance, params: SolveParams) -> Solution:
-    from routing.solver_plain import solve_plain
+    from bench.plain_ortools import solve_plain
 
     return solve_plain(instance.problem, params)
 
@@ -542,7 +542,7 @@ def render_markdown(rows: Sequence[ResultRow]) -> str:
     limits = sorted({r.time_limit_s for r in rows})
     lines += [
         f"Time limit per instance and solver: {', '.join(f'{t:g} s' for t in limits)}; "
-        "single thread. Every solution re-scored by `routing.checker`; distances are "
+        "single thread. Every solution re-scored by `routing.vrp.checker`; distances are "
         "real-valued Euclidean. Gap to the best-known distance only at the best-known "
         "vehicle count (vehicles first, then distance).",
         "",

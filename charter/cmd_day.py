@@ -14,11 +14,11 @@ from rich.markup import escape
 from charter.cli import app
 from charter.console import JsonOption, Lang, LangOption, Output, QuietOption
 from charter.exitcodes import ExitCode
-from dispatch.intake import read_day
+from dispatch.charters.prepare import prepare
+from dispatch.charters.summary import DaySummary, summarise
+from dispatch.intake.reader import read_day
+from dispatch.intake.template import write_template
 from dispatch.policy import resolve_policy
-from dispatch.prepare import prepare
-from dispatch.summary import DaySummary, summarise
-from dispatch.template import write_template
 from stations.errors import InputError, InputWarning, Problem
 
 LABELS: dict[str, tuple[str, str]] = {

@@ -13,13 +13,13 @@ import typer
 
 from charter.cli import app
 from charter.console import JsonOption, Lang, LangOption, Output, QuietOption
-from dispatch.intake import read_day
-from dispatch.outputs import PLAN_JSON
-from dispatch.plan_json import read_plan_json
+from dispatch.intake.reader import read_day
+from dispatch.outputs.plan_folder import PLAN_JSON
+from dispatch.outputs.plan_json import read_plan_json
 from maps.base import MapBuilder, Tiles
-from maps.day import day_map, day_reference_map
+from maps.day_map import day_map, day_reference_map
 from maps.from_plan import document_map
-from maps.labels import MapLang
+from maps.map_labels import MapLang
 from maps.reference import MapPlaces, embedded_places
 from stations.embedded import ATTRIBUTION
 from stations.errors import InputError

@@ -24,16 +24,16 @@ from charter.cli import app
 from charter.console import JsonOption, Lang, Output, QuietOption
 from charter.exitcodes import ExitCode
 from dispatch.day import Day
-from dispatch.disclosure import PublicExclusion, public_text
-from dispatch.intake import read_day
-from dispatch.labels import OutputLang, kpi_rows, pick
-from dispatch.outputs import MAP_HTML, PlanFiles, write_plan
+from dispatch.intake.reader import read_day
+from dispatch.outputs.disclosure import PublicExclusion, public_text
+from dispatch.outputs.labels import OutputLang, kpi_rows, pick
+from dispatch.outputs.plan_folder import MAP_HTML, PlanFiles, write_plan
 from dispatch.plan import Plan
 from dispatch.planner import plan_day
 from dispatch.policy import resolve_policy
 from dispatch.reasons import ShipmentReason, UnservedReason, reason_text
 from maps.from_plan import document_map
-from maps.labels import MapLang
+from maps.map_labels import MapLang
 from stations.errors import InputWarning
 
 DEMO_PACKAGE = "scenarios"

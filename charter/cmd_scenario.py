@@ -19,13 +19,13 @@ from rich.text import Text
 from charter.cli import app
 from charter.console import JsonOption, Lang, Output, QuietOption
 from charter.exitcodes import ExitCode
-from dispatch.intake import read_day
-from dispatch.labels import OutputLang, pick
-from dispatch.outputs import MAP_HTML
+from dispatch.intake.reader import read_day
+from dispatch.outputs.labels import OutputLang, pick
+from dispatch.outputs.plan_folder import MAP_HTML
+from dispatch.outputs.plan_json import plan_document
 from dispatch.plan import Plan
-from dispatch.plan_json import plan_document
 from maps.from_plan import document_map
-from maps.labels import MapLang
+from maps.map_labels import MapLang
 from scenarios.compare import Comparison, ComparisonFiles, Failure, Verdict, write_comparison
 from scenarios.records import comparison_from_folders
 from scenarios.runner import RunSettings, jobs_of, run_jobs, with_policy

@@ -1,6 +1,6 @@
 """The immutable planning day: arrivals, places, fleet, permits, exits, risk regions and policy.
 
-A ``Day`` is built once by ``dispatch.intake.read_day`` (or in code) and never changed;
+A ``Day`` is built once by ``dispatch.intake.reader.read_day`` (or in code) and never changed;
 scenarios derive new days with :meth:`Day.replace`. All times are naive local times
 (Asia/Shanghai) as ``datetime``; :meth:`Day.seconds_of` turns them into the integer seconds
 after the planning day's midnight that ``routing`` works in.
@@ -20,7 +20,7 @@ from enum import StrEnum
 import pandas as pd
 
 from dispatch.policy import Policy
-from routing.speed import VehicleClass as VehicleClass  # re-exported: the fleet's class
+from routing.network.speed import VehicleClass as VehicleClass  # re-exported: the fleet's class
 from stations.errors import InputError, ProblemCollector
 from stations.model import Depot, Enterprise, Exit, Registry, Station, check_lon_lat
 
@@ -77,7 +77,7 @@ class Arrival:
     """One registered worker arriving at a station (a row of the demand platform's export).
 
     Personal data (``name``, ``id_number``, ``phone``) is kept out of ``repr`` and must be
-    masked (``dispatch.privacy``) in every output.
+    masked (``dispatch.outputs.privacy``) in every output.
     """
 
     worker_id: str

@@ -16,11 +16,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from dispatch.charters.prepare import Prepared
 from dispatch.day import Cargo
 from dispatch.plan import Kpis, SubsidyRow, Trip, Unserved, VehicleRoute
-from dispatch.prepare import Prepared
-from dispatch.supply import SupplyPlan
-from routing.speed import VehicleClass
+from dispatch.supply.shipments import SupplyPlan
+from routing.network.speed import VehicleClass
 
 
 def _mean(total: float, count: int) -> float:

@@ -14,10 +14,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from dispatch.charters.screening import Exclusion
 from dispatch.day import Cargo, Day
 from dispatch.reasons import Lang, ShipmentReason, UnservedReason, reason_text
-from dispatch.screening import Exclusion
-from routing.speed import VehicleClass
+from routing.network.speed import VehicleClass
 
 
 class PlanInvariantError(AssertionError):

@@ -14,25 +14,25 @@ import time
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 
-from dispatch.build import Built, build_problem, day_network, day_travel
+from dispatch.charters.bound import fleet_lower_bound
+from dispatch.charters.bus_problem import Built, build_problem, day_network, day_travel
+from dispatch.charters.bus_routes import translate
+from dispatch.charters.explain import unserved_rows
+from dispatch.charters.idle import idle_vehicles
+from dispatch.charters.prepare import prepare
+from dispatch.charters.subsidy import subsidy_rows
 from dispatch.day import Day
-from dispatch.decompose import solution_of, solve_in_slices
-from dispatch.explain import unserved_rows
-from dispatch.idle import idle_vehicles
 from dispatch.kpis import plan_kpis, with_supply
-from dispatch.lower_bound import fleet_lower_bound
 from dispatch.plan import Plan, PlanMeta
 from dispatch.policy import Mixing
-from dispatch.prepare import prepare
-from dispatch.repair import insert_unassigned
-from dispatch.routes import translate
-from dispatch.subsidy import subsidy_rows
-from dispatch.supply import plan_supply
-from routing.diagnose import explain, servable
-from routing.network import RoadNetwork
-from routing.problem import Solution, SolveParams
-from routing.solver import solve
-from routing.solver_chains import chainable
+from dispatch.supply.shipments import plan_supply
+from routing.network.roads import RoadNetwork
+from routing.vrp.backends.chains import chainable
+from routing.vrp.backends.ortools import solve
+from routing.vrp.decompose import solution_of, solve_in_slices
+from routing.vrp.diagnose import explain, servable
+from routing.vrp.problem import Solution, SolveParams
+from routing.vrp.repair import insert_unassigned
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def solve_day(
         Solver settings (the time limit is the budget of the whole stage).
     slice_jobs
         Days with more jobs than this are solved in time slices of about this many jobs,
-        unless the trip-chaining solver takes them whole (``routing.solver_chains``).
+        unless the trip-chaining solver takes them whole (``routing.vrp.backends.chains``).
         Default ``SLICE_JOBS``.
     on_stage
         Progress callback. Default None.

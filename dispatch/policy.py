@@ -21,8 +21,8 @@ from typing import Annotated
 import annotated_types
 from pydantic import BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
-from routing.checkpoints import CheckpointDelays
-from routing.problem import SolveParams
+from routing.network.checkpoints import CheckpointDelays
+from routing.vrp.problem import SolveParams
 from stations.errors import ProblemCollector
 
 LATEST_CLOCK_MIN = 30 * 60  # "30:00" = 06:00 next morning: the day window may run past midnight
@@ -125,7 +125,7 @@ class Policy:
         Wall-clock limit of the whole solve stage (shared among time slices). Default 30.
     effort
         Deterministic search budget of the whole solve stage (see
-        ``routing.problem.SolveParams``): with it the same seed gives the same plan whenever
+        ``routing.vrp.problem.SolveParams``): with it the same seed gives the same plan whenever
         it is reached before ``time_limit_s``. Default None (time limit only, not repeatable).
     """
 

@@ -13,7 +13,7 @@ from branca.element import Figure
 from shapely.geometry.base import BaseGeometry
 
 from maps.geometry import AREA_TOLERANCE, Bounds, LonLat, area_polygons, encode_parts
-from maps.labels import MapLang, text
+from maps.map_labels import MapLang, text
 from maps.offline import JsCall, OfflineMap
 from maps.safety import display_text, escape_html
 
@@ -299,7 +299,7 @@ class MapBuilder:
         return self._map
 
     def t(self, key: str, **values: object) -> str:
-        """A fixed label in the map's language (see ``maps.labels.TEXTS``)."""
+        """A fixed label in the map's language (see ``maps.map_labels.TEXTS``)."""
         return text(key, self.lang, **values)
 
     def layer(

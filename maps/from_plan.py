@@ -1,7 +1,7 @@
 """The route map of a plan: plan.json's bus and truck routes drawn along the road network,
 unserved requests and shipments, the fleet by permit state — the ``map.html`` of a plan folder.
 
-Everything is read from the plan document (``dispatch.plan_json``), so the map written by
+Everything is read from the plan document (``dispatch.outputs.plan_json``), so the map written by
 ``charter plan`` and the one rebuilt by ``charter map PLAN_DIR`` are the same. Route geometry
 comes from the road network under the plan's exit statuses and checkpoint delays, one
 shortest-path tree per distinct leg start (``DayNetwork.paths``); a truck's legs are drawn
@@ -17,15 +17,15 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
+from dispatch.outputs.plan_json import PlanDocument, RouteEntry, plan_document
+from dispatch.outputs.truck_json import TruckRouteEntry
 from dispatch.plan import Plan, StepKind
-from dispatch.plan_json import PlanDocument, RouteEntry, plan_document
 from dispatch.policy import Policy
-from dispatch.supply_json import TruckRouteEntry
 from maps.base import MapBuilder, Tiles
 from maps.geometry import LonLat
-from maps.labels import MapLang, text
+from maps.map_labels import MapLang, text
 from maps.permits import PermitState
-from maps.plan import (
+from maps.plan_map import (
     RouteLayer,
     RouteTrip,
     ShipmentMarker,
@@ -35,11 +35,11 @@ from maps.plan import (
     plan_map,
 )
 from maps.reference import MapPlaces, embedded_places
-from routing.checkpoints import CheckpointDelays
-from routing.daynetwork import DayNetwork
 from routing.errors import UnreachableError
-from routing.network import RoadNetwork
-from routing.speed import Profile, VehicleClass
+from routing.network.checkpoints import CheckpointDelays
+from routing.network.daynetwork import DayNetwork, network_for_day
+from routing.network.roads import RoadNetwork
+from routing.network.speed import Profile, VehicleClass
 from stations.embedded import ATTRIBUTION
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def document_network(document: PlanDocument, roads: RoadNetwork | None = None) -
     """
     network = roads if roads is not None else RoadNetwork.embedded()
     exits = [entry.to_exit() for entry in document.exits]
-    return network.for_day(exits, delays=checkpoint_delays(document.meta.policy))
+    return network_for_day(network, exits, delays=checkpoint_delays(document.meta.policy))
 
 
 def _profile(route: RouteEntry) -> Profile:
@@ -383,7 +383,7 @@ def document_map(
     Parameters
     ----------
     document
-        The plan (``dispatch.plan_json.read_plan_json`` or ``plan_document``).
+        The plan (``dispatch.outputs.plan_json.read_plan_json`` or ``plan_document``).
     network
         The road network under the plan's exits. Default :func:`document_network` on the
         embedded roads.

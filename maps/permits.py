@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from maps.base import Card, LegendItem, MapBuilder, PointFeature, Symbol
-from maps.labels import MapLang, text
-from routing.speed import VehicleClass
+from maps.map_labels import MapLang, text
+from routing.network.speed import VehicleClass
 from stations.errors import ProblemCollector
 from stations.model import Depot
 

@@ -20,8 +20,8 @@ from maps.base import (
     Symbol,
 )
 from maps.geometry import ROAD_TOLERANCE, LineInput, LonLat, label_point, simplify_lines
-from maps.labels import pick
-from routing.network import RoadNetwork
+from maps.map_labels import pick
+from routing.network.roads import RoadNetwork
 from stations.model import Depot, District, Enterprise, Exit, ExitStatus, Station
 
 T = TypeVar("T")

@@ -24,7 +24,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dispatch.labels import KPI_LABELS, OutputLang, pick
+from dispatch.outputs.labels import KPI_LABELS, OutputLang, pick
 from dispatch.plan import Kpis
 
 COMPARISON_CSV = "comparison.csv"

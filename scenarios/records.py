@@ -13,8 +13,8 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from dispatch.outputs import MAP_HTML, PLAN_JSON
-from dispatch.plan_json import read_plan_json
+from dispatch.outputs.plan_folder import MAP_HTML, PLAN_JSON
+from dispatch.outputs.plan_json import read_plan_json
 from scenarios.compare import Comparison, Failure, ScenarioResult
 from stations.errors import InputError, Problem, ProblemCollector
 

@@ -39,13 +39,13 @@ from pathlib import Path
 from typing import Any
 
 from dispatch.day import Day
-from dispatch.labels import OutputLang
-from dispatch.outputs import MAP_HTML, write_plan
+from dispatch.outputs.labels import OutputLang
+from dispatch.outputs.plan_folder import MAP_HTML, write_plan
 from dispatch.plan import Plan
 from dispatch.planner import plan_day
 from dispatch.policy import resolve_policy
 from routing.errors import RoutingError
-from routing.network import RoadNetwork
+from routing.network.roads import RoadNetwork
 from scenarios.compare import Comparison, Failure, ScenarioResult
 from scenarios.records import SCENARIO_JSON, write_run_json, write_scenario_json
 from scenarios.spec import CheckedScenario

@@ -35,7 +35,7 @@ from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from dispatch.day import Day
-from dispatch.intake import read_day
+from dispatch.intake.reader import read_day
 from scenarios.changes import (
     CHANGE_KINDS,
     SHOWN_IDS,

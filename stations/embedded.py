@@ -14,7 +14,7 @@ from pathlib import Path
 
 from stations.model import District, Exit, Registry, Station
 from stations.places import districts_from_frame, exits_from_frame, stations_from_frame
-from stations.tables import read_frame
+from stations.tabular import read_frame
 
 ATTRIBUTION = (
     "© OpenStreetMap contributors (ODbL 1.0, https://www.openstreetmap.org/copyright); "

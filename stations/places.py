@@ -31,7 +31,7 @@ from stations.model import (
     Station,
     StationKind,
 )
-from stations.tables import (
+from stations.tabular import (
     Column,
     Kind,
     TableSpec,
@@ -374,7 +374,7 @@ def stations_from_frame(frame: pd.DataFrame, *, label: str | None = None) -> Reg
     Parameters
     ----------
     frame
-        Raw cells as read (e.g. by ``stations.tables.read_frame`` or from a workbook sheet).
+        Raw cells as read (e.g. by ``stations.tabular.read_frame`` or from a workbook sheet).
     label
         Name used in problems, e.g. ``day.xlsx[stations]``. Default "stations".
 

@@ -7,13 +7,11 @@ from pathlib import Path
 import pytest
 
 from dispatch.day import Day
-from dispatch.intake import read_day
-from routing.network import RoadNetwork
+from dispatch.intake.reader import read_day
+from routing.network.roads import RoadNetwork
 from tests.network_cases import one_bridge
+from tests.paths import DATA
 from tests.town_cases import grid_town
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture
@@ -43,12 +41,12 @@ def permits_mix() -> Day:
 
 @pytest.fixture(scope="session")
 def town() -> RoadNetwork:
-    """Two parallel east–west roads with links at every node (tests/town_cases.grid_town)."""
+    """Two parallel east–west roads with links at every node (tests.town_cases.grid_town)."""
     return grid_town()
 
 
 @pytest.fixture(scope="session")
 def bridge() -> RoadNetwork:
     """West town, one bridge (checkpoint at 120.55° E), east town
-    (tests/network_cases.one_bridge)."""
+    (tests.network_cases.one_bridge)."""
     return one_bridge()

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from pathlib import Path
 
 from dispatch.day import Arrival, Day, HealthCode, NucleicTest, Permit, Vehicle, VehicleClass
 from dispatch.policy import Policy
 from stations.model import Depot, Enterprise, Registry, Station, StationKind
+from tests.paths import DATA
 
-DAYS = Path(__file__).resolve().parent / "data" / "days"
+DAYS = DATA / "days"
 DATE = dt.date(2020, 2, 24)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from shapely.geometry import Polygon, box
 
 from maps.permits import PermitState, VehicleClass
-from maps.plan import RouteLayer, RouteTrip, UnservedMarker
+from maps.plan_map import RouteLayer, RouteTrip, UnservedMarker
 from maps.reference import MapPlaces
 from stations.model import (
     Depot,

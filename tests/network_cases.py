@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from routing.geo import haversine_km
-from routing.network import RoadNetwork
+from routing.network.geo import haversine_km
+from routing.network.roads import RoadNetwork
 from stations.model import Exit, ExitStatus
 
 KM_PER_CENTIDEGREE = float(haversine_km(120.50, 31.30, 120.51, 31.30))

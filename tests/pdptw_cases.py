@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from routing.problem import Job, Matrix, Problem, TimeWindow, VehicleSpec
+from routing.vrp.problem import Job, Matrix, Problem, TimeWindow, VehicleSpec
 
 DAY = TimeWindow(0, 24 * 3600)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from pathlib import Path
 
+from dispatch.charters.fleet import check_fleet
+from dispatch.charters.prepare import prepare
 from dispatch.day import Day, VehicleClass
-from dispatch.fleet import check_fleet
-from dispatch.intake import read_day
+from dispatch.intake.reader import read_day
 from dispatch.plan import (
     IdleVehicle,
     Kpis,
@@ -23,10 +23,10 @@ from dispatch.plan import (
     Unserved,
     VehicleRoute,
 )
-from dispatch.prepare import prepare
 from dispatch.reasons import UnservedReason
+from tests.paths import DATA
 
-DAYS = Path(__file__).resolve().parent / "data" / "days"
+DAYS = DATA / "days"
 PLAN_SMALL = DAYS / "plan_small"
 # the fixture's personal numbers (arrivals.csv): none may appear outside the manifest sheet
 ID_NUMBERS = (

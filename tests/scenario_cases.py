@@ -4,16 +4,16 @@ in code so every effect of a change can be checked by hand."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from dispatch.day import Arrival, Day, HealthCode, NucleicTest, Permit, Vehicle, VehicleClass
 from dispatch.policy import Policy
-from routing.network import RoadNetwork
+from routing.network.roads import RoadNetwork
 from stations.model import Depot, Enterprise, Exit, ExitStatus, Registry, Station, StationKind
 from tests.network_cases import one_bridge
+from tests.paths import DATA
 
 DATE = dt.date(2020, 2, 24)
-DAYS = Path(__file__).resolve().parent / "data" / "days"
+DAYS = DATA / "days"
 SMALL_DAY = DAYS / "one_station_two_employers"  # a day folder for scenario files
 OPERATOR_A = "甲客运"
 OPERATOR_B = "乙客运"

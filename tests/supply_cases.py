@@ -2,7 +2,7 @@
 
 Trucks drive at 80 % of the bus speed on these networks: 0.01° of longitude on the 31.30° N
 road takes 1.25 truck minutes. Loading takes 10 min + 2 min per tonne, unloading the same
-(``dispatch.supply_build.SupplyRules``).
+(``dispatch.supply.truck_problem.SupplyRules``).
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from dispatch.build import day_network
+from dispatch.charters.bus_problem import day_network
 from dispatch.day import Arrival, Cargo, Day, Permit, PlaceRef, Shipment, Vehicle
 from dispatch.plan import Plan, StepKind
-from dispatch.supply_build import supply_places, supply_travel
-from routing.network import RoadNetwork
-from routing.speed import Profile, VehicleClass
+from dispatch.supply.truck_problem import supply_places, supply_travel
+from routing.network.roads import RoadNetwork
+from routing.network.speed import Profile, VehicleClass
 from stations.model import Exit
 from tests.town_cases import at, coach, permit, town_day
 

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from dispatch.day import Arrival, Day, HealthCode, NucleicTest, Permit, Vehicle
 from dispatch.policy import Policy
-from routing.network import RoadNetwork
-from routing.speed import VehicleClass
+from routing.network.roads import RoadNetwork
+from routing.network.speed import VehicleClass
 from stations.model import Depot, Enterprise, Exit, Registry, Station, StationKind
 from tests.network_cases import network_of
 

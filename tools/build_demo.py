@@ -55,12 +55,14 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from dispatch.intake import read_day
-from dispatch.prepare import prepare
-from dispatch.privacy import id_check_digit
-from dispatch.summary import summarise
-from routing.network import RoadNetwork
-from routing.speed import Profile
+from dispatch.charters.prepare import prepare
+from dispatch.charters.summary import summarise
+from dispatch.intake.reader import read_day
+from dispatch.outputs.privacy import id_check_digit
+from routing.network.daynetwork import network_for_day
+from routing.network.roads import RoadNetwork
+from routing.network.snap import snap_places
+from routing.network.speed import Profile
 from stations.embedded import default_districts, default_exits, default_stations
 from stations.errors import SnapWarning
 from stations.model import Depot, Enterprise, Exit, ExitStatus, Place, Station
@@ -261,7 +263,7 @@ def _write(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) 
 
 def _road_offsets(network: RoadNetwork, points: Sequence[tuple[float, float]]) -> list[float]:
     places = [Depot(f"p{i}", "x", lon, lat) for i, (lon, lat) in enumerate(points)]
-    snapping = network.snap(places, max_km=50.0, warn_km=50.0)
+    snapping = snap_places(network, places, max_km=50.0, warn_km=50.0)
     return [float(k) for k in snapping.offset_km]
 
 
@@ -343,7 +345,7 @@ def make_depots(
     ]
     nominal += [(g.yard[0], g.name, g.yard[1], g.yard[2], g.yard[3]) for g in GOODS_OPERATORS]
     places = [Depot(d, n, lon, lat) for d, n, _, lon, lat in nominal]
-    snapping = network.snap(places, max_km=MAX_ROAD_KM, warn_km=MAX_ROAD_KM)
+    snapping = snap_places(network, places, max_km=MAX_ROAD_KM, warn_km=MAX_ROAD_KM)
     depots = []
     for i, (depot_id, name, yard, lon, lat) in enumerate(nominal):
         # 100-200 m off the road, on the side of the nominal position
@@ -814,7 +816,7 @@ def _check_reachable(
             status, delay = changes[exit_.exit_id]
             exit_ = dataclasses.replace(exit_, status=status, delay_min=delay)
         exits.append(exit_)
-    day_network = network.for_day(exits)
+    day_network = network_for_day(network, exits)
     places: list[Place] = [*depots, *stations, *enterprises]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SnapWarning)  # stations stand up to 1 km off the roads

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from dispatch.intake import read_day
-from dispatch.plan_json import write_plan_json
+from dispatch.intake.reader import read_day
+from dispatch.outputs.plan_json import write_plan_json
 from dispatch.planner import plan_day
 
 ROOT = Path(__file__).resolve().parents[1]

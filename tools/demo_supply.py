@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from routing.geo import haversine_km
+from routing.network.geo import haversine_km
 from stations.model import Enterprise
 
 DATE = dt.date(2020, 2, 24)

@@ -1,0 +1,2 @@
+"""Reading a planning day: raw tables from a folder or workbook, validation, the Day, the blank
+template."""

@@ -1,0 +1,2 @@
+"""Plan outputs: plan.json, plan.xlsx sheets, CSV copies, labels, privacy masking, the plan
+folder."""

@@ -1,0 +1,114 @@
+"""The plan folder: plan.json, plan.xlsx and csv/ written together, never for a plan that
+loses a worker.
+
+Layout of ``out_dir`` (``map.html`` is added by the command, since maps build on dispatch)::
+
+    plan.json        the machine-readable plan (docs/API.md)
+    plan.xlsx        the sheets for the duty staff (with shipments: truck trips, consignee
+                     notices and unserved shipments after the worker sheets)
+    csv/<sheet>.csv  a copy of each sheet (UTF-8 with BOM)
+
+Header language: ``lang="both"`` (default) gives bilingual ``中文 / English`` headers in the
+workbook and English headers in the CSV copies (stable for scripts); ``zh`` or ``en`` gives
+that language in both.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from dispatch.outputs.labels import OUTPUT_LANGS, OutputLang
+from dispatch.outputs.plan_json import PlanDocument, idle_reasons, write_plan_json
+from dispatch.outputs.sheets import Sheet, plan_sheets, write_csvs, write_workbook
+from dispatch.outputs.truck_sheets import supply_sheets
+from dispatch.plan import Plan
+
+logger = logging.getLogger(__name__)
+
+PLAN_JSON = "plan.json"
+PLAN_XLSX = "plan.xlsx"
+CSV_DIR = "csv"
+MAP_HTML = "map.html"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanFiles:
+    """What :func:`write_plan` wrote, and the plan.json document it holds."""
+
+    folder: Path
+    plan_json: Path
+    workbook: Path
+    csvs: tuple[Path, ...]
+    document: PlanDocument
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """Every file written."""
+        return (self.plan_json, self.workbook, *self.csvs)
+
+
+def csv_lang(lang: OutputLang) -> OutputLang:
+    """Header language of the CSV copies: English for ``both``, else ``lang``."""
+    return "en" if lang == "both" else lang
+
+
+def all_sheets(
+    plan: Plan, lang: OutputLang, *, idle_codes: dict[str, str], unmask: bool
+) -> tuple[Sheet, ...]:
+    """The worker-charter sheets, then (on a day with shipments) the supply sheets."""
+    return (
+        *plan_sheets(plan, lang, idle_codes=idle_codes, unmask=unmask),
+        *supply_sheets(plan, lang),
+    )
+
+
+def write_plan(
+    plan: Plan,
+    out_dir: Path,
+    *,
+    lang: OutputLang = "both",
+    unmask: bool = False,
+) -> PlanFiles:
+    """Write the plan folder.
+
+    Parameters
+    ----------
+    plan
+        The plan to write.
+    out_dir
+        The folder (created if missing; files of an earlier plan are overwritten).
+    lang
+        ``zh``, ``en`` or ``both``: headers and fixed texts of the workbook (and of the CSV
+        copies, which use English for ``both``). Default ``both``.
+    unmask
+        Show names, id numbers and phone numbers in full on the manifest sheet (and its CSV
+        copy) only. Default False.
+
+    Returns
+    -------
+    PlanFiles
+        The paths written and the plan.json document.
+
+    Raises
+    ------
+    PlanInvariantError
+        If the plan loses or double-counts a worker or a shipment (a bug; nothing is written).
+    ValueError
+        If ``lang`` is not one of zh, en, both.
+    """
+    if lang not in OUTPUT_LANGS:
+        raise ValueError(f"lang must be one of {', '.join(OUTPUT_LANGS)}, got {lang!r}")
+    plan.check_nothing_lost()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    document = write_plan_json(plan, out_dir / PLAN_JSON)
+    codes = idle_reasons(plan.day)
+    idle_codes = {i.vehicle_id: codes[i.vehicle_id].value for i in plan.idle}
+    workbook = write_workbook(
+        all_sheets(plan, lang, idle_codes=idle_codes, unmask=unmask), out_dir / PLAN_XLSX, lang
+    )
+    tables = all_sheets(plan, csv_lang(lang), idle_codes=idle_codes, unmask=unmask)
+    csvs = write_csvs(tables, out_dir / CSV_DIR, csv_lang(lang))
+    logger.info("wrote plan folder %s (%d files)", out_dir, 2 + len(csvs))
+    return PlanFiles(out_dir, out_dir / PLAN_JSON, workbook, csvs, document)

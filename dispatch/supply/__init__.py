@@ -1,0 +1,1 @@
+"""Supply planning: shipments by truck on the same network and solver layer."""

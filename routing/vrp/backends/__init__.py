@@ -1,0 +1,1 @@
+"""Solver backends behind routing.vrp.solve: OR-Tools, PyVRP and trip chaining."""

@@ -1,0 +1,783 @@
+"""Point-to-point trip chaining: the fewest vehicles when each vehicle carries one job at a time.
+
+With ``max_onboard_jobs = 1`` (``mixing = none``) a vehicle's day is a chain of whole trips —
+board at the pickup, ride, unload at the delivery, drive empty to the next pickup — so a job
+is one node with a duration, not a pickup and a delivery that a search must keep together.
+This is the vehicle-scheduling view of the problem, and it makes each move cheap: whether a
+trip fits between two others is a constant-time test on the earliest free time of the one
+before and the latest start of the one after, computed for every gap of every route at once
+with numpy; only the few candidates that pass are timed in full (shift length included).
+
+The search (generic over ``routing.Problem``):
+
+1. **Construction** — trips by earliest start, each put where it adds the least empty driving;
+   a new vehicle only when no used one can take it. Trips that fit nowhere then take the
+   place of others (ejection, as below) if that leaves fewer drop penalties.
+2. **Route elimination** with an ejection pool (after Nagata and Bräysy's route minimisation
+   heuristic for the VRPTW): empty the route with the fewest trips into a pool; take trips
+   from the pool and insert them into the other routes; when one fits nowhere, put it in
+   place of one or two trips of a route (the ones that failed least often so far, by
+   penalty counters), or where the shift limit breaks, in place of the route's first or
+   last trip, and put those back into the pool; random relocations between routes keep the
+   search moving. The pool emptied means one vehicle less; an attempt that runs out of its
+   iterations is undone and another route is tried.
+3. **Polish** — single trips moved to the gap of a used route where they add the least
+   empty driving, for at most ``POLISH_ROUNDS`` rounds (the vehicle count stays).
+4. **Vehicles and cost** — each chain gets a vehicle by a minimum-cost assignment
+   (``scipy.optimize.linear_sum_assignment``) among the vehicles able to drive it, and every
+   route is timed exactly by ``routing.vrp.schedule.build_route`` (a chain that does not
+   time is a bug: ``SolverError``).
+
+Budget: ``SolveParams.effort`` × ``EFFORT_ITERATIONS`` pool iterations (deterministic for a
+seed) or ``time_limit_s`` less ``POLISH_SHARE`` of it, whichever comes first; the polish
+rounds are bounded by their count and the full time limit. Jobs no vehicle can serve alone
+(``routing.vrp.diagnose.servable``) are left unassigned, as by the solver.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+import time
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+from scipy.optimize import linear_sum_assignment
+
+from routing.errors import SolverError
+from routing.vrp.diagnose import Servability, job_penalty, servable
+from routing.vrp.problem import Problem, Route, Solution, SolveParams
+from routing.vrp.schedule import Visit, build_route
+
+logger = logging.getLogger(__name__)
+
+EFFORT_ITERATIONS = 20  # pool iterations per unit of SolveParams.effort
+ATTEMPT_SHARE = 0.05  # most of the iterations one route elimination may take (share of all)
+MIN_ATTEMPT = 300  # ... but at least this many
+PERTURB_MOVES = 3  # random relocations after each ejection
+POLISH_ROUNDS = 5  # most rounds of single-trip moves against empty driving
+RESCUE_ROUNDS = 20  # ejections per trip left out by construction (and pool passes)
+POLISH_SHARE = 0.1  # of the time limit kept for them (they do not count against effort)
+_INF = math.inf
+_NEW_ROUTE = 1e9  # added cost of opening an idle vehicle (seconds): used routes come first
+
+FloatGrid = npt.NDArray[np.float64]
+IntGrid = npt.NDArray[np.int64]
+
+
+def chainable(problem: Problem) -> bool:
+    """Whether ``problem`` suits trip chaining: every vehicle carries one job at a time and
+    all vehicles and jobs share one profile."""
+    vehicles = problem.vehicles
+    if not vehicles or any(v.max_onboard_jobs != 1 for v in vehicles):
+        return False
+    profiles = {v.profile for v in vehicles} | {j.profile for j in problem.jobs}
+    return len(profiles) == 1
+
+
+class _Budget:
+    """Pool iterations and wall-clock time left."""
+
+    def __init__(self, params: SolveParams, started: float) -> None:
+        self.deadline = started + params.time_limit_s * (1.0 - POLISH_SHARE)
+        self.final = started + params.time_limit_s
+        self.iterations = _INF if params.effort is None else params.effort * EFFORT_ITERATIONS
+
+    def left(self) -> bool:
+        return self.iterations > 0 and time.monotonic() < self.deadline
+
+    def spend(self, count: int = 1) -> None:
+        self.iterations -= count
+
+
+_SPLICES = ("insert", "replace1", "replace2", "drop_first", "drop_last")
+
+
+class _Grid:
+    """One way of splicing a trip into every route, as arrays (row = vehicle, column =
+    position): the prefix kept before the trip and the suffix kept after it, and the trips
+    taken out (``-1`` for none). Cells past a route's positions have ``late = -inf``."""
+
+    def __init__(self, m: int, width: int) -> None:
+        shape = (m, width)
+        self.prev = np.zeros(shape, dtype=np.int64)
+        self.pre_d = np.zeros(shape)
+        self.pre_e = np.full(shape, -_INF)
+        self.pre_c = np.full(shape, _INF)
+        self.next = np.zeros(shape, dtype=np.int64)
+        self.late = np.full(shape, -_INF)
+        self.suf_d = np.zeros(shape)
+        self.suf_e = np.full(shape, -_INF)
+        self.out1 = np.full(shape, -1, dtype=np.int64)
+        self.out2 = np.full(shape, -1, dtype=np.int64)
+
+    def fill(
+        self,
+        v: int,
+        prefixes: Sequence[tuple[int, float, float, float]],
+        suffixes: Sequence[tuple[int, float, float, float]],
+        outs: Sequence[tuple[int, int]],
+    ) -> None:
+        """Row ``v`` from matching lists of prefixes, suffixes and trips taken out."""
+        count = len(prefixes)
+        self.late[v, :] = -_INF
+        if not count:
+            return
+        prev, pre_d, pre_e, pre_c = zip(*prefixes, strict=True)
+        nxt, late, suf_d, suf_e = zip(*suffixes, strict=True)
+        out1, out2 = zip(*outs, strict=True)
+        self.prev[v, :count] = prev
+        self.pre_d[v, :count] = pre_d
+        self.pre_e[v, :count] = pre_e
+        self.pre_c[v, :count] = pre_c
+        self.next[v, :count] = nxt
+        self.late[v, :count] = late
+        self.suf_d[v, :count] = suf_d
+        self.suf_e[v, :count] = suf_e
+        self.out1[v, :count] = out1
+        self.out2[v, :count] = out2
+
+
+class Chains:
+    """A set of trip chains, one per vehicle (empty when unused), with the search moves.
+
+    Parameters
+    ----------
+    problem
+        A problem where ``chainable(problem)`` holds.
+    servability
+        ``routing.vrp.diagnose.servable(problem)``. Default None (computed).
+    seed
+        Seed of the random choices. Default 0.
+    """
+
+    def __init__(
+        self,
+        problem: Problem,
+        servability: Mapping[str, Servability] | None = None,
+        *,
+        seed: int = 0,
+    ) -> None:
+        if not chainable(problem):
+            raise ValueError("trip chaining needs vehicles that carry one job at a time")
+        self.problem = problem
+        self.rng = np.random.default_rng(seed)
+        options = servability if servability is not None else servable(problem)
+        jobs, vehicles = problem.jobs, problem.vehicles
+        matrix = problem.matrices[vehicles[0].profile]
+        time_s = np.where(matrix.reachable, matrix.time_s, np.inf).astype(np.float64)
+        self.time_np = time_s
+        self.time = time_s.tolist()
+        self.dist = np.where(matrix.reachable, matrix.dist_m, 0).astype(np.float64).tolist()
+        n, m = len(jobs), len(vehicles)
+        self.n, self.m = n, m
+        pickup = np.array([j.pickup for j in jobs], dtype=np.int64)
+        delivery = np.array([j.delivery for j in jobs], dtype=np.int64)
+        ride = time_s[pickup, delivery] if n else np.zeros(0)
+        board = np.array([j.pickup_service_s for j in jobs], dtype=np.float64)
+        unload = np.array([j.delivery_service_s for j in jobs], dtype=np.float64)
+        opens = np.array([j.delivery_window.start for j in jobs], dtype=np.float64)
+        closes = np.array([j.delivery_window.end for j in jobs], dtype=np.float64)
+        longest = np.array(
+            [_INF if j.max_ride_s is None else j.max_ride_s for j in jobs], dtype=np.float64
+        )
+        earliest = np.array([j.pickup_window.start for j in jobs], dtype=np.float64)
+        latest = np.array([j.pickup_window.end for j in jobs], dtype=np.float64)
+        # pickup start x: arrival at the delivery x + board + ride, unloading from
+        # max(that, window opening); window closing and ride limit bound x
+        self.np_a = np.maximum(earliest, opens - board - longest)
+        self.np_b = np.minimum(latest, closes - board - ride)
+        self.np_go = board + ride
+        self.np_open = opens
+        self.np_unload = unload
+        self.np_s, self.np_e = pickup, delivery
+        self.a, self.b = self.np_a.tolist(), self.np_b.tolist()
+        self.go, self.opens, self.unload = self.np_go.tolist(), opens.tolist(), unload.tolist()
+        self.s, self.e = pickup.tolist(), delivery.tolist()
+        allowed = np.zeros((n, m), dtype=bool)
+        for i, job in enumerate(jobs):
+            allowed[i, list(options[job.job_id].vehicles)] = True
+        self.allowed = allowed
+        self.vo = [v.start for v in vehicles]
+        self.vd = [v.end for v in vehicles]
+        self.alpha = [float(v.shift.start) for v in vehicles]
+        self.omega = [float(v.shift.end) for v in vehicles]
+        self.span = [_INF if v.max_shift_s is None else float(v.max_shift_s) for v in vehicles]
+        self.alpha_np = np.array(self.alpha)[:, None]
+        self.span_np = np.array(self.span)[:, None]
+        self.kind = [self._kind(v) for v in range(m)]
+        self.routes: list[list[int]] = [[] for _ in range(m)]
+        self.where = [-1] * n
+        self.used = np.zeros(m, dtype=bool)
+        self.lengths = np.zeros(m, dtype=np.int64)
+        self.width = 0
+        self.grids: dict[str, _Grid] = {}
+        self._allocate(8)
+
+    # ------------------------------------------------------------------ timing of one chain
+
+    def _kind(self, v: int) -> tuple[object, ...]:
+        """Everything about vehicle ``v`` that matters to a chain."""
+        return (
+            self.vo[v],
+            self.vd[v],
+            self.alpha[v],
+            self.omega[v],
+            self.span[v],
+            self.allowed[:, v].tobytes(),
+        )
+
+    def end_of(self, k: int, start: float) -> float:
+        """When trip ``k`` ends (unloading done) if boarding starts at ``start``."""
+        return float(max(start + self.go[k], self.opens[k]) + self.unload[k])
+
+    def earliest(self, v: int, seq: Sequence[int]) -> list[float] | None:
+        """Earliest boarding starts of ``seq`` on vehicle ``v`` (None if a window is missed)."""
+        t, loc, time_s = self.alpha[v], self.vo[v], self.time
+        starts: list[float] = []
+        for k in seq:
+            x = max(self.a[k], t + time_s[loc][self.s[k]])
+            if x > self.b[k]:
+                return None
+            starts.append(x)
+            t, loc = max(x + self.go[k], self.opens[k]) + self.unload[k], self.e[k]
+        if t + time_s[loc][self.vd[v]] > self.omega[v]:
+            return None
+        return starts
+
+    def latest(self, v: int, seq: Sequence[int]) -> list[float]:
+        """Latest boarding starts of ``seq`` that still let the rest of the chain (and the
+        return by the end of the shift) keep every window (``-inf`` where none does)."""
+        out = [0.0] * len(seq)
+        limit, loc, time_s = self.omega[v], self.vd[v], self.time
+        for idx in range(len(seq) - 1, -1, -1):
+            k = seq[idx]
+            finish = limit - time_s[self.e[k]][loc]  # latest end of k
+            x = min(self.b[k], finish - self.go[k] - self.unload[k])
+            if self.opens[k] + self.unload[k] > finish:
+                x = -_INF
+            out[idx] = x
+            limit, loc = x, self.s[k]
+        return out
+
+    def span_ok(self, v: int, seq: Sequence[int]) -> bool:
+        """Whether the chain fits the shift limit: leave as late as the chain allows, then go
+        as early as possible (that is the shortest shift)."""
+        limit = self.span[v]
+        if not seq or limit == _INF:
+            return True
+        time_s, a, b, go, opens, unload = (
+            self.time,
+            self.a,
+            self.b,
+            self.go,
+            self.opens,
+            self.unload,
+        )
+        pick, drop = self.s, self.e
+        # latest start of the first trip (backward pass)
+        latest, loc = self.omega[v], self.vd[v]
+        for k in reversed(seq):
+            finish = latest - time_s[drop[k]][loc]
+            if opens[k] + unload[k] > finish:
+                return False
+            latest = min(b[k], finish - go[k] - unload[k])
+            loc = pick[k]
+        first = seq[0]
+        leave = latest - time_s[self.vo[v]][pick[first]]
+        t = max(latest + go[first], opens[first]) + unload[first]
+        loc = drop[first]
+        for k in seq[1:]:
+            x = t + time_s[loc][pick[k]]
+            if x < a[k]:
+                x = a[k]
+            t = max(x + go[k], opens[k]) + unload[k]
+            loc = drop[k]
+        return bool(t + time_s[loc][self.vd[v]] - leave <= limit + 1e-6)
+
+    def fits(self, v: int, seq: Sequence[int]) -> bool:
+        """Whether vehicle ``v`` can drive ``seq`` (allowed, windows, shift window and limit)."""
+        allowed = self.allowed
+        if any(not allowed[k, v] for k in seq):
+            return False
+        if self.earliest(v, seq) is None:
+            return False
+        return self.span_ok(v, seq)
+
+    # ------------------------------------------------------------------ splices of all routes
+
+    def _allocate(self, width: int) -> None:
+        """(Re)allocate the splice grids (row = vehicle, column = position)."""
+        self.width = width
+        self.grids = {name: _Grid(self.m, width) for name in _SPLICES}
+        for v in range(self.m):
+            self.refresh(v)
+
+    def _prefixes(self, v: int, seq: Sequence[int]) -> list[tuple[int, float, float, float]]:
+        """``(location, D, E, C)`` after each prefix ``seq[:p]`` (p = 0 … len): leaving the
+        depot at ``t``, the prefix ends at ``max(E, t + D)`` at ``location``, and its
+        windows hold while ``t <= C``."""
+        time_s, a, b, go, opens, unload = (
+            self.time,
+            self.a,
+            self.b,
+            self.go,
+            self.opens,
+            self.unload,
+        )
+        loc, d, e, c = self.vo[v], 0.0, -_INF, _INF
+        out = [(loc, d, e, c)]
+        for k in seq:
+            hop = time_s[loc][self.s[k]]
+            c = min(c, b[k] - d - hop)
+            e = max(a[k] + go[k], e + hop + go[k], opens[k]) + unload[k]
+            d += hop + go[k] + unload[k]
+            loc = self.e[k]
+            out.append((loc, d, e, c))
+        return out
+
+    def _suffixes(self, v: int, seq: Sequence[int]) -> list[tuple[int, float, float, float]]:
+        """``(location, late, D, E)`` before each suffix ``seq[q:]`` (q = 0 … len): arriving
+        at ``location`` at ``t`` (no later than ``late``), the vehicle is back at its depot
+        at ``max(E, t + D)``."""
+        late = self.latest(v, seq)
+        time_s, a, go, opens, unload = self.time, self.a, self.go, self.opens, self.unload
+        loc, d, e = self.vd[v], 0.0, -_INF
+        out = [(loc, self.omega[v], d, e)]
+        for idx in range(len(seq) - 1, -1, -1):
+            k = seq[idx]
+            hop = time_s[self.e[k]][loc]
+            e = max(e, max(a[k] + go[k], opens[k]) + unload[k] + hop + d)
+            d += go[k] + unload[k] + hop
+            loc = self.s[k]
+            out.append((loc, late[idx], d, e))
+        out.reverse()
+        return out
+
+    def refresh(self, v: int) -> None:
+        """Recompute route ``v``'s splices after a change."""
+        seq = self.routes[v]
+        size = len(seq)
+        if size + 1 > self.width:
+            self._allocate(2 * self.width)
+            return
+        if seq and self.earliest(v, seq) is None:
+            raise SolverError(f"chain of vehicle {v} lost its timing (a search bug)")
+        pre = self._prefixes(v, seq)
+        suf = self._suffixes(v, seq)
+        pre_nf = [pre[0], *self._prefixes(v, seq[1:])[1:]] if size else []  # without first
+        suf_nl = self._suffixes(v, seq[:-1]) if size else []  # without last
+        none = -1
+        grids = self.grids
+        grids["insert"].fill(v, pre, suf, [(none, none)] * (size + 1))
+        grids["replace1"].fill(v, pre[:size], suf[1:], [(t, none) for t in seq])
+        grids["replace2"].fill(v, pre[: max(0, size - 1)], suf[2:], list(itertools.pairwise(seq)))
+        # insert at p >= 1 and drop the first trip (columns p - 1)
+        first = seq[0] if size else none
+        grids["drop_first"].fill(v, pre_nf[:size], suf[1:], [(first, none)] * size)
+        # insert at p <= len - 1 and drop the last trip
+        last = seq[-1] if size else none
+        grids["drop_last"].fill(v, pre[:size], suf_nl, [(last, none)] * size)
+        self.used[v] = bool(seq)
+        self.lengths[v] = size
+        for k in seq:
+            self.where[k] = v
+
+    def _splice(
+        self, k: int, grid: _Grid, *, used_only: bool
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Cells ``(vehicles, columns)`` of ``grid`` where trip ``k`` fits between the prefix
+        and the suffix (exact: windows, shift window, allowed vehicle, shift limit)."""
+        width = int(self.lengths.max()) + 1
+        with np.errstate(invalid="ignore"):  # inf - inf in cells that do not fit anyway
+            t = self.time_np
+            a, b, go = self.a[k], self.b[k], self.go[k]
+            opens, unload = self.opens[k], self.unload[k]
+            prev, nxt = grid.prev[:, :width], grid.next[:, :width]
+            pre_d, pre_e, late = grid.pre_d[:, :width], grid.pre_e[:, :width], grid.late[:, :width]
+            hop_in = t[prev, self.s[k]]
+            hop_out = t[self.e[k], nxt]
+            start = np.maximum(np.maximum(pre_e, self.alpha_np + pre_d) + hop_in, a)
+            fits = (start <= b) & (np.maximum(start + go, opens) + unload + hop_out <= late)
+            rows = self.allowed[k] & self.used if used_only else self.allowed[k]
+            fits &= rows[:, None]
+            vs, ps = np.nonzero(fits)
+            if vs.size == 0:
+                return vs, ps
+            hop_in, hop_out = hop_in[vs, ps], hop_out[vs, ps]
+            pre_d, pre_e = pre_d[vs, ps], pre_e[vs, ps]
+            latest = np.minimum(b, late[vs, ps] - hop_out - go - unload)
+            leave = np.minimum(grid.pre_c[vs, ps], latest - hop_in - pre_d)
+            start = np.maximum(np.maximum(pre_e, leave + pre_d) + hop_in, a)
+            back = np.maximum(
+                grid.suf_e[vs, ps],
+                np.maximum(start + go, opens) + unload + hop_out + grid.suf_d[vs, ps],
+            )
+            keep = back - leave <= self.span_np[vs, 0] + 1e-6
+        return vs[keep], ps[keep]
+
+    # ------------------------------------------------------------------ moves
+
+    def insertions(self, k: int, *, idle: bool) -> list[tuple[int, int]]:
+        """Feasible gaps ``(vehicle, position)`` for trip ``k``, cheapest first (added empty
+        driving; idle vehicles last, one per kind)."""
+        grid = self.grids["insert"]
+        vs, ps = self._splice(k, grid, used_only=not idle)
+        if vs.size == 0:
+            return []
+        t = self.time_np
+        prev, nxt = grid.prev[vs, ps], grid.next[vs, ps]
+        added = t[prev, self.s[k]] + t[self.e[k], nxt] - t[prev, nxt]
+        added = np.where(self.used[vs], added, added + _NEW_ROUTE)
+        order = np.lexsort((self.rng.random(vs.size), added))
+        out: list[tuple[int, int]] = []
+        kinds: set[tuple[object, ...]] = set()
+        for i in order.tolist():
+            v = int(vs[i])
+            if not self.used[v]:
+                if self.kind[v] in kinds:
+                    continue
+                kinds.add(self.kind[v])
+            out.append((v, int(ps[i])))
+        return out
+
+    def _apply(self, v: int, trial: list[int]) -> list[int]:
+        """Make ``trial`` route ``v`` (checked once more in full); the trips it drops."""
+        if not self.fits(v, trial):
+            raise SolverError(f"a splice into the chain of vehicle {v} does not fit (a bug)")
+        kept = set(trial)
+        out = [t for t in self.routes[v] if t not in kept]
+        for t in out:
+            self.where[t] = -1
+        self.routes[v] = trial
+        self.refresh(v)
+        return out
+
+    def insert(self, k: int, *, idle: bool) -> bool:
+        """Put trip ``k`` in its cheapest feasible gap; False if there is none."""
+        options = self.insertions(k, idle=idle)
+        if not options:
+            return False
+        v, p = options[0]
+        seq = self.routes[v]
+        self._apply(v, [*seq[:p], k, *seq[p:]])
+        return True
+
+    def take_out(self, k: int) -> None:
+        """Remove trip ``k`` from its route."""
+        v = self.where[k]
+        self.routes[v].remove(k)
+        self.where[k] = -1
+        self.refresh(v)
+
+    def eject(self, k: int, penalty: npt.NDArray[np.float64]) -> list[int] | None:
+        """Put trip ``k`` in place of one or two trips of a route — those with the lowest
+        penalty sum (``penalty[-1]`` must be 0) — and return them; None if nothing fits."""
+        best: tuple[float, str, int, int] | None = None
+        for name in _SPLICES[1:]:
+            grid = self.grids[name]
+            vs, qs = self._splice(k, grid, used_only=True)
+            if vs.size == 0:
+                continue
+            weight = penalty[grid.out1[vs, qs]] + penalty[grid.out2[vs, qs]]
+            weight = weight + 1e-3 * self.rng.random(vs.size)  # random among equals
+            i = int(np.argmin(weight))
+            if best is None or weight[i] < best[0]:
+                best = (float(weight[i]), name, int(vs[i]), int(qs[i]))
+        if best is None:
+            return None
+        _, name, v, q = best
+        return self._apply(v, _trial(self.routes[v], k, name, q))
+
+    def perturb(self, moves: int) -> None:
+        """Move random trips to random feasible gaps of other routes."""
+        for _ in range(moves):
+            k = int(self.rng.integers(self.n))
+            v = self.where[k]
+            if v < 0:
+                continue
+            options = [(w, p) for w, p in self.insertions(k, idle=False) if w != v]
+            if not options:
+                continue
+            w, p = options[int(self.rng.integers(len(options)))]
+            self.take_out(k)
+            seq = self.routes[w]
+            self._apply(w, [*seq[:p], k, *seq[p:]])
+
+    # ------------------------------------------------------------------ search
+
+    def construct(self) -> None:
+        """Every servable trip, by earliest start, where it adds the least empty driving."""
+        order = np.lexsort((self.np_b, self.np_a)).tolist()
+        for k in order:
+            if self.where[k] < 0 and self.allowed[k].any() and not self.insert(k, idle=True):
+                logger.debug("construction: trip %d fits no vehicle", k)
+
+    def unserved_penalty(self) -> int:
+        """Drop penalties of the servable trips left out."""
+        jobs = self.problem.jobs
+        return sum(
+            job_penalty(self.problem, jobs[k])
+            for k in range(self.n)
+            if self.where[k] < 0 and self.allowed[k].any()
+        )
+
+    def rescue(self, *, rounds: int = RESCUE_ROUNDS) -> None:
+        """Serve the trips construction left out by ejecting others (any vehicle, idle
+        ones included); kept only if the drop penalties of what is left out fall."""
+        pool = [k for k in range(self.n) if self.where[k] < 0 and self.allowed[k].any()]
+        if not pool:
+            return
+        before = self.unserved_penalty()
+        backup = [list(r) for r in self.routes]
+        penalty = np.ones(self.n + 1)
+        penalty[-1] = 0.0
+        tried: dict[int, int] = {}
+        for _ in range(rounds * len(pool)):
+            if not pool:
+                break
+            k = pool.pop()
+            if self.insert(k, idle=True):
+                continue
+            tried[k] = tried.get(k, 0) + 1
+            penalty[k] += 1.0
+            out = self.eject(k, penalty) if tried[k] <= rounds else None
+            if out is not None:
+                pool = [*out, *pool]
+        if self.unserved_penalty() >= before:
+            self.routes = backup
+            self.where = [-1] * self.n
+            for v in range(self.m):
+                self.refresh(v)
+        logger.debug("rescue: penalty %d -> %d", before, self.unserved_penalty())
+
+    def empty_driving(self) -> float:
+        """Seconds driven empty by all used vehicles (depot legs included)."""
+        t = self.time
+        total = 0.0
+        for v, seq in enumerate(self.routes):
+            if not seq:
+                continue
+            stops = [self.vo[v], *(x for k in seq for x in (self.s[k], self.e[k])), self.vd[v]]
+            total += sum(t[stops[i]][stops[i + 1]] for i in range(0, len(stops), 2))
+        return total
+
+    def polish(self, budget: _Budget, *, rounds: int = POLISH_ROUNDS) -> None:
+        """Move single trips to the gap of a used route where they add the least empty
+        driving (their own gap included, so nothing gets worse), round after round while
+        the empty driving falls; routes are never emptied, so the vehicle count stays."""
+        before = self.empty_driving()
+        for _ in range(rounds):
+            for k in self.rng.permutation(self.n).tolist():
+                if time.monotonic() >= budget.final:
+                    return
+                v = self.where[k]
+                if v < 0 or len(self.routes[v]) < 2:
+                    continue
+                self.take_out(k)
+                if not self.insert(k, idle=False):
+                    raise SolverError(f"trip {k} fits nowhere after leaving its route (a bug)")
+            after = self.empty_driving()
+            if after >= before - 1.0:
+                return
+            before = after
+
+    def count(self) -> int:
+        """Vehicles used."""
+        return int(self.used.sum())
+
+    def eliminate(self, budget: _Budget, *, attempt: int) -> None:
+        """Remove routes one at a time with the ejection pool (see the module docstring)."""
+        penalty = np.ones(self.n + 1)
+        penalty[-1] = 0.0  # "no trip" in the grids
+        failed: set[int] = set()
+        while budget.left():
+            candidates = [v for v in range(self.m) if self.used[v] and v not in failed]
+            if len(candidates) == 0 or self.count() <= 1:
+                return
+            sizes = np.array([len(self.routes[v]) for v in candidates], dtype=np.float64)
+            pick = candidates[int(np.argmin(sizes + self.rng.random(sizes.size)))]
+            backup = [list(r) for r in self.routes]
+            pool = list(self.routes[pick])
+            self.routes[pick] = []
+            for k in pool:
+                self.where[k] = -1
+            self.refresh(pick)
+            column = self.allowed[:, pick].copy()
+            self.allowed[:, pick] = False  # the emptied vehicle stays out
+            spent = 0
+            while pool and spent < attempt and budget.left():
+                spent += 1
+                budget.spend()
+                k = pool.pop()
+                if self.insert(k, idle=False):
+                    continue
+                penalty[k] += 1.0
+                out = self.eject(k, penalty)
+                if out is None:
+                    pool.insert(0, k)
+                else:
+                    pool.extend(out)
+                self.perturb(PERTURB_MOVES)
+            self.allowed[:, pick] = column
+            if pool:
+                failed.add(pick)
+                changed = [v for v in range(self.m) if self.routes[v] != backup[v]]
+                for k in pool:
+                    self.where[k] = -1
+                self.routes = backup
+                for v in changed:
+                    self.refresh(v)
+                logger.debug("elimination failed after %d iterations", spent)
+            else:
+                failed.clear()
+                logger.debug("eliminated a route in %d iterations: %d left", spent, self.count())
+
+    # ------------------------------------------------------------------ vehicles, routes
+
+    def visits(self, seq: Sequence[int]) -> list[Visit]:
+        """The stop sequence of a chain."""
+        jobs = self.problem.jobs
+        return [Visit(jobs[k], pickup) for k in seq for pickup in (True, False)]
+
+    def cost(self, v: int, seq: Sequence[int]) -> float | None:
+        """Running cost of vehicle ``v`` driving ``seq`` in its shortest shift (None if it
+        cannot): fixed + per km + per hour, as ``routing.vrp.schedule.route_cost``."""
+        if not seq:
+            return None
+        if not self.fits(v, seq):
+            return None
+        vehicle = self.problem.vehicles[v]
+        late = self.latest(v, seq)
+        time_s, dist = self.time, self.dist
+        x = late[0]
+        leave = x - time_s[self.vo[v]][self.s[seq[0]]]
+        metres = dist[self.vo[v]][self.s[seq[0]]]
+        t, loc = self.end_of(seq[0], x), self.e[seq[0]]
+        metres += dist[self.s[seq[0]]][loc]
+        for k in seq[1:]:
+            x = max(self.a[k], t + time_s[loc][self.s[k]])
+            metres += dist[loc][self.s[k]] + dist[self.s[k]][self.e[k]]
+            t, loc = self.end_of(k, x), self.e[k]
+        back = t + time_s[loc][self.vd[v]]
+        metres += dist[loc][self.vd[v]]
+        hours = (back - leave) / 3600.0
+        running = vehicle.cost_per_km * metres / 1000.0 + vehicle.cost_per_hour * hours
+        return float(vehicle.fixed_cost + running)
+
+    def assign_vehicles(self) -> list[tuple[int, list[int]]]:
+        """Each chain on the vehicle that drives it at least cost (min-cost assignment)."""
+        chains = [seq for seq in self.routes if seq]
+        if not chains:
+            return []
+        vehicles = self.problem.vehicles
+        kinds: dict[tuple[object, ...], list[int]] = {}
+        for v in range(self.m):
+            key = (
+                self.kind[v],
+                vehicles[v].fixed_cost,
+                vehicles[v].cost_per_km,
+                vehicles[v].cost_per_hour,
+            )
+            kinds.setdefault(key, []).append(v)
+        columns: list[int] = []
+        blocks: list[tuple[int, int, int]] = []  # (representative, first column, count)
+        for members in kinds.values():
+            take = members[: len(chains)]
+            blocks.append((take[0], len(columns), len(take)))
+            columns.extend(take)
+        big = 1e18
+        cost = np.full((len(chains), len(columns)), big)
+        for v, first, count in blocks:
+            for c, seq in enumerate(chains):
+                value = self.cost(v, seq)
+                if value is not None:
+                    cost[c, first : first + count] = value
+        rows, cols = linear_sum_assignment(cost)
+        if (cost[rows, cols] >= big).any():
+            raise SolverError("a chain fits no vehicle in the assignment (a search bug)")
+        return [(columns[c], chains[r]) for r, c in zip(rows.tolist(), cols.tolist(), strict=True)]
+
+
+def _trial(seq: Sequence[int], k: int, splice: str, q: int) -> list[int]:
+    """``seq`` with trip ``k`` spliced in at column ``q`` of the grid ``splice``."""
+    if splice == "insert":
+        return [*seq[:q], k, *seq[q:]]
+    if splice == "replace1":
+        return [*seq[:q], k, *seq[q + 1 :]]
+    if splice == "replace2":
+        return [*seq[:q], k, *seq[q + 2 :]]
+    if splice == "drop_first":
+        return [*seq[1 : q + 1], k, *seq[q + 1 :]]
+    return [*seq[:q], k, *seq[q:-1]]  # drop_last
+
+
+def solve_chains(
+    problem: Problem,
+    params: SolveParams,
+    *,
+    servability: Mapping[str, Servability] | None = None,
+) -> Solution:
+    """Serve ``problem``'s jobs by chaining whole trips (see the module docstring).
+
+    Parameters
+    ----------
+    problem
+        A problem where ``chainable(problem)`` holds.
+    params
+        Time limit, effort and seed.
+    servability
+        ``routing.vrp.diagnose.servable(problem)``. Default None (computed).
+
+    Returns
+    -------
+    Solution
+        Routes timed by ``build_route``, unassigned jobs in problem order, the objective in
+        problem cost units and a status ``chains``.
+
+    Raises
+    ------
+    ValueError
+        If the problem is not chainable.
+    SolverError
+        If a chain cannot be timed exactly (a bug).
+    """
+    started = time.monotonic()
+    budget = _Budget(params, started)
+    chains = Chains(problem, servability, seed=params.seed)
+    chains.construct()
+    chains.rescue()
+    first = chains.count()
+    total = budget.iterations
+    attempt = MIN_ATTEMPT if total == _INF else max(MIN_ATTEMPT, int(ATTEMPT_SHARE * total))
+    chains.eliminate(budget, attempt=attempt)
+    chains.polish(budget)
+    logger.info(
+        "chains: %d trips, %d vehicles after construction, %d after elimination, %.1f s",
+        sum(len(r) for r in chains.routes),
+        first,
+        chains.count(),
+        time.monotonic() - started,
+    )
+    routes: list[Route] = []
+    for v, seq in chains.assign_vehicles():
+        route = build_route(problem, problem.vehicles[v], chains.visits(seq))
+        if route is None:
+            raise SolverError(
+                f"vehicle {problem.vehicles[v].vehicle_id}: its chain has no exact timing "
+                "(a chaining bug)"
+            )
+        routes.append(route)
+    served = {s.job_id for r in routes for s in r.stops if s.job_id is not None}
+    unassigned = tuple(j.job_id for j in problem.jobs if j.job_id not in served)
+    objective = sum(r.cost for r in routes) + problem.vehicle_weight * len(routes)
+    objective += sum(job_penalty(problem, j) for j in problem.jobs if j.job_id not in served)
+    if budget.iterations <= 0:
+        status = "chains:effort_limit"
+    elif time.monotonic() >= budget.deadline:
+        status = "chains:time_limit"
+    else:
+        status = "chains:solved"  # every route tried without success before the budget ran out
+    return Solution(tuple(routes), unassigned, objective, time.monotonic() - started, status)

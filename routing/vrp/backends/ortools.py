@@ -1,0 +1,289 @@
+"""Solve a pickup-and-delivery problem with OR-Tools: fewest vehicles first, then cost.
+
+Jobs no vehicle can serve are left out before the model (``diagnose.servable``) and the
+others restricted to the vehicles that could take them alone. The search runs in phases
+within the time limit (and, when ``effort`` is set, a deterministic budget of search
+solutions): an iterated local search (ruin and recreate) on the full objective; then fleet
+reduction — the same jobs with a hard limit of one vehicle fewer, without the vehicle weight
+in the objective, as long as that succeeds; then a polish at the final vehicle count. Routes
+are timed exactly by ``solver_schedule`` (least idle time).
+
+Problems with none of the features PyVRP cannot model (``solver_pyvrp.supports``: one
+profile, no ride limits, board keys, on-board or shift-length limits, allowed-vehicle lists,
+per-hour costs) go to the PyVRP backend of ``routing.vrp.backends.pyvrp`` instead.
+
+Problems where every vehicle carries one job at a time (``solver_chains.chainable``) go to
+the trip-chaining heuristic of ``routing.vrp.backends.chains`` instead: there a job is one node,
+and its route elimination uses far fewer vehicles than the OR-Tools model in the same time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from routing.errors import SolverError
+from routing.vrp.backends.chains import chainable, solve_chains
+from routing.vrp.backends.ortools_model import Model, ModelJob
+from routing.vrp.backends.pyvrp import solve_pyvrp
+from routing.vrp.backends.pyvrp import supports as pyvrp_supports
+from routing.vrp.diagnose import job_penalty, servable
+from routing.vrp.problem import FirstSolution, Problem, Route, Solution, SolveParams, VehicleSpec
+from routing.vrp.schedule import Visit, build_route
+
+logger = logging.getLogger(__name__)
+
+_FIRST_SHARE = 0.5  # of the budget: the first solution and its search on the full objective
+_REDUCE_SHARE = 0.5  # of what is left, for each attempt with one vehicle fewer
+_MIN_PHASE_S = 0.05
+_LARGE = 200  # jobs; above, the automatic first solution is local cheapest insertion (faster)
+
+
+@dataclass(frozen=True, slots=True)
+class _Incumbent:
+    """A plan: visits per vehicle, its timed routes and its objective in problem units."""
+
+    visits: tuple[tuple[Visit, ...], ...]
+    routes: tuple[Route, ...]
+    objective: int
+    served: frozenset[str]
+
+    @property
+    def used(self) -> int:
+        return len(self.routes)
+
+
+class _Budget:
+    """Wall-clock and effort (search solutions) left for the remaining phases."""
+
+    def __init__(self, params: SolveParams) -> None:
+        self.deadline = time.monotonic() + params.time_limit_s
+        self.effort = params.effort
+
+    def seconds(self, share: float = 1.0) -> float:
+        return max(_MIN_PHASE_S, (self.deadline - time.monotonic()) * share)
+
+    def exhausted(self) -> bool:
+        over_time = time.monotonic() >= self.deadline - _MIN_PHASE_S
+        return over_time or (self.effort is not None and self.effort <= 0)
+
+    def solutions(self, share: float = 1.0) -> int | None:
+        if self.effort is None:
+            return None
+        return max(1, int(self.effort * share))
+
+    def spend(self, solutions: int | None) -> None:
+        if self.effort is not None and solutions is not None:
+            self.effort -= solutions
+
+
+def solve(problem: Problem, params: SolveParams | None = None) -> Solution:
+    """Plan routes for ``problem``: every job served or listed unassigned, never lost.
+
+    Parameters
+    ----------
+    problem
+        The instance.
+    params
+        Search settings. Default ``SolveParams()`` (30 s, seed 0).
+
+    Returns
+    -------
+    Solution
+        Used vehicles' routes with times and loads, unassigned job ids (in problem order),
+        the objective in problem cost units (route costs + ``vehicle_weight`` per used
+        vehicle + drop penalties), wall time and a status.
+
+    Raises
+    ------
+    SolverError
+        When OR-Tools fails to return any solution (not when jobs cannot be served).
+    """
+    params = params or SolveParams()
+    if pyvrp_supports(problem, params):  # plain problems: the PyVRP backend
+        return solve_pyvrp(problem, params)
+    started = time.monotonic()
+    budget = _Budget(params)
+    options = servable(problem)
+    jobs = [
+        ModelJob(job, options[job.job_id].vehicles)
+        for job in problem.jobs
+        if options[job.job_id].vehicles
+    ]
+    if not jobs:
+        status = "no_jobs" if not problem.jobs else "no_servable_jobs"
+        return _solution(problem, (), started, status)
+    if chainable(problem):
+        chained = solve_chains(problem, params, servability=options)
+        return dataclasses.replace(chained, wall_time_s=time.monotonic() - started)
+    if params.seed:
+        random.Random(params.seed).shuffle(jobs)  # a different search path per seed
+    incumbent = _first_phase(problem, jobs, params, budget)
+    if problem.vehicle_weight > 0 and incumbent.used > 1:
+        incumbent = _reduce_fleet(problem, jobs, params, budget, incumbent)
+    if not budget.exhausted():
+        incumbent = _restart(problem, jobs, params, budget, incumbent)
+    timed_out = time.monotonic() - started >= 0.98 * params.time_limit_s
+    status = "time_limit" if timed_out else ("effort_limit" if params.effort else "solved")
+    return _solution(problem, incumbent.routes, started, status)
+
+
+def _first_phase(
+    problem: Problem, jobs: Sequence[ModelJob], params: SolveParams, budget: _Budget
+) -> _Incumbent:
+    """First solution and search on the full objective (vehicles, costs, penalties).
+
+    If no first solution appears within its share of the budget (very large problems), the
+    rest of the budget goes to a quicker first-solution strategy before giving up.
+    """
+    model = Model(problem, jobs)
+    first = params.first_solution
+    if first is FirstSolution.AUTOMATIC and len(jobs) > _LARGE:
+        first = FirstSolution.LOCAL_CHEAPEST_INSERTION
+    solutions = budget.solutions(_FIRST_SHARE)
+    assignment = model.search(
+        time_limit_s=budget.seconds(_FIRST_SHARE),
+        solution_limit=solutions,
+        first_solution=first,
+        metaheuristic=params.metaheuristic,
+    )
+    budget.spend(solutions)
+    if assignment is None and not budget.exhausted():
+        logger.warning("no first solution in time for %d jobs; trying a quicker one", len(jobs))
+        model = Model(problem, jobs)
+        assignment = model.search(
+            time_limit_s=budget.seconds(),
+            solution_limit=budget.solutions(),
+            first_solution=FirstSolution.PATH_CHEAPEST_ARC,
+            metaheuristic=params.metaheuristic,
+        )
+        budget.spend(budget.solutions())
+    if assignment is None:
+        raise SolverError(
+            f"OR-Tools found no first solution for {len(jobs)} jobs and "
+            f"{len(problem.vehicles)} vehicles within {params.time_limit_s:g} s; raise the "
+            "time limit or split the problem (e.g. by time of day)"
+        )
+    incumbent = _incumbent(problem, model.visits(assignment))
+    logger.info(
+        "first phase: %d vehicles, %d jobs served, objective %d",
+        incumbent.used,
+        len(incumbent.served),
+        incumbent.objective,
+    )
+    return incumbent
+
+
+def _reduce_fleet(
+    problem: Problem,
+    jobs: Sequence[ModelJob],
+    params: SolveParams,
+    budget: _Budget,
+    incumbent: _Incumbent,
+) -> _Incumbent:
+    """Serve the same jobs with one vehicle fewer, again and again while that works.
+
+    Each attempt searches afresh with a hard limit on used vehicles and without
+    ``vehicle_weight`` in the objective (huge vehicle weights and penalties distort the
+    search's acceptance and penalty steps, which scale with the objective). A result
+    replaces the incumbent only if it serves the same jobs.
+    """
+    lean = dataclasses.replace(problem, vehicle_weight=0)
+    served = [mj for mj in jobs if mj.job.job_id in incumbent.served]
+    while not budget.exhausted() and incumbent.used > 1:
+        trial = _search_limited(
+            lean, served, params, budget, vehicles=incumbent.used - 1, share=_REDUCE_SHARE
+        )
+        if trial is None or trial.served != incumbent.served:
+            break
+        logger.info("fleet reduction: %d -> %d vehicles", incumbent.used, trial.used)
+        incumbent = _incumbent(problem, trial.visits)
+    return incumbent
+
+
+def _restart(
+    problem: Problem,
+    jobs: Sequence[ModelJob],
+    params: SolveParams,
+    budget: _Budget,
+    incumbent: _Incumbent,
+) -> _Incumbent:
+    """Spend what is left on a fresh search for the incumbent's jobs; keep the better plan.
+
+    With a vehicle weight, the restart keeps the incumbent's vehicle count as a hard limit
+    and leaves the weight out of the objective (see ``_reduce_fleet``).
+    """
+    served = [mj for mj in jobs if mj.job.job_id in incumbent.served]
+    if problem.vehicle_weight > 0:
+        lean = dataclasses.replace(problem, vehicle_weight=0)
+        trial = _search_limited(lean, served, params, budget, vehicles=incumbent.used, share=1.0)
+    else:
+        trial = _search_limited(problem, served, params, budget, vehicles=None, share=1.0)
+    if trial is None or trial.served != incumbent.served:
+        return incumbent
+    candidate = _incumbent(problem, trial.visits)
+    if candidate.objective < incumbent.objective:
+        logger.info("restart: objective %d -> %d", incumbent.objective, candidate.objective)
+        return candidate
+    return incumbent
+
+
+def _search_limited(
+    problem: Problem,
+    jobs: Sequence[ModelJob],
+    params: SolveParams,
+    budget: _Budget,
+    *,
+    vehicles: int | None,
+    share: float,
+) -> _Incumbent | None:
+    model = Model(problem, jobs, max_active_vehicles=vehicles)
+    solutions = budget.solutions(share)
+    assignment = model.search(
+        time_limit_s=budget.seconds(share),
+        solution_limit=solutions,
+        first_solution=params.first_solution,
+        metaheuristic=params.metaheuristic,
+    )
+    budget.spend(solutions)
+    return None if assignment is None else _incumbent(problem, model.visits(assignment))
+
+
+def _incumbent(problem: Problem, visits: Sequence[Sequence[Visit]]) -> _Incumbent:
+    routes = tuple(
+        _route(problem, problem.vehicles[v], stops) for v, stops in enumerate(visits) if stops
+    )
+    served = frozenset(s.job_id for r in routes for s in r.stops if s.job_id is not None)
+    objective = _objective(problem, routes, served)
+    return _Incumbent(tuple(map(tuple, visits)), routes, objective, served)
+
+
+def _objective(problem: Problem, routes: Sequence[Route], served: frozenset[str]) -> int:
+    """Route costs + ``vehicle_weight`` per used vehicle + penalties of unserved jobs."""
+    objective = sum(r.cost for r in routes) + problem.vehicle_weight * len(routes)
+    return objective + sum(job_penalty(problem, j) for j in problem.jobs if j.job_id not in served)
+
+
+def _route(problem: Problem, vehicle: VehicleSpec, visits: Sequence[Visit]) -> Route:
+    route = build_route(problem, vehicle, visits)
+    if route is None:
+        raise SolverError(
+            f"vehicle {vehicle.vehicle_id}: the solver's route has no feasible timing "
+            "(a modelling bug)"
+        )
+    return route
+
+
+def _solution(problem: Problem, routes: Sequence[Route], started: float, status: str) -> Solution:
+    served = frozenset(s.job_id for r in routes for s in r.stops if s.job_id is not None)
+    return Solution(
+        routes=tuple(routes),
+        unassigned=tuple(j.job_id for j in problem.jobs if j.job_id not in served),
+        objective=_objective(problem, routes, served),
+        wall_time_s=time.monotonic() - started,
+        status=status,
+    )

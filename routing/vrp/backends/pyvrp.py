@@ -1,0 +1,542 @@
+"""Solve plain pickup-and-delivery problems with PyVRP: fewest vehicles first, then cost.
+
+A second backend beside OR-Tools, used by ``routing.vrp.backends.ortools.solve`` only for problems
+whose
+every feature PyVRP 0.14 models exactly (``unsupported_features`` names the others): one
+vehicle profile, no allowed-vehicle lists, ride limits, board keys, on-board limits,
+shift-length limits or per-hour costs. Jobs become PyVRP shipments, or clients with a
+delivery amount when every job is loaded at the vehicles' common start depot (VRPTW).
+
+The search runs in phases within the time limit (and, when ``effort`` is set, a
+deterministic budget of iterations): PyVRP's iterated local search on the full objective
+(a fixed cost per vehicle above any total distance puts vehicles first); then fleet
+minimisation — the same jobs with the fleet capped at one vehicle fewer, seeded with the
+incumbent without its smallest route, until the penalised search finds a feasible plan or
+its share of the budget runs out, again while that works; then a polish of the incumbent
+with what is left. Jobs no vehicle can serve alone (``diagnose.servable``) never enter the
+model; if the others cannot all be served, or a drop penalty is below what serving may
+cost, a prize-collecting run (prizes = drop penalties) leaves some out. Routes
+are timed by ``solver_schedule`` and returned as OR-Tools' are.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyvrp
+from pyvrp.constants import MAX_VALUE
+from pyvrp.exceptions import PenaltyBoundWarning
+from pyvrp.IteratedLocalSearch import IteratedLocalSearch, IteratedLocalSearchParams
+from pyvrp.PenaltyManager import PenaltyManager, PenaltyParams
+from pyvrp.search import (
+    OPERATORS,
+    LocalSearch,
+    NeighbourhoodParams,
+    PerturbationManager,
+    PerturbationParams,
+    compute_neighbours,
+)
+from pyvrp.stop import FirstFeasible, MaxIterations, MultipleCriteria
+from pyvrp.stop.StoppingCriterion import StoppingCriterion
+
+from routing.errors import SolverError
+from routing.vrp.diagnose import job_penalty, servable
+from routing.vrp.problem import Job, Problem, Route, Solution, SolveParams, VehicleSpec
+from routing.vrp.schedule import Visit, build_route
+
+logger = logging.getLogger(__name__)
+
+ITERATIONS_PER_EFFORT = 20  # PyVRP iterations per unit of ``SolveParams.effort``
+_FIRST_SHARE = 0.4  # of the budget: the first search on the full objective
+_REDUCE_SHARE = 0.75  # of what is left, for each attempt with one vehicle fewer
+_MIN_PHASE_S = 0.02
+_MARGIN_S, _MARGIN_SHARE = 0.6, 0.02  # kept from the time limit for timing routes
+_PENALTY_CAP_FACTOR = 4  # highest penalty per unit of violation, in vehicle costs or prizes
+
+
+def unsupported_features(problem: Problem) -> tuple[str, ...]:
+    """The features of ``problem`` that this backend does not model (empty: it does all).
+
+    Parameters
+    ----------
+    problem
+        The instance.
+
+    Returns
+    -------
+    tuple[str, ...]
+        Readable names of the missing features.
+    """
+    missing: list[str] = []
+    if len(problem.matrices) != 1 or len({v.profile for v in problem.vehicles}) > 1:
+        missing.append("several vehicle profiles")
+    if any(j.profile not in problem.matrices for j in problem.jobs):
+        missing.append("jobs for a profile without a matrix")
+    if any(j.vehicles is not None for j in problem.jobs):
+        missing.append("allowed-vehicle lists")
+    if any(j.max_ride_s is not None for j in problem.jobs):
+        missing.append("ride-time limits")
+    if any(j.board_key is not None for j in problem.jobs):
+        missing.append("board keys")
+    if any(v.max_onboard_jobs is not None for v in problem.vehicles):
+        missing.append("on-board limits")
+    if any(v.max_shift_s is not None for v in problem.vehicles):
+        missing.append("shift-length limits")
+    if any(v.cost_per_hour > 0 for v in problem.vehicles):
+        missing.append("per-hour costs")
+    if not all(bool(m.reachable.all()) for m in problem.matrices.values()):
+        missing.append("unreachable arcs")
+    return tuple(missing)
+
+
+def supports(problem: Problem, params: SolveParams | None = None) -> bool:
+    """True when this backend models ``problem`` exactly and ``params`` name no OR-Tools strategy.
+
+    Parameters
+    ----------
+    problem
+        The instance.
+    params
+        Search settings; an explicit first-solution strategy or metaheuristic (OR-Tools
+        terms) keeps the problem on OR-Tools. Default None.
+
+    Returns
+    -------
+    bool
+        Whether ``solve_pyvrp`` should handle it.
+    """
+    if params is not None and (
+        params.first_solution != "automatic" or params.metaheuristic != "automatic"
+    ):
+        return False
+    return bool(problem.jobs) and bool(problem.vehicles) and not unsupported_features(problem)
+
+
+@dataclass(frozen=True, slots=True)
+class _Model:
+    """PyVRP data for a set of jobs, and the way back to our jobs and vehicles."""
+
+    data: pyvrp.ProblemData
+    jobs: tuple[Job, ...]  # by PyVRP client index (depot-loaded) or shipment index
+    types: tuple[tuple[VehicleSpec, ...], ...]  # vehicles per PyVRP vehicle type
+    loaded: bool  # jobs are clients delivered from the depot (VRPTW)
+    dominant: bool  # every drop penalty exceeds a vehicle's cost and any total distance
+    weight: int  # the vehicle weight in each vehicle type's fixed cost
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A PyVRP solution, its timed routes and what it serves."""
+
+    best: pyvrp.Solution
+    routes: tuple[Route, ...]
+    served: frozenset[str]
+
+    @property
+    def used(self) -> int:
+        return len(self.routes)
+
+
+class _Until:
+    """Stopping criterion: a point in ``time.monotonic()`` (includes PyVRP's set-up time)."""
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+    def __call__(self, best_cost: float) -> bool:
+        return time.monotonic() >= self.at
+
+
+class _Budget:
+    """Wall-clock and iterations left for the remaining phases."""
+
+    def __init__(self, params: SolveParams, started: float) -> None:
+        margin = min(_MARGIN_S, _MARGIN_SHARE * params.time_limit_s)  # timing the routes
+        self.end = started + params.time_limit_s
+        self.deadline = self.end - margin
+        self.iterations = None if params.effort is None else params.effort * ITERATIONS_PER_EFFORT
+
+    def seconds(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def reserve(self, seconds: float) -> None:
+        """Keep at least ``seconds`` before the time limit for the work after the search."""
+        self.deadline = min(self.deadline, self.end - seconds)
+
+    def exhausted(self) -> bool:
+        over_time = self.seconds() <= _MIN_PHASE_S
+        return over_time or (self.iterations is not None and self.iterations <= 0)
+
+    def stop(self, share: float, *, first_feasible: bool = False) -> StoppingCriterion:
+        """A criterion for a phase with ``share`` of what is left (time and iterations)."""
+        seconds = max(_MIN_PHASE_S, self.seconds() * share)
+        criteria: list[StoppingCriterion] = [_Until(time.monotonic() + seconds)]
+        if self.iterations is not None:
+            iterations = max(1, int(self.iterations * share))
+            self.iterations -= iterations
+            criteria.append(MaxIterations(iterations))
+        if first_feasible:
+            criteria.append(FirstFeasible())
+        return MultipleCriteria(criteria)
+
+
+def solve_pyvrp(problem: Problem, params: SolveParams | None = None) -> Solution:
+    """Plan routes for ``problem`` with PyVRP: every job served or listed unassigned.
+
+    Parameters
+    ----------
+    problem
+        The instance; must have no feature in ``unsupported_features``.
+    params
+        Time limit, seed and effort. Default ``SolveParams()`` (30 s, seed 0).
+
+    Returns
+    -------
+    Solution
+        As ``routing.vrp.backends.ortools.solve`` returns it: used vehicles' routes, unassigned job
+        ids in
+        problem order, the objective in problem cost units, wall time and a status.
+
+    Raises
+    ------
+    SolverError
+        When the problem has a feature this backend does not model, or PyVRP returns a
+        route that has no feasible timing (a modelling bug).
+    """
+    params = params or SolveParams()
+    started = time.monotonic()
+    missing = unsupported_features(problem)
+    if missing:
+        raise SolverError(f"the PyVRP backend does not model {', '.join(missing)}")
+    budget = _Budget(params, started)
+    options = servable(problem)
+    jobs = tuple(j for j in problem.jobs if options[j.job_id].vehicles)
+    if not jobs:
+        status = "no_jobs" if not problem.jobs else "no_servable_jobs"
+        return _solution(problem, (), started, status)
+    model = _model(problem, jobs, required=True)
+    plan: _Plan | None = None
+    if model.dominant:  # serving any job beats any saving: search with every job required
+        result = _run(model.data, budget.stop(_FIRST_SHARE), seed=params.seed)
+        if result.best.is_feasible():
+            timing = time.monotonic()
+            plan = _plan(problem, model, result.best)
+            # timing the final routes takes as long again: keep twice that (large problems)
+            budget.reserve(2 * (time.monotonic() - timing))
+            logger.info("PyVRP first phase: %d vehicles for %d jobs", plan.used, len(jobs))
+            if problem.vehicle_weight > 0:
+                plan = _reduce_fleet(problem, model, params, budget, plan)
+            if not budget.exhausted():
+                plan = _polish(problem, model, params, budget, plan)
+        else:
+            logger.info("PyVRP could not serve all %d jobs; some are left out", len(jobs))
+    if plan is None:
+        optional = _model(problem, jobs, required=False)
+        result = _run(optional.data, budget.stop(1.0), seed=params.seed)
+        plan = _plan(problem, optional, result.best)
+    timed_out = time.monotonic() - started >= 0.98 * params.time_limit_s
+    status = "time_limit" if timed_out else ("effort_limit" if params.effort else "solved")
+    return _solution(problem, plan.routes, started, f"pyvrp_{status}")
+
+
+def _reduce_fleet(
+    problem: Problem, model: _Model, params: SolveParams, budget: _Budget, plan: _Plan
+) -> _Plan:
+    """Serve the same jobs with one vehicle fewer, again and again while that works.
+
+    Each attempt caps the fleet at the incumbent's routes minus its smallest one, starts
+    from the incumbent without that route (its jobs missing, so PyVRP's penalised search
+    reinserts them) and stops at the first feasible plan.
+    """
+    while not budget.exhausted() and plan.used > 1:
+        routes = sorted(plan.best.routes(), key=lambda r: (len(r), r.distance()))
+        kept = routes[1:]  # without the smallest route
+        counts = [0] * model.data.num_vehicle_types
+        for route in kept:
+            counts[route.vehicle_type()] += 1
+        capped = _capped(model, counts)
+        seed = pyvrp.Solution(capped, [_copy_route(capped, r) for r in kept])
+        stop = budget.stop(_REDUCE_SHARE, first_feasible=True)
+        result = _run(capped, stop, seed=params.seed, initial=seed)
+        if not result.best.is_feasible():
+            break
+        trial = _plan(problem, model, result.best)
+        if trial.served != plan.served or trial.used >= plan.used:
+            break
+        logger.info("PyVRP fleet reduction: %d -> %d vehicles", plan.used, trial.used)
+        plan = trial
+    return plan
+
+
+def _polish(
+    problem: Problem, model: _Model, params: SolveParams, budget: _Budget, plan: _Plan
+) -> _Plan:
+    """Spend what is left improving the incumbent at its vehicle count; keep the better plan."""
+    counts = [0] * model.data.num_vehicle_types
+    for route in plan.best.routes():
+        counts[route.vehicle_type()] += 1
+    capped = _capped(model, counts)
+    seed = pyvrp.Solution(capped, [_copy_route(capped, r) for r in plan.best.routes()])
+    result = _run(capped, budget.stop(1.0), seed=params.seed + 1, initial=seed)
+    if not result.best.is_feasible():
+        return plan
+    trial = _plan(problem, model, result.best)
+    better = _objective(problem, trial.routes) < _objective(problem, plan.routes)
+    return trial if trial.served == plan.served and better else plan
+
+
+def _capped(model: _Model, counts: Sequence[int]) -> pyvrp.ProblemData:
+    """The model with at most ``counts[k]`` vehicles of type k and no vehicle weight.
+
+    With the fleet capped, the weight would only reward emptying routes at the price of
+    time warp; without it, PyVRP's default penalty range applies (see ``_run``).
+    """
+    return model.data.replace(
+        vehicle_types=[
+            vt.replace(num_available=max(1, counts[k]), fixed_cost=vt.fixed_cost - model.weight)
+            for k, vt in enumerate(model.data.vehicle_types())
+        ]
+    )
+
+
+def _run(
+    data: pyvrp.ProblemData,
+    stop: StoppingCriterion,
+    *,
+    seed: int,
+    initial: pyvrp.Solution | None = None,
+) -> pyvrp.Result:
+    """One PyVRP iterated local search, as ``pyvrp.solve`` runs it, with a higher penalty cap.
+
+    PyVRP's penalties start at their default midpoint but may rise above its default cap up
+    to ``_PENALTY_CAP_FACTOR`` times the largest fixed cost per vehicle or prize: otherwise
+    one unit of excess load or time warp can cost less than a vehicle or a served job, and
+    the search never returns to feasible space. Its warning that a penalty reached the cap
+    (expected while the fleet is capped below what the jobs need) is logged, not raised.
+    """
+    defaults = PenaltyParams()
+    prizes = [c.prize for c in data.clients()] + [s.prize for s in data.shipments()]
+    top = max([vt.fixed_cost for vt in data.vehicle_types()] + prizes)
+    penalty = PenaltyParams(max_penalty=max(defaults.max_penalty, _PENALTY_CAP_FACTOR * top))
+    rng = pyvrp.RandomNumberGenerator(seed=seed)
+    neighbours = compute_neighbours(data, NeighbourhoodParams())
+    search = LocalSearch(data, rng, neighbours, PerturbationManager(PerturbationParams()))
+    for operator in OPERATORS:
+        if operator.supports(data):
+            search.add_operator(operator(data))
+    manager = PenaltyManager(defaults.midpoint_penalties(data), penalty)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PenaltyBoundWarning)
+        if initial is None:
+            random = pyvrp.Solution.make_random(data, rng)
+            initial = search(random, manager.max_cost_evaluator(), exhaustive=True)
+        ils = IteratedLocalSearch(data, manager, search, initial, IteratedLocalSearchParams())
+        result = ils.run(stop, collect_stats=False)
+    if caught:
+        logger.debug("PyVRP: %s", caught[0].message)
+    return result
+
+
+def _copy_route(data: pyvrp.ProblemData, route: pyvrp.Route) -> pyvrp.Route:
+    """The same visits as a route of ``data`` (a copy of the model with other fleet sizes)."""
+    activities = [a for a in route.schedule() if not a.is_depot()]
+    return pyvrp.Route(
+        data, [pyvrp.Activity(a.type, a.idx) for a in activities], route.vehicle_type()
+    )
+
+
+def _model(problem: Problem, jobs: Sequence[Job], *, required: bool) -> _Model:
+    """PyVRP data for ``jobs``: locations are the problem's, costs scaled to integers."""
+    matrix = next(iter(problem.matrices.values()))
+    scale, units = _cost_scale(problem.vehicles)
+    groups: dict[tuple[object, ...], list[VehicleSpec]] = {}
+    for v in problem.vehicles:
+        key = (v.start, v.end, v.capacity, v.shift, v.fixed_cost, v.cost_per_km)
+        groups.setdefault(key, []).append(v)
+    types = tuple(tuple(g) for g in groups.values())
+    depots: dict[tuple[int, int, int], int] = {}
+    for group in types:
+        v = group[0]
+        for loc in (v.start, v.end):
+            depots.setdefault((loc, v.shift.start, v.shift.end), len(depots))
+    bound = distance_bound(problem, jobs, matrix.dist_m) * max(units.values()) + 1
+    weight = scale * problem.vehicle_weight
+    raw = [scale * job_penalty(problem, j) for j in jobs]
+    top_fixed = scale * max(v.fixed_cost for v in problem.vehicles) + weight
+    dominant = min(raw) > top_fixed + bound
+    if dominant:  # only the order matters: vehicles above distance, jobs above vehicles
+        weight = min(weight, bound)
+        top_fixed = scale * max(v.fixed_cost for v in problem.vehicles) + weight
+    prizes = _prizes(raw, top_fixed + bound) if dominant else raw
+    vehicle_types = []
+    for group in types:
+        v = group[0]
+        vehicle_types.append(
+            pyvrp.VehicleType(
+                num_available=len(group),
+                capacity=list(v.capacity),
+                start_depot=depots[(v.start, v.shift.start, v.shift.end)],
+                end_depot=depots[(v.end, v.shift.start, v.shift.end)],
+                fixed_cost=scale * v.fixed_cost + weight,
+                tw_early=v.shift.start,
+                tw_late=v.shift.end,
+                unit_distance_cost=units[v.cost_per_km],
+                unit_duration_cost=0,
+                name=v.vehicle_id,
+            )
+        )
+    loaded = depot_loaded(problem, jobs)
+    clients: list[pyvrp.Client] = []
+    shipments: list[pyvrp.Shipment] = []
+    for job, prize in zip(jobs, prizes, strict=True):
+        if loaded:
+            clients.append(
+                pyvrp.Client(
+                    location=job.delivery,
+                    delivery=list(job.amount),
+                    service_duration=job.delivery_service_s,
+                    tw_early=job.delivery_window.start,
+                    tw_late=job.delivery_window.end,
+                    prize=0 if required else prize,
+                    required=required,
+                    name=job.job_id,
+                )
+            )
+        else:
+            shipments.append(
+                pyvrp.Shipment(
+                    job.pickup,
+                    job.delivery,
+                    pickup_tw_early=job.pickup_window.start,
+                    pickup_tw_late=job.pickup_window.end,
+                    pickup_service_duration=job.pickup_service_s,
+                    delivery_tw_early=job.delivery_window.start,
+                    delivery_tw_late=job.delivery_window.end,
+                    delivery_service_duration=job.delivery_service_s,
+                    amount=list(job.amount),
+                    prize=0 if required else prize,
+                    required=required,
+                    name=job.job_id,
+                )
+            )
+    locations = [pyvrp.Location(0.0, 0.0, name=name) for name in problem.location_names]
+    # PyVRP's stubs type matrices as ``ndarray[int]``; ours are int64 arrays
+    distances: list[Any] = [np.minimum(matrix.dist_m, MAX_VALUE).astype(np.int64)]
+    durations: list[Any] = [np.minimum(matrix.time_s, MAX_VALUE).astype(np.int64)]
+    data = pyvrp.ProblemData(
+        locations,
+        clients,
+        [pyvrp.Depot(loc, tw_early=early, tw_late=late) for (loc, early, late) in depots],
+        vehicle_types,
+        distances,
+        durations,
+        [],
+        shipments,
+    )
+    return _Model(data, tuple(jobs), types, loaded, dominant, weight)
+
+
+def _prizes(raw: Sequence[int], floor: int) -> list[int]:
+    """Prizes for serving jobs: the scaled drop penalties, shrunk where all exceed ``floor``.
+
+    Drop penalties are usually far above any vehicle and distance cost (10**11 per job in
+    the benchmark); only that order matters, and PyVRP's penalties must stay above the
+    prizes (see ``_run``) without overflowing. So when the smallest prize exceeds ``floor``
+    (a vehicle's fixed cost plus any total distance), all are scaled down in proportion so
+    that the smallest equals it.
+    """
+    smallest = min(raw)
+    if smallest <= floor:
+        return list(raw)
+    return [math.ceil(r * floor / smallest) for r in raw]
+
+
+def _cost_scale(vehicles: Sequence[VehicleSpec]) -> tuple[int, dict[float, int]]:
+    """``(scale, unit cost per metre by cost_per_km)``: PyVRP cost = scale × our cost.
+
+    Our running cost is ``cost_per_km × metres / 1000``; PyVRP's unit distance cost is an
+    integer per metre. With integer ``cost_per_km`` the scale is exact (1000 / their gcd
+    with 1000); otherwise 1000 with the per-km costs rounded.
+    """
+    per_km = {v.cost_per_km for v in vehicles}
+    if all(float(c).is_integer() for c in per_km):
+        g = math.gcd(1000, *(int(c) for c in per_km))
+        return 1000 // g, {c: int(c) // g for c in per_km}
+    return 1000, {c: round(c) for c in per_km}
+
+
+def distance_bound(problem: Problem, jobs: Sequence[Job], dist: npt.NDArray[np.int64]) -> int:
+    """More than any plan's total distance: every possible visit left by the longest arc."""
+    visits = 2 * len(jobs) + 2 * len(problem.vehicles)
+    return visits * int(dist.max()) + 1
+
+
+def depot_loaded(problem: Problem, jobs: Sequence[Job]) -> bool:
+    """True when every job is loaded at every vehicle's start depot for free (VRPTW)."""
+    return all(
+        job.pickup == v.start
+        and job.pickup_service_s == 0
+        and job.pickup_window.start <= v.shift.start
+        and job.pickup_window.end >= v.shift.end
+        for job in jobs
+        for v in problem.vehicles
+    )
+
+
+def _plan(problem: Problem, model: _Model, best: pyvrp.Solution) -> _Plan:
+    """Our timed routes of a PyVRP solution, each route on the next unused vehicle of its type."""
+    pools = [list(group) for group in model.types]
+    routes: list[Route] = []
+    for route in best.routes():
+        vehicle = pools[route.vehicle_type()].pop(0)
+        if not route.is_feasible():
+            continue  # only from a search that found no feasible plan: its jobs stay unserved
+        visits: list[Visit] = []
+        delivered: list[Job] = []
+        for activity in route.schedule():
+            kind = activity.type
+            if kind == pyvrp.ActivityType.CLIENT:
+                delivered.append(model.jobs[activity.idx])
+            elif kind == pyvrp.ActivityType.PICKUP:
+                visits.append(Visit(model.jobs[activity.idx], True))
+            elif kind == pyvrp.ActivityType.DELIVERY:
+                visits.append(Visit(model.jobs[activity.idx], False))
+        if model.loaded:
+            visits = [Visit(j, True) for j in delivered] + [Visit(j, False) for j in delivered]
+        if not visits:
+            continue
+        timed = build_route(problem, vehicle, visits)
+        if timed is None:
+            raise SolverError(
+                f"vehicle {vehicle.vehicle_id}: PyVRP's route has no feasible timing "
+                "(a modelling bug)"
+            )
+        routes.append(timed)
+    served = frozenset(s.job_id for r in routes for s in r.stops if s.job_id is not None)
+    return _Plan(best, tuple(routes), served)
+
+
+def _objective(problem: Problem, routes: Sequence[Route]) -> int:
+    """Route costs + ``vehicle_weight`` per used vehicle (penalties of unserved jobs apart)."""
+    return sum(r.cost for r in routes) + problem.vehicle_weight * len(routes)
+
+
+def _solution(problem: Problem, routes: Sequence[Route], started: float, status: str) -> Solution:
+    served = frozenset(s.job_id for r in routes for s in r.stops if s.job_id is not None)
+    objective = _objective(problem, routes)
+    objective += sum(job_penalty(problem, j) for j in problem.jobs if j.job_id not in served)
+    return Solution(
+        routes=tuple(routes),
+        unassigned=tuple(j.job_id for j in problem.jobs if j.job_id not in served),
+        objective=objective,
+        wall_time_s=time.monotonic() - started,
+        status=status,
+    )

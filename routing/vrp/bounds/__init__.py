@@ -1,0 +1,1 @@
+"""Fleet lower bounds: minimum path cover and the duty (column generation) bound."""

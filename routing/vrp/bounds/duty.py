@@ -1,0 +1,391 @@
+"""A fleet lower bound from duties: the linear relaxation of covering trips by bus days.
+
+The path-cover bound (``routing.vrp.bounds.path_cover``) checks the shift limit only pair by pair,
+yet
+a chain of trips that fit two by two can still span more than a shift. This bound looks at
+whole bus days ("duties"): every plan is a set of duties covering each trip, so the linear
+programme
+
+    minimise  sum_p x_p   subject to   sum_{p contains i} x_p >= 1 for every trip i,  x >= 0
+
+over all duties ``p`` is at most the buses of any plan. It is solved by column generation,
+and any dual vector ``y >= 0`` proves (Farley's bound) that every plan needs at least
+
+    sum_i y_i / max_p sum_{i in p} y_i
+
+buses, so the bound stays valid whenever the rounds stop. The maximum over duties ("pricing")
+is a longest path over a relaxation that contains every real duty, so it only overestimates
+and the bound stays a lower bound:
+
+* time runs on a grid of ``grid_s`` seconds: node ``(i, g)`` stands for boarding trip ``i``
+  in ``[g, g + 1) * grid_s``; trip ``j`` can follow ``(i, g)`` at ``(j, h)`` when
+  ``g * grid_s + duration_i + drive_ij < (h + 1) * grid_s`` (a real schedule never needs more);
+* a duty belongs to the band ``[L, L + leave_step_s)`` ("commodity") holding the latest moment
+  its bus could leave the depot (first trip's start minus its ``lead``); it may start with trip
+  ``f`` at ``(f, g)`` only if ``(g + 1) * grid_s - lead_f > L``, its last trip ``k`` must allow
+  ``g * grid_s + duration_k + tail_k <= L + leave_step_s + shift``, and trips in the middle
+  ``g * grid_s + duration + min tail <= L + leave_step_s + shift`` and
+  ``(g + 1) * grid_s - min lead > L``;
+* trips may repeat (a superset of the real duties) and capacities, vehicle windows and the
+  pairing of a bus with its own depot are ignored (all favourable).
+
+A node whose every possible successor may follow it from some slot on ("released") joins one
+running maximum per commodity instead of the successors' predecessor lists. Duals are smoothed
+towards those of the best bound so far (Wentges), and the rounds stop when the bound and the
+master agree in whole buses. The work is deterministic: ``max_rounds`` at most, each adding
+the best duty ending at every trip; ``time_limit_s`` only guards very large days.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy.optimize import linprog
+from scipy.sparse import csc_matrix
+
+from routing.vrp.bounds.path_cover import BoundTrip
+
+log = logging.getLogger(__name__)
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+TOL = 1e-9
+MATCH = 1e-7  # values equal in the back-trace (sums of the same floats)
+MAX_ROUNDS = 80
+TIME_LIMIT_S = 60.0
+GRIDS_S = (60.0, 120.0, 300.0, 600.0)  # finest first; the first that fits MAX_WORK is used
+MAX_WORK = 1.5e8  # (predecessor pairs x commodities) per pricing round: ~0.5 s, ~1 GiB
+SMOOTHING = 0.7  # weight of the best duals so far in the duals priced
+POOL = 12  # master columns per trip before the less useful half is dropped
+
+
+@dataclass(frozen=True, slots=True)
+class DutyBound:
+    """The outcome of the duty bound.
+
+    Attributes
+    ----------
+    value
+        Proven lower bound on the buses (a real number; any plan needs ``ceil(value)``).
+    lp
+        The restricted master's optimum at the last round (equals ``value`` when converged).
+    rounds
+        Pricing rounds done.
+    converged
+        Whether no duty could improve the master (the bound is the full linear relaxation).
+    grid_s, leave_step_s
+        The time grid and the depot-leave bands used.
+    """
+
+    value: float
+    lp: float
+    rounds: int
+    converged: bool
+    grid_s: float
+    leave_step_s: float
+
+    @property
+    def buses(self) -> int:
+        """The bound in whole buses."""
+        return int(np.ceil(self.value - 1e-6))
+
+
+class _Pricing:
+    """The time-expanded longest-path problem of one day (see the module docstring)."""
+
+    def __init__(
+        self,
+        trips: Sequence[BoundTrip],
+        between: FloatArray,
+        shift: float,
+        grid: float,
+        step: float,
+        work_limit: float = np.inf,
+    ) -> None:
+        n = len(trips)
+        self.grid, self.step = grid, step
+        early = np.array([t.earliest_start for t in trips])
+        late = np.array([t.latest_start for t in trips])
+        dur = np.array([t.duration for t in trips])
+        lead = np.array([t.lead for t in trips])
+        tail = np.array([t.tail for t in trips])
+        lo = np.floor(early / grid).astype(np.int64)
+        hi = np.floor(late / grid).astype(np.int64)
+        size = hi - lo + 1
+        self.offset: IntArray = np.concatenate([[0], np.cumsum(size)]).astype(np.int64)
+        self.trip: IntArray = np.repeat(np.arange(n), size)
+        self.slot: IntArray = (
+            np.concatenate([np.arange(a, b + 1) for a, b in zip(lo, hi, strict=True)])
+            if n
+            else np.zeros(0, np.int64)
+        )
+        self.lo, self.hi = lo, hi
+        drive = np.where(np.isfinite(between), between, np.inf)
+        need = dur[:, None] + drive
+        with np.errstate(invalid="ignore"):
+            gap = np.where(np.isfinite(need), np.floor(need / grid - 1 - TOL) + 1, np.inf)
+        np.fill_diagonal(gap, np.inf)
+        if np.any(gap < 1):
+            raise ValueError(f"a trip shorter than the {grid:g} s grid")
+        self.gap = gap
+        # a trip's node is "released" once every trip it can reach at all could follow it:
+        # from then on it joins one running maximum instead of each node's predecessor list
+        # (never, marked -1, for a trip with some trip it cannot reach at all)
+        off_diagonal = ~np.eye(n, dtype=bool)
+        linked = np.all(np.isfinite(drive) | ~off_diagonal, axis=1)
+        reach = np.where(off_diagonal & np.isfinite(drive), drive, 0.0).max(axis=1, initial=0.0)
+        self.release: IntArray = np.where(linked, np.ceil((dur + reach) / grid), -1).astype(
+            np.int64
+        )
+        first = float(np.min(early - lead)) if n else 0.0
+        last = float(np.max(late - lead)) if n else 0.0
+        self.leave: FloatArray = np.arange(np.floor(first / step) * step, last + step, step)
+        start_at = self.slot * grid
+        deadline = self.leave + step + shift
+        # node-major masks [node, commodity]: rows are gathered, so they are contiguous
+        self.can_start = (start_at + grid - lead[self.trip])[:, None] > self.leave[None, :]
+        self.can_pass = (
+            (start_at + dur[self.trip] + float(tail.min()))[:, None] <= deadline[None, :]
+        ) & ((start_at + grid - float(lead.min()))[:, None] > self.leave[None, :])
+        self.can_end = (start_at + dur[self.trip] + tail[self.trip])[:, None] <= deadline[None, :]
+        self.recent: dict[int, IntArray] = {}  # node -> last usable node of each recent trip
+        self.groups: list[tuple[IntArray, IntArray, IntArray, IntArray, int, int]] = []
+        self.fits = self._group(work_limit)
+
+    def _group(self, work_limit: float) -> bool:
+        """Fill ``groups``, per time slot: its nodes, the nodes with predecessors, segment
+        starts, predecessors, and the commodities (a range) under which any of its nodes can
+        be on a duty. False, left unfinished, once a round would look at more than
+        ``work_limit`` (predecessor pairs x commodities)."""
+        order = np.argsort(self.slot, kind="stable")
+        slots = self.slot[order]
+        work = 0
+        for g in np.unique(slots):
+            nodes = order[slots == g]
+            active = np.flatnonzero(self.can_pass[nodes].any(axis=0))
+            if active.size == 0:
+                continue
+            where, starts, preds = [], [], []
+            total = 0
+            recent = (self.release < 0) | (self.hi + self.release > g)  # not yet released
+            for pos, node in enumerate(nodes):
+                src = g - self.gap[:, self.trip[node]]
+                before = np.flatnonzero(np.isfinite(src) & (src >= self.lo) & recent)
+                if before.size == 0:
+                    continue
+                last = np.minimum(src[before].astype(np.int64), self.hi[before])
+                where.append(pos)
+                starts.append(total)
+                preds.append(self.offset[before] + last - self.lo[before])
+                self.recent[int(node)] = preds[-1]
+                total += before.size
+            flat = np.concatenate(preds) if preds else np.zeros(0, np.int64)
+            work += flat.size * (int(active[-1]) + 1 - int(active[0]))
+            if work > work_limit:
+                return False
+            self.groups.append(
+                (
+                    nodes,
+                    np.array(where, np.int64),
+                    np.array(starts, np.int64),
+                    flat.astype(np.int64),
+                    int(active[0]),
+                    int(active[-1]) + 1,
+                )
+            )
+        return True
+
+    def values(self, y: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """``V[node, k]``: the largest dual sum of a duty of commodity ``k`` ending at ``node``,
+        and ``B[node, k]``: the largest ``V`` over the trip's nodes up to ``node``."""
+        shape = (self.trip.size, self.leave.size)
+        value = np.full(shape, -np.inf)
+        best_to = np.full(shape, -np.inf)
+        weight = y[self.trip]
+        first = self.offset[self.trip]
+        released = np.full(
+            (int(self.slot.max(initial=0) + self.release.max(initial=0)) + 2, shape[1]), -np.inf
+        )
+        running = np.full(shape[1], -np.inf)  # best value of the nodes released so far
+        done = 0
+        for nodes, where, starts, flat, k0, k1 in self.groups:
+            g = int(self.slot[nodes[0]])
+            if g >= done:
+                running = np.maximum(running, released[done : g + 1].max(axis=0))
+                done = g + 1
+            before = np.where(self.can_start[nodes, k0:k1], 0.0, -np.inf)
+            before = np.maximum(before, running[None, k0:k1])
+            if flat.size:
+                reach = np.maximum.reduceat(best_to[flat, k0:k1], starts, axis=0)
+                before[where] = np.maximum(before[where], reach)
+            here = np.where(self.can_pass[nodes, k0:k1], weight[nodes, None] + before, -np.inf)
+            value[nodes, k0:k1] = here
+            carried = best_to[np.maximum(nodes - 1, 0), k0:k1]
+            carried[nodes == first[nodes]] = -np.inf
+            best_to[nodes, k0:k1] = np.maximum(carried, here)
+            out = self.release[self.trip[nodes]]
+            gone = out >= 0
+            np.maximum.at(
+                released, ((g + out[gone])[:, None], np.arange(k0, k1)[None, :]), here[gone]
+            )
+        return value, best_to
+
+    def duty(
+        self, value: FloatArray, best_to: FloatArray, k: int, node: int, y: FloatArray
+    ) -> list[int]:
+        """The trips of the duty behind ``value[node, k]``, first to last."""
+        path: list[int] = []
+        while True:
+            j = int(self.trip[node])
+            path.append(j)
+            rest = value[node, k] - y[j]
+            if self.can_start[node, k] and rest <= TOL:
+                return path[::-1]
+            recent = self.recent.get(node)  # most duties continue from a recent trip
+            if recent is not None:
+                found = np.flatnonzero(np.abs(best_to[recent, k] - rest) <= MATCH)
+                if found.size:
+                    node = self._node_with(value, int(recent[found[0]]), k, rest)
+                    continue
+            # the predecessors ``values`` used: by arc, or released by this slot (any trip)
+            src = self.slot[node] - self.gap[:, j]
+            src = np.where(self.release >= 0, np.fmax(src, self.slot[node] - self.release), src)
+            before = np.flatnonzero(np.isfinite(src) & (src >= self.lo))
+            last = self.offset[before] + np.minimum(src[before].astype(np.int64), self.hi[before])
+            last -= self.lo[before]
+            hit = np.flatnonzero(np.abs(best_to[last, k] - rest) <= MATCH)
+            if hit.size == 0:  # pragma: no cover - the values were built from these
+                raise AssertionError("duty bound: broken back-trace")
+            node = self._node_with(value, int(last[hit[0]]), k, rest)
+
+    def _node_with(self, value: FloatArray, last: int, k: int, target: float) -> int:
+        """The first node of ``last``'s trip, up to ``last``, whose value is ``target``."""
+        first = int(self.offset[self.trip[last]])
+        upto = value[first : last + 1, k]
+        return first + int(np.flatnonzero(np.abs(upto - target) <= MATCH)[0])
+
+
+def duty_bound(
+    trips: Sequence[BoundTrip],
+    between: FloatArray,
+    *,
+    max_shift: float,
+    duties: Sequence[Sequence[int]] = (),
+    grid_s: float | None = None,
+    leave_step_s: float | None = None,
+    max_rounds: int = MAX_ROUNDS,
+    time_limit_s: float = TIME_LIMIT_S,
+) -> DutyBound:
+    """Lower bound on the buses serving ``trips`` one at a time within shifts of ``max_shift``.
+
+    Parameters
+    ----------
+    trips
+        The trips (as for ``routing.vrp.bounds.path_cover.path_cover_bound``).
+    between
+        ``between[i, j]``: drive from the end of trip ``i`` to the start of trip ``j`` (s).
+    max_shift
+        Longest shift in seconds, depot to depot.
+    duties
+        Known duties (lists of trip indices, e.g. a plan's buses) to start the master with.
+    grid_s, leave_step_s
+        Time grid and depot-leave band. Default: the finest grid of ``GRIDS_S`` whose rounds
+        stay within ``MAX_WORK``, and bands of 2.5 grid steps.
+    max_rounds
+        Pricing rounds at most (the bound is valid after any number).
+    time_limit_s
+        Stop after this long even if rounds remain (the result is then machine-dependent).
+    """
+    started = time.monotonic()
+    n = len(trips)
+    if n == 0:
+        return DutyBound(0.0, 0.0, 0, True, grid_s or 0.0, leave_step_s or 0.0)
+    shortest = min(t.duration for t in trips)
+    grids = [grid_s] if grid_s else [g for g in GRIDS_S if g < shortest] or [shortest / 2]
+    for grid in grids:  # the last is taken whatever its work
+        limit = MAX_WORK if grid != grids[-1] else np.inf
+        pricing = _Pricing(trips, between, max_shift, grid, leave_step_s or 2.5 * grid, limit)
+        if pricing.fits:
+            break
+    columns: list[frozenset[int]] = [frozenset([i]) for i in range(n)]
+    columns += [frozenset(d) for d in duties if d]
+    seen = set(columns)
+    best, lp, rounds, converged = 1.0, float(n), 0, False  # one trip needs a bus
+    center: FloatArray | None = None  # the duals of the best bound so far
+    alpha = SMOOTHING
+    while rounds < max_rounds and time.monotonic() - started < time_limit_s:
+        dual, lp = _master(columns, n)
+        if len(columns) > POOL * n:  # drop duties far from entering (any pool keeps the bound)
+            price = np.array([dual[list(c)].sum() for c in columns[n:]])
+            keep = np.argsort(-price, kind="stable")[: POOL * n // 2]
+            columns = columns[:n] + [columns[n + i] for i in sorted(keep)]
+            seen = set(columns)
+        # price at duals smoothed towards the best so far (Wentges): fewer, steadier rounds
+        y = dual if center is None else alpha * center + (1 - alpha) * dual
+        value, best_to = pricing.values(y)
+        ending = np.where(pricing.can_end, value, -np.inf)  # duties may end at these nodes
+        top = float(ending.max(initial=0.0))
+        rounds += 1
+        if top > 0 and float(y.sum()) / top > best:
+            best, center = float(y.sum()) / top, y
+        log.debug(
+            "duty bound round %d: master %.3f, bound %.3f, best duty %.3f", rounds, lp, best, top
+        )
+        if top <= 1 + 1e-6 and y is dual:
+            converged, best = True, max(best, lp)
+            break
+        if np.ceil(best - 1e-6) >= np.ceil(lp - 1e-6):  # whole buses: nothing left to prove
+            break
+        added = _add_duties(pricing, value, best_to, ending, y, dual, columns, seen)
+        if added:
+            alpha = SMOOTHING
+        elif y is not dual:
+            alpha = 0.0  # mispriced: the next round prices at the master's own duals
+        else:
+            break
+    return DutyBound(best, lp, rounds, converged, pricing.grid, pricing.step)
+
+
+def _add_duties(
+    pricing: _Pricing,
+    value: FloatArray,
+    best_to: FloatArray,
+    ending: FloatArray,
+    y: FloatArray,
+    dual: FloatArray,
+    columns: list[frozenset[int]],
+    seen: set[frozenset[int]],
+) -> int:
+    """Add the best duty ending at each trip if it would enter the master (price above 1);
+    ``ending`` is ``value`` where duties may end, else -inf."""
+    k_best = ending.argmax(axis=1)
+    v_best = ending[np.arange(ending.shape[0]), k_best]
+    added = 0
+    for t in range(pricing.offset.size - 1):
+        lo, hi = pricing.offset[t], pricing.offset[t + 1]
+        node = int(lo + np.argmax(v_best[lo:hi]))
+        if v_best[node] <= 1 + 1e-6:
+            continue
+        duty = frozenset(pricing.duty(value, best_to, int(k_best[node]), node, y))
+        if duty not in seen and dual[list(duty)].sum() > 1 + 1e-6:
+            seen.add(duty)
+            columns.append(duty)
+            added += 1
+    return added
+
+
+def _master(columns: Sequence[frozenset[int]], n: int) -> tuple[FloatArray, float]:
+    """Duals and optimum of the covering LP over ``columns``."""
+    rows = np.fromiter((i for c in columns for i in c), np.int64)
+    cols = np.repeat(np.arange(len(columns)), [len(c) for c in columns])
+    a = csc_matrix((np.ones(rows.size), (rows, cols)), shape=(n, len(columns)))
+    res = linprog(
+        np.ones(len(columns)), A_ub=-a, b_ub=-np.ones(n), bounds=(0, None), method="highs-ipm"
+    )
+    if res.status != 0:  # pragma: no cover - singletons keep the master feasible
+        raise RuntimeError(f"duty bound: master LP failed ({res.message})")
+    return np.maximum(-res.ineqlin.marginals, 0.0), float(res.fun)

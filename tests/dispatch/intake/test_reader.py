@@ -1,0 +1,334 @@
+"""Tests for dispatch.intake.reader (+ sources, moments): reading a day, every problem at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dispatch.day import HealthCode, NucleicTest, RiskLevel
+from dispatch.intake.reader import read_day
+from stations.errors import InputError, InputWarning
+from stations.model import ExitStatus
+from tests.day_cases import DAYS, at
+
+GOOD = DAYS / "one_station_two_employers"
+
+
+def copy_day(tmp_path: Path, source: Path = GOOD) -> Path:
+    """A writable copy of a fixture day."""
+    target = tmp_path / source.name
+    shutil.copytree(source, target)
+    return target
+
+
+def edit(folder: Path, file: str, old: str, new: str) -> None:
+    """Replace ``old`` (which must occur) by ``new`` in one file of a day folder."""
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def to_workbook(folder: Path, book: Path) -> Path:
+    """Write a day folder as one workbook with a ``policy`` key/value sheet."""
+    policy = tomllib.loads((folder / "policy.toml").read_text(encoding="utf-8"))
+    with pd.ExcelWriter(book, engine="openpyxl") as writer:
+        for csv in sorted(folder.glob("*.csv")):
+            pd.read_csv(csv, dtype=str, keep_default_na=False).to_excel(
+                writer, sheet_name=csv.stem, index=False
+            )
+        rows = [{"key": k, "value": str(v)} for k, v in policy.items()]
+        pd.DataFrame(rows).to_excel(writer, sheet_name="policy", index=False)
+    return book
+
+
+def test_reads_the_fixture_day() -> None:
+    """Counts, types, defaults for optional tables, embedded places merged in."""
+    day = read_day(GOOD)
+    assert day.date == dt.date(2020, 2, 24)
+    assert day.policy.planning_date == day.date
+    assert len(day.arrivals) == 6 and len(day.fleet) == 2 and len(day.permits) == 2
+    first = day.arrivals[0]
+    assert (first.worker_id, first.arrival_time) == ("W01", at("08:00"))
+    assert (first.health_code, first.nucleic_test) == (HealthCode.GREEN, NucleicTest.NEGATIVE)
+    assert first.id_number == "990000199001010017" and first.train_no == "G7001"
+    assert day.arrivals[1].nucleic_test is NucleicTest.NONE
+    assert "yq_test" in day.stations and "suzhou_north" in day.stations  # file + embedded
+    assert len(day.exits) > 0 and {e.status for e in day.exits.values()} == {ExitStatus.OPEN}
+    assert day.risk_of("湖北省武汉市")[0] is RiskLevel.HIGH
+    assert day.fleet[0].cost_per_km == 4.5 and day.fleet[0].seats == 53
+    assert day.enterprises["E1"].key_enterprise and day.enterprises["E1"].certified
+
+
+def test_workbook_reads_the_same_day(tmp_path: Path) -> None:
+    """One .xlsx with a sheet per table and a policy sheet gives the same day."""
+    from_folder = read_day(GOOD)
+    from_book = read_day(to_workbook(GOOD, tmp_path / "day.xlsx"))
+    assert from_book.date == from_folder.date
+    assert from_book.arrivals == from_folder.arrivals
+    assert from_book.fleet == from_folder.fleet
+    assert from_book.permits == from_folder.permits
+    assert dict(from_book.enterprises) == dict(from_folder.enterprises)
+
+
+def test_bad_rows_reports_all_ten_problems_at_once() -> None:
+    """One problem per table (see tests/data/days/bad_rows/README.md), one error."""
+    with pytest.raises(InputError, match="10 input problems") as caught:
+        read_day(DAYS / "bad_rows")
+    tables = sorted(p.table for p in caught.value.problems)
+    assert tables == sorted(
+        [
+            "policy.toml",
+            "arrivals.csv",
+            "enterprises.csv",
+            "stations.csv",
+            "depots.csv",
+            "fleet.csv",
+            "permits.csv",
+            "exits.csv",
+            "risk_regions.csv",
+            "shipments.csv",
+        ]
+    )
+    assert all(p.fix for p in caught.value.problems)
+
+
+BAD_INPUTS = [
+    (
+        "arrivals.csv",
+        ",E1,yq_test,2020-02-24T08:05",
+        ",E9,yq_test,2020-02-24T08:05",
+        r"row 3: `enterprise_id` 'E9' is not a known enterprise — fix: use one of: E1, E2",
+    ),
+    (
+        "arrivals.csv",
+        "W02,E1",
+        "W01,E1",
+        r"row 3: `worker_id` 'W01' is a duplicate \(first on row 2\)",
+    ),
+    (
+        "arrivals.csv",
+        "2020-02-24T08:30",
+        "24/02/2020 8am",
+        r"row 4: `arrival_time` '24/02/2020 8am' is not a valid time",
+    ),
+    (
+        "arrivals.csv",
+        "2020-02-24T09:30",
+        "2020-02-25T09:30",
+        r"row 5: `arrival_time` '2020-02-25T09:30' is not on the planning day 2020-02-24",
+    ),
+    (
+        "arrivals.csv",
+        "green,none,D3021",
+        "blue,none,D3021",
+        r"`health_code` 'blue' is not one of green, yellow, red",
+    ),
+    (
+        "arrivals.csv",
+        "green,none,D3021",
+        "green,maybe,D3021",
+        r"`nucleic_test` 'maybe' is not one of negative, positive, none",
+    ),
+    ("fleet.csv", "bus,53", "bus,-53", r"fleet.csv row 2: `seats` '-53' is below the minimum 1"),
+    ("fleet.csv", "bus,53", "bus,", r"fleet.csv row 2: `seats` is empty for a bus"),
+    (
+        "fleet.csv",
+        "D1,bus,53",
+        "D7,bus,53",
+        r"fleet.csv row 2: `depot_id` 'D7' is not a known depot — fix: use one of: D1",
+    ),
+    ("fleet.csv", "bus,53", "lorry,53", r"`class` 'lorry' is not one of bus, truck"),
+    (
+        "permits.csv",
+        "2020-01-01,2020-12-31",
+        "2020-12-31,2020-01-01",
+        r"row 2: `valid_to` '2020-01-01' ends before the permit starts \(2020-12-31\)",
+    ),
+    (
+        "permits.csv",
+        "苏E·10002,passenger",
+        "苏E·99999,passenger",
+        r"row 3: `vehicle_id` '苏E·99999' is not a known vehicle in the fleet",
+    ),
+    (
+        "permits.csv",
+        "2020-01-01,2020-12-31",
+        "2020-01-01,someday",
+        r"`valid_to` 'someday' is not a valid time",
+    ),
+    (
+        "permits.csv",
+        "passenger,2020-01-01",
+        "cargo,2020-01-01",
+        r"`kind` 'cargo' is not one of passenger, goods",
+    ),
+    (
+        "enterprises.csv",
+        "120.7400,31.3200",
+        "31.3200,120.7400",
+        r"enterprises.csv row 2: `lon, lat`",
+    ),
+    ("enterprises.csv", "E2,", "E1,", r"`enterprise_id` 'E1' is a duplicate"),
+    ("depots.csv", "D1,", ",", r"depots.csv row 2: `depot_id` is empty"),
+    (
+        "risk_regions.csv",
+        "high",
+        "very high",
+        r"`level` 'very high' is not one of low, medium, high",
+    ),
+    (
+        "policy.toml",
+        "planning_date = 2020-02-24",
+        "planning_date = 2020-02-24\nload_factr = 0.5",
+        r"policy.toml: `load_factr` '0.5' is not a policy key",
+    ),
+    (
+        "policy.toml",
+        "planning_date = 2020-02-24",
+        "planning_date = 2020-02-24\nmax_wait_min = -5",
+        r"policy.toml: `max_wait_min` '-5' is invalid",
+    ),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "match"), BAD_INPUTS)
+def test_bad_input_is_reported(tmp_path: Path, file: str, old: str, new: str, match: str) -> None:
+    """Each single mistake gives an InputError that names table, row, column, value and fix."""
+    folder = copy_day(tmp_path)
+    edit(folder, file, old, new)
+    with pytest.raises(InputError, match=match):
+        read_day(folder)
+
+
+def test_missing_required_table_and_column(tmp_path: Path) -> None:
+    """A missing file and a missing column are both reported, with what to add."""
+    folder = copy_day(tmp_path)
+    (folder / "permits.csv").unlink()
+    edit(folder, "arrivals.csv", ",health_code,", ",health,")
+    with (
+        pytest.raises(InputError, match="2 input problems") as caught,
+        pytest.warns(InputWarning, match="unknown column"),
+    ):
+        read_day(folder)
+    text = str(caught.value)
+    assert "permits.csv is missing" in text
+    assert "`health_code` is a required column but is missing" in text
+
+
+def test_unknown_column_and_file_warn(tmp_path: Path) -> None:
+    """Extra columns and stray CSV files are ignored with a warning."""
+    folder = copy_day(tmp_path)
+    edit(
+        folder,
+        "depots.csv",
+        "depot_id,operator,lon,lat,name",
+        "depot_id,operator,lon,lat,name,colour",
+    )
+    edit(folder, "depots.csv", "园区车场", "园区车场,blue")
+    (folder / "notes.csv").write_text("a\n1\n", encoding="utf-8")
+    with pytest.warns(InputWarning) as caught:
+        read_day(folder)
+    messages = " ".join(str(w.message) for w in caught)
+    assert "'colour'" in messages and "notes.csv" in messages
+
+
+def test_new_exit_without_position_and_embedded_exit_update(tmp_path: Path) -> None:
+    """An embedded id updates that checkpoint; a new id needs name, lon and lat."""
+    folder = copy_day(tmp_path)
+    (folder / "exits.csv").write_text(
+        "exit_id,name,road,lon,lat,status,delay_min\nbx01,,,,,closed,\n"
+        "new1,新卡口,G2,120.9,31.4,freight_only,12\n",
+        encoding="utf-8",
+    )
+    day = read_day(folder)
+    assert day.exits["bx01"].status is ExitStatus.CLOSED
+    assert day.exits["bx02"].status is ExitStatus.OPEN
+    assert (day.exits["new1"].status, day.exits["new1"].delay_min) == (ExitStatus.FREIGHT_ONLY, 12)
+    edit(folder, "exits.csv", "new1,新卡口,G2,120.9,31.4", "new1,新卡口,G2,,")
+    with pytest.raises(InputError, match="`lon` is empty and 'new1' is not an embedded checkpoint"):
+        read_day(folder)
+
+
+def test_clock_times_use_the_policy_date(tmp_path: Path) -> None:
+    """With planning_date set, arrivals may be plain HH:MM."""
+    folder = copy_day(tmp_path)
+    for clock in ("08:00", "08:05", "08:30", "09:30", "08:10", "08:15"):
+        edit(folder, "arrivals.csv", f"2020-02-24T{clock}", clock)
+    assert [a.arrival_time for a in read_day(folder).arrivals][:2] == [at("08:00"), at("08:05")]
+    (folder / "policy.toml").write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match="planning day is unknown"):
+        read_day(folder)
+
+
+def test_planning_date_is_the_most_common_arrival_date(tmp_path: Path) -> None:
+    """Without planning_date, the majority date wins; the odd one out is reported."""
+    folder = copy_day(tmp_path)
+    (folder / "policy.toml").write_text("", encoding="utf-8")
+    assert read_day(folder).date == dt.date(2020, 2, 24)
+    edit(folder, "arrivals.csv", "2020-02-24T09:30", "2020-02-23T09:30")
+    with pytest.raises(InputError, match=r"row 5: `arrival_time` .* is not on the planning day"):
+        read_day(folder)
+
+
+def test_arrivals_after_midnight_fit_a_window_past_midnight(tmp_path: Path) -> None:
+    """An operating day ending at 26:00 accepts a 00:40 arrival of the next date."""
+    folder = copy_day(tmp_path)
+    edit(folder, "arrivals.csv", "2020-02-24T09:30", "2020-02-25T00:40")
+    with pytest.raises(InputError, match="not on the planning day"):
+        read_day(folder)
+    edit(
+        folder,
+        "policy.toml",
+        "planning_date = 2020-02-24",
+        'planning_date = 2020-02-24\nday_end_min = "26:00"',
+    )
+    assert read_day(folder).arrivals[3].arrival_time == at("24:40")
+
+
+def test_policy_override_replaces_the_days_policy() -> None:
+    """``read_day(policy=…)`` is how the CLI applies resolved flags."""
+    from dispatch.policy import Policy
+
+    day = read_day(GOOD, policy=Policy(planning_date=dt.date(2020, 2, 24), load_factor=0.7))
+    assert day.policy.load_factor == 0.7
+
+
+def test_gbk_csv_is_read(tmp_path: Path) -> None:
+    """Excel on a Chinese Windows saves CSV as GBK."""
+    folder = copy_day(tmp_path)
+    path = folder / "enterprises.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
+    assert read_day(folder).enterprises["E1"].name == "合成测试精密制造有限公司"
+
+
+def test_not_a_day_is_an_input_error(tmp_path: Path) -> None:
+    """A file that is neither folder nor workbook."""
+    path = tmp_path / "day.txt"
+    path.write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match=r"neither a day folder nor an \.xlsx workbook"):
+        read_day(path)
+
+
+def test_workbook_missing_sheet_and_bad_policy_row(tmp_path: Path) -> None:
+    """Sheets are the tables; the policy sheet is key/value."""
+    book = to_workbook(GOOD, tmp_path / "day.xlsx")
+    sheets = pd.read_excel(book, sheet_name=None, dtype=str, keep_default_na=False)
+    sheets.pop("fleet")
+    sheets["policy"] = pd.DataFrame(
+        {"key": ["planning_date", "escort_seats"], "value": ["2020-02-24", "two"]}
+    )
+    with pd.ExcelWriter(book, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    with pytest.raises(InputError) as caught:
+        read_day(book)
+    text = str(caught.value)
+    assert "day.xlsx has no sheet `fleet`" in text
+    assert "not a known vehicle" not in text  # no echo of the missing sheet
+    assert "day.xlsx[policy]: `escort_seats` 'two' is invalid" in text

@@ -1,0 +1,104 @@
+"""Tests for dispatch.outputs.plan_folder: the plan folder, its languages, privacy and the refusal
+to
+write a plan that loses a worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from dispatch.outputs.plan_folder import PlanFiles, csv_lang, write_plan
+from dispatch.outputs.plan_json import read_plan_json
+from dispatch.plan import Plan, PlanInvariantError
+from tests.plan_cases import ESCORT_PHONE, ID_NUMBERS, PHONES, hand_plan, with_lost_worker
+
+RAW = (*ID_NUMBERS, *PHONES, ESCORT_PHONE)
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    """The hand-made plan of plan_small (tests/plan_cases.py)."""
+    return hand_plan()
+
+
+@pytest.fixture(scope="module")
+def folder(plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> PlanFiles:
+    """The plan folder with default options (bilingual workbook, masked)."""
+    return write_plan(plan, tmp_path_factory.mktemp("plan"))
+
+
+def _workbook_text(path: Path, sheet_prefix: str | None = None) -> str:
+    book = load_workbook(path)
+    cells = []
+    for sheet in book.worksheets:
+        if sheet_prefix is None or sheet.title.startswith(sheet_prefix):
+            cells += [str(v) for row in sheet.iter_rows(values_only=True) for v in row]
+    return "\n".join(cells)
+
+
+def test_the_folder_has_json_workbook_and_a_csv_per_sheet(folder: PlanFiles) -> None:
+    assert all(p.is_file() for p in folder.paths)
+    assert [p.name for p in folder.csvs] == [
+        "trips.csv",
+        "manifests.csv",
+        "station_boards.csv",
+        "employer_notices.csv",
+        "vehicles.csv",
+        "excluded.csv",
+        "unserved.csv",
+        "kpis.csv",
+        "subsidy.csv",
+    ]
+    assert load_workbook(folder.workbook).sheetnames[0] == "行程 trips"
+    assert read_plan_json(folder.folder) == folder.document
+
+
+def test_bilingual_workbook_english_csv(folder: PlanFiles) -> None:
+    book = load_workbook(folder.workbook)
+    assert book.worksheets[0]["B1"].value == "车牌 / plate"
+    header = (folder.folder / "csv" / "trips.csv").read_text(encoding="utf-8-sig")
+    assert header.startswith("trip,plate,station")
+    assert csv_lang("both") == "en" and csv_lang("zh") == "zh"
+
+
+def test_nothing_personal_leaves_the_manifest(folder: PlanFiles) -> None:
+    for path in (folder.plan_json, *folder.csvs):
+        text = path.read_text(encoding="utf-8-sig")
+        assert not any(n in text for n in RAW), path.name
+    assert not any(n in _workbook_text(folder.workbook) for n in RAW)
+    manifest = (folder.folder / "csv" / "manifests.csv").read_text(encoding="utf-8-sig")
+    assert "990***********0019" in manifest and "139****0101" in manifest
+
+
+def test_unmask_only_changes_the_manifest(plan: Plan, tmp_path: Path) -> None:
+    files = write_plan(plan, tmp_path, lang="en", unmask=True)
+    for path in (files.plan_json, *files.csvs):
+        text = path.read_text(encoding="utf-8-sig")
+        raw_here = any(n in text for n in RAW)
+        assert raw_here == (path.name == "manifests.csv"), path.name
+    assert ID_NUMBERS[0] in _workbook_text(files.workbook, "manifests")
+    others = "\n".join(
+        _workbook_text(files.workbook, title) for title in ("trips", "employer", "vehicles")
+    )
+    assert not any(n in others for n in RAW)
+
+
+def test_chinese_everywhere_with_zh(plan: Plan, tmp_path: Path) -> None:
+    files = write_plan(plan, tmp_path, lang="zh")
+    assert load_workbook(files.workbook).sheetnames[:2] == ["行程", "乘车名单"]
+    kpis = (tmp_path / "csv" / "kpis.csv").read_text(encoding="utf-8-sig")
+    assert "核对：登记 = 运送 + 排除 + 未运送,11 = 7 + 3 + 1 (无遗漏)" in kpis
+
+
+def test_a_plan_that_loses_a_worker_is_not_written(plan: Plan, tmp_path: Path) -> None:
+    broken = with_lost_worker(plan)
+    with pytest.raises(PlanInvariantError, match=r"1 worker\(s\) lost, e.g. P11"):
+        write_plan(broken, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_language_is_refused(plan: Plan, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="lang must be one of zh, en, both"):
+        write_plan(plan, tmp_path, lang="fr")  # type: ignore[arg-type]

@@ -1,0 +1,144 @@
+"""Tests for maps.from_plan: a plan's routes drawn along the road network, unserved requests
+and the fleet by permit state, from the plan document."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+import pytest
+
+from dispatch.outputs.plan_json import PlanDocument, StepEntry, plan_document
+from maps.from_plan import (
+    checkpoint_delays,
+    document_map,
+    document_network,
+    leg_paths,
+    permit_states,
+    route_layers,
+    unserved_markers,
+)
+from maps.map_labels import MapLang
+from maps.permits import PermitStatus
+from maps.safety import has_personal_number
+from routing.network.daynetwork import network_for_day
+from routing.network.speed import Profile
+from stations.model import ExitStatus
+from tests.map_cases import read_rendered
+from tests.network_cases import bridge_exit, one_bridge
+from tests.plan_cases import ESCORT_PHONE, ID_NUMBERS, PHONES, hand_plan
+
+
+@pytest.fixture(scope="module")
+def document() -> PlanDocument:
+    """plan.json of the hand-made plan of plan_small (two buses, one unserved, one idle)."""
+    return plan_document(hand_plan())
+
+
+@pytest.fixture(scope="module")
+def rendered_html(document: PlanDocument) -> str:
+    """The English route map of the hand-made plan."""
+    return document_map(document).render()
+
+
+def test_one_route_layer_per_used_bus_along_the_roads(document: PlanDocument) -> None:
+    layers = route_layers(document, document_network(document))
+    assert [layer.plate for layer in layers] == ["苏E·30001", "苏E·30002"]
+    for layer, route in zip(layers, document.routes, strict=True):
+        depot = route.steps[0]
+        assert layer.path[0] == (depot.lon, depot.lat) == layer.path[-1]
+        assert len(layer.path) > len(route.steps)  # road geometry, not straight lines
+        assert layer.permit_no == route.permit_no
+        assert layer.permit_valid_to is not None and layer.permit_valid_to.isoformat() == (
+            "2020-12-31"
+        )
+    assert layers[0].trips[0].headcount == 5
+    assert layers[0].trips[0].origin == "Test Park Station"
+
+
+def test_rendered_map_has_a_route_layer_per_bus_with_plate_and_permit(rendered_html: str) -> None:
+    shown = read_rendered(rendered_html)
+    routes = [name for name in shown.overlays if name.startswith("Bus ")]
+    assert routes == [
+        "Bus 苏E·30001 · 合成客运公司 (1 trip · 5 workers)",
+        "Bus 苏E·30002 · 合成客运公司 (1 trip · 2 workers)",
+    ]
+    for plate, permit in (
+        ("苏E·30001", "苏交运管许可苏字320500300001号"),
+        ("苏E·30002", "苏交运管许可苏字320500300002号"),
+    ):
+        (call,) = shown.layer(f"Bus {plate}")
+        popup = call[1]["l"][0][3]  # type: ignore[index]
+        assert popup["t"] == plate
+        assert ["Permit no.", permit] in popup["r"]
+
+
+def test_unserved_marker_at_the_station_with_the_reason(rendered_html: str) -> None:
+    (call,) = read_rendered(rendered_html).layer("Unserved requests (1)")
+    (point,) = call[1]["p"]  # type: ignore[index]
+    assert point[:2] == [31.34265, 120.7066]
+    assert point[4]["b"] == [
+        [
+            "arrives after the operating day ends",
+            "1",
+            "合成测试精密制造有限公司; boarding could start at 00:05 at the earliest",
+        ]
+    ]
+
+
+def test_unserved_markers_group_by_station_employer_and_reason(document: PlanDocument) -> None:
+    twice = dataclasses.replace(document, unserved=document.unserved * 2)
+    (marker,) = unserved_markers(twice, lang=MapLang.ZH)
+    assert marker.headcount == 2
+    assert (marker.place, marker.reason) == ("测试园区站", "到站过晚，运营时间已结束")
+
+
+def test_fleet_by_permit_state(document: PlanDocument) -> None:
+    states = {s.vehicle_id: s for s in permit_states(document)}
+    assert set(states) == {"苏E·30001", "苏E·30002", "苏E·30003"}
+    assert states["苏E·30001"].status(document.date) is PermitStatus.VALID
+    idle = states["苏E·30003"]
+    assert idle.status(document.date) is PermitStatus.IDLE
+    assert idle.valid_to is not None and idle.valid_to.isoformat() == "2020-02-20"
+    assert "expired" in idle.note
+
+
+def test_no_personal_numbers_in_the_map(rendered_html: str) -> None:
+    for number in (*ID_NUMBERS, *PHONES, ESCORT_PHONE):
+        assert number not in rendered_html
+    assert "990***" not in rendered_html and "139****" not in rendered_html
+    assert not has_personal_number(rendered_html)
+
+
+def test_checkpoint_delays_follow_the_policy(document: PlanDocument) -> None:
+    policy = document.meta.policy.replace(checkpoint_delay_open_min=40.0)
+    delays = checkpoint_delays(policy)
+    assert (delays.open_min, delays.green_channel_min) == (40.0, 3.0)
+
+
+def test_a_leg_cut_by_a_closed_exit_is_drawn_straight(
+    document: PlanDocument, caplog: pytest.LogCaptureFixture
+) -> None:
+    """On the one-bridge network with the bridge closed, the depot → station leg (west side)
+    follows the road; station → employer (east side) has no route and is drawn straight."""
+    spots = {"D1": (120.51, 31.30), "yq_test": (120.50, 31.30), "E1": (120.60, 31.30)}
+    route = document.routes[0]
+    steps = tuple(
+        dataclasses.replace(s, lon=spots[s.place][0], lat=spots[s.place][1]) for s in route.steps
+    )
+    moved = dataclasses.replace(document, routes=(dataclasses.replace(route, steps=steps),))
+    network = network_for_day(one_bridge(), [bridge_exit(ExitStatus.CLOSED)])
+    with caplog.at_level(logging.WARNING, logger="maps.from_plan"):
+        paths = leg_paths(moved, network)
+    assert paths[(Profile.BUS, "yq_test", "E1")] == [(120.50, 31.30), (120.60, 31.30)]
+    assert len(paths[(Profile.BUS, "D1", "yq_test")]) >= 2
+    assert "drawing yq_test → E1 straight" in caplog.text
+
+
+def test_step_entries_keep_their_order_in_the_path(document: PlanDocument) -> None:
+    """A route visiting the same place twice in a row draws no zero-length leg."""
+    route = document.routes[0]
+    doubled: tuple[StepEntry, ...] = (*route.steps[:2], route.steps[1], *route.steps[2:])
+    again = dataclasses.replace(document, routes=(dataclasses.replace(route, steps=doubled),))
+    (layer,) = route_layers(again, document_network(again))
+    assert layer.path[0] == layer.path[-1]

@@ -1,0 +1,114 @@
+"""routing.vrp.bounds.duty: the duty (bus-day) bound on hand-made trip sets (times in seconds)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from routing.vrp.bounds.duty import duty_bound
+from routing.vrp.bounds.path_cover import BoundTrip
+
+HOUR = 3600.0
+
+
+def trip(start_h: float, hours: float, *, width_h: float = 0.0) -> BoundTrip:
+    """Boarding from ``start_h`` (for ``width_h`` hours), lasting ``hours``."""
+    return BoundTrip(start_h * HOUR, (start_h + width_h) * HOUR, hours * HOUR)
+
+
+def test_a_chain_longer_than_a_shift_needs_two_buses() -> None:
+    """08-11, 11-14, 14-17:30 fit two by two in a 9-hour shift, but not all three."""
+    trips = [trip(8, 3), trip(11, 3), trip(14, 3.5)]
+    between = np.zeros((3, 3))
+    bound = duty_bound(trips, between, max_shift=9 * HOUR)
+    assert bound.buses == 2
+    assert duty_bound(trips, between, max_shift=10 * HOUR).buses == 1
+
+
+def test_depot_legs_count_against_the_shift() -> None:
+    """The same day fits one 10-hour shift only if the depot is next door."""
+    near = [
+        BoundTrip(t.earliest_start, t.latest_start, t.duration, 600, 600)
+        for t in (trip(8, 3), trip(11, 3), trip(14, 3.5))
+    ]
+    far = [BoundTrip(t.earliest_start, t.latest_start, t.duration, 1800, 1800) for t in near]
+    between = np.zeros((3, 3))
+    assert duty_bound(near, between, max_shift=10 * HOUR).buses == 1
+    assert duty_bound(far, between, max_shift=10 * HOUR).buses == 2
+
+
+def test_drives_between_trips_are_respected() -> None:
+    """Back-to-back trips chain without a drive and do not with an hour's drive."""
+    trips = [trip(8, 1), trip(9, 1)]
+    assert duty_bound(trips, np.zeros((2, 2)), max_shift=10 * HOUR).buses == 1
+    assert duty_bound(trips, np.full((2, 2), HOUR), max_shift=10 * HOUR).buses == 2
+    assert duty_bound(trips, np.full((2, 2), np.inf), max_shift=10 * HOUR).buses == 2
+
+
+def test_nothing_to_serve_needs_no_bus() -> None:
+    """No trips: zero buses."""
+    assert duty_bound([], np.zeros((0, 0)), max_shift=HOUR).buses == 0
+
+
+def test_a_grid_as_long_as_a_trip_is_refused() -> None:
+    """The grid must be finer than the shortest trip (or chains could loop in one slot)."""
+    trips = [trip(8, 0.2), trip(9, 0.2)]
+    with pytest.raises(ValueError, match="shorter than the 900 s grid"):
+        duty_bound(trips, np.zeros((2, 2)), max_shift=HOUR * 10, grid_s=900.0)
+
+
+def test_known_duties_give_the_same_bound() -> None:
+    """Starting from a plan's bus days changes the work, not the bound."""
+    trips = [trip(6 + 0.75 * k, 0.6, width_h=0.5) for k in range(16)]
+    between = np.full((16, 16), 300.0)
+    plain = duty_bound(trips, between, max_shift=4 * HOUR)
+    seeded = duty_bound(
+        trips, between, max_shift=4 * HOUR, duties=[list(range(k, k + 4)) for k in (0, 4, 8, 12)]
+    )
+    assert plain.buses == seeded.buses <= 4
+
+
+@st.composite
+def planned_days(draw: st.DrawFn) -> tuple[list[BoundTrip], np.ndarray, float, int]:
+    """Trips that a known plan of ``k`` buses serves within ``shift`` (other drives random)."""
+    buses = draw(st.integers(1, 4))
+    trips: list[BoundTrip] = []
+    follows: list[tuple[int, int, float]] = []
+    spans: list[float] = []
+    for _ in range(buses):
+        lead, tail = draw(st.floats(0, 1800)), draw(st.floats(0, 1800))
+        first = at = draw(st.floats(5 * HOUR, 12 * HOUR))
+        drive = 0.0
+        for k in range(draw(st.integers(1, 4))):
+            duration = draw(st.floats(1200, 2 * HOUR))
+            before, after = draw(st.floats(0, 1800)), draw(st.floats(0, 1800))
+            trips.append(BoundTrip(at - before, at + after, duration, lead, tail))
+            end = at + duration
+            if k:
+                follows.append((len(trips) - 2, len(trips) - 1, drive))
+            drive = draw(st.floats(0, 1800))
+            at = end + drive + draw(st.floats(0, 1800))
+        spans.append(lead + end - first + tail)
+    n = len(trips)
+    noise = draw(st.lists(st.floats(0, 3600), min_size=n * n, max_size=n * n))
+    between = np.array(noise).reshape(n, n)
+    for i, j, d in follows:
+        between[i, j] = d
+    return trips, between, max(spans) + 1.0, buses
+
+
+@settings(max_examples=40, deadline=None)
+@given(planned_days())
+def test_bound_never_exceeds_a_feasible_plan(
+    day: tuple[list[BoundTrip], np.ndarray, float, int],
+) -> None:
+    """Whatever the grid, stopping early or not, the bound stays at or below a real plan."""
+    trips, between, shift, buses = day
+    full = duty_bound(trips, between, max_shift=shift)
+    early = duty_bound(trips, between, max_shift=shift, max_rounds=1)
+    coarse = duty_bound(trips, between, max_shift=shift, grid_s=600.0, leave_step_s=1800.0)
+    assert 1 <= early.buses <= buses
+    assert 1 <= full.buses <= buses
+    assert 1 <= coarse.buses <= buses
