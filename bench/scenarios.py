@@ -28,9 +28,10 @@ from pathlib import Path
 
 from scenarios.changes import Change, PolicyOverride, ScaleFleet
 from scenarios.compare import Comparison
-from scenarios.runner import Job, RunSettings, dask_client, jobs_of, run_jobs, with_policy
+from scenarios.runner import RunSettings, ScenarioJob, dask_client, jobs_of, run_jobs, with_policy
 from scenarios.spec import CheckedScenario, Scenario, check_scenario, load_scenarios
 from stations.errors import InputWarning
+from stations.lang import Lang
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "scenarios" / "examples"
@@ -83,11 +84,11 @@ def cluster_startup(workers: int) -> float:
     return time.perf_counter() - started
 
 
-def timed_run(jobs: Sequence[Job], workers: int, out: Path) -> Timing:
+def timed_run(jobs: Sequence[ScenarioJob], workers: int, out: Path) -> Timing:
     """Run ``jobs`` on a fresh local cluster of ``workers`` processes."""
     startup = cluster_startup(workers)
     started = time.perf_counter()
-    results = run_jobs(jobs, RunSettings(out, lang="en"), workers=workers)
+    results = run_jobs(jobs, RunSettings(out, lang=Lang.EN), workers=workers)
     wall = time.perf_counter() - started
     return Timing(workers, wall, startup, Comparison(results))
 

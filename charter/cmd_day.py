@@ -12,14 +12,15 @@ import typer
 from rich.markup import escape
 
 from charter.cli import app
-from charter.console import JsonOption, Lang, LangOption, Output, QuietOption
+from charter.console import JsonOption, LangOption, Output, QuietOption
 from charter.exitcodes import ExitCode
 from dispatch.charters.prepare import prepare
 from dispatch.charters.summary import DaySummary, summarise
 from dispatch.intake.reader import read_day
 from dispatch.intake.template import write_template
 from dispatch.policy import resolve_policy
-from stations.errors import InputError, InputWarning, Problem
+from stations.errors import InputError, InputProblem, InputWarning
+from stations.lang import Lang
 
 LABELS: dict[str, tuple[str, str]] = {
     "date": ("计划日期", "planning date"),
@@ -60,7 +61,9 @@ def template(
     """Write a blank planning-day workbook (sheets, headers, README, drop-down lists)."""
     if out.exists() and not force:
         raise InputError(
-            Problem(out.name, None, None, str(out), "already exists", "use --force or another name")
+            InputProblem(
+                out.name, None, None, str(out), "already exists", "use --force or another name"
+            )
         )
     write_template(out)
     Output(quiet=quiet).console.print(f"wrote {escape(str(out))}")
@@ -68,7 +71,7 @@ def template(
 
 def _label(key: str, lang: Lang) -> str:
     zh, en = LABELS.get(key) or GROUPS[key]
-    return zh if lang is Lang.ZH else en
+    return zh if lang == Lang.ZH else en
 
 
 def _rows(summary: DaySummary, lang: Lang) -> list[tuple[str, str]]:
@@ -89,7 +92,7 @@ def _rows(summary: DaySummary, lang: Lang) -> list[tuple[str, str]]:
     return rows
 
 
-def _problem_json(problem: Problem) -> dict[str, object]:
+def _problem_json(problem: InputProblem) -> dict[str, object]:
     return dataclasses.asdict(problem)
 
 
@@ -135,10 +138,10 @@ def check(
     if as_json:
         output.json({"code": int(ExitCode.OK), "summary": summary.as_dict(), "warnings": notes})
         return
-    title = f"{'计划日检查' if lang is Lang.ZH else 'Day check'}: {summary.source}"
-    headers = ("项目", "数量") if lang is Lang.ZH else ("item", "count")
+    title = f"{'计划日检查' if lang == Lang.ZH else 'Day check'}: {summary.source}"
+    headers = ("项目", "数量") if lang == Lang.ZH else ("item", "count")
     output.table(title, headers, _rows(summary, lang))
     for note in notes:
         output.console.print(f"[yellow]warning:[/yellow] {escape(note)}")
-    verdict = "无输入问题" if lang is Lang.ZH else "no input problems"
+    verdict = "无输入问题" if lang == Lang.ZH else "no input problems"
     output.console.print(f"[green]{verdict}[/green]")

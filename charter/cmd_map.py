@@ -12,17 +12,17 @@ from typing import Annotated
 import typer
 
 from charter.cli import app
-from charter.console import JsonOption, Lang, LangOption, Output, QuietOption
+from charter.console import JsonOption, LangOption, Output, QuietOption
 from dispatch.intake.reader import read_day
 from dispatch.outputs.plan_folder import PLAN_JSON
 from dispatch.outputs.plan_json import read_plan_json
 from maps.base import MapBuilder, Tiles
 from maps.day_map import day_map, day_reference_map
 from maps.from_plan import document_map
-from maps.map_labels import MapLang
 from maps.reference import MapPlaces, embedded_places
 from stations.embedded import ATTRIBUTION
 from stations.errors import InputError
+from stations.lang import Lang
 from stations.places import read_exits
 
 
@@ -49,7 +49,7 @@ def _places(exits_file: Path | None) -> MapPlaces:
 
 def build_reference_map(
     *,
-    lang: MapLang,
+    lang: Lang,
     tiles: Tiles,
     exits_file: Path | None = None,
     day: dt.date | None = None,
@@ -133,7 +133,7 @@ def map_command(
     """Write a self-contained HTML map that opens offline (no CDN, no tile server)."""
     output = Output(quiet=quiet, as_json=as_json, lang=lang)
     started = time.perf_counter()
-    map_lang, map_tiles = MapLang(lang.value), Tiles(tiles.value)
+    map_lang, map_tiles = Lang(lang), Tiles(tiles.value)
     plan_source = source is not None and is_plan(source)
     if plan_source and (layers_only or exits_file is not None or day is not None):
         raise InputError(
@@ -179,7 +179,7 @@ def map_command(
     size = out.stat().st_size
     seconds = time.perf_counter() - started
     output.json({"out": str(out), "bytes": size, "seconds": round(seconds, 2)})
-    if lang is Lang.ZH:
+    if lang == Lang.ZH:
         output.console.print(
             f"已写入 {out}（{size / 1024:.0f} KB，{seconds:.1f} 秒）", markup=False
         )

@@ -12,8 +12,9 @@ from rich.markup import escape
 from rich.text import Text
 
 from charter.cli import app
-from charter.console import JsonOption, Lang, LangOption, Output, QuietOption
+from charter.console import JsonOption, LangOption, Output, QuietOption
 from stations.embedded import ATTRIBUTION, default_exits, default_stations
+from stations.lang import Lang
 from stations.model import Exit, ExitKind, ExitStatus, Registry, Station
 from stations.places import read_exits, read_stations
 
@@ -67,9 +68,9 @@ def _station_row(station: Station) -> Sequence[object]:
 
 
 def _exit_row(checkpoint: Exit, lang: Lang) -> Sequence[object]:
-    status = STATUS_ZH[checkpoint.status] if lang is Lang.ZH else checkpoint.status.value
-    kind = KIND_ZH[checkpoint.kind] if lang is Lang.ZH else checkpoint.kind.value
-    illustrative = ("是" if lang is Lang.ZH else "yes") if checkpoint.illustrative else ""
+    status = STATUS_ZH[checkpoint.status] if lang == Lang.ZH else checkpoint.status.value
+    kind = KIND_ZH[checkpoint.kind] if lang == Lang.ZH else checkpoint.kind.value
+    illustrative = ("是" if lang == Lang.ZH else "yes") if checkpoint.illustrative else ""
     return (
         checkpoint.exit_id,
         checkpoint.name,
@@ -85,7 +86,7 @@ def _exit_row(checkpoint: Exit, lang: Lang) -> Sequence[object]:
 
 def _source_line(path: Path | None, lang: Lang) -> str:
     if path is not None:
-        return escape(f"{'来源' if lang is Lang.ZH else 'from'} {path}")
+        return escape(f"{'来源' if lang == Lang.ZH else 'from'} {path}")
     return escape(ATTRIBUTION)
 
 
@@ -93,7 +94,7 @@ def _exit_summary(exits: Registry[Exit], lang: Lang) -> str:
     values = list(exits.values())
     illustrative = sum(1 for e in values if e.illustrative)
     by_status = {s: sum(1 for e in values if e.status is s) for s in ExitStatus}
-    if lang is Lang.ZH:
+    if lang == Lang.ZH:
         counts = "，".join(f"{STATUS_ZH[s]} {n}" for s, n in by_status.items() if n)
         return (
             f"共 {len(values)} 个卡口（{counts}）；"
@@ -130,7 +131,7 @@ def list_stations(
     if as_json:
         output.json([dataclasses.asdict(s) for s in stations.values()])
         return
-    title = "到达站点" if lang is Lang.ZH else "Arrival stations"
+    title = "到达站点" if lang == Lang.ZH else "Arrival stations"
     output.table(title, STATION_HEADERS[lang], [_station_row(s) for s in stations.values()])
     output.console.print(_source_line(stations_file, lang), style="dim")
 
@@ -157,7 +158,7 @@ def list_exits(
     if as_json:
         output.json([dataclasses.asdict(e) for e in exits.values()])
         return
-    title = "高速出口 / 卡口" if lang is Lang.ZH else "Highway exits / checkpoints"
+    title = "高速出口 / 卡口" if lang == Lang.ZH else "Highway exits / checkpoints"
     output.table(title, EXIT_HEADERS[lang], [_exit_row(e, lang) for e in exits.values()])
     output.console.print(escape(_exit_summary(exits, lang)))
     output.console.print(_source_line(exits_file, lang), style="dim")

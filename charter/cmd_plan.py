@@ -10,7 +10,6 @@ import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -21,36 +20,28 @@ from rich.markup import escape
 from rich.progress import Progress, TaskID
 
 from charter.cli import app
-from charter.console import JsonOption, Lang, Output, QuietOption
+from charter.console import JsonOption, Output, QuietOption
 from charter.exitcodes import ExitCode
 from dispatch.day import Day
 from dispatch.intake.reader import read_day
 from dispatch.outputs.disclosure import PublicExclusion, public_text
-from dispatch.outputs.labels import OutputLang, kpi_rows, pick
+from dispatch.outputs.labels import kpi_rows
 from dispatch.outputs.plan_folder import MAP_HTML, PlanFiles, write_plan
 from dispatch.plan import Plan
 from dispatch.planner import plan_day
 from dispatch.policy import resolve_policy
 from dispatch.reasons import ShipmentReason, UnservedReason, reason_text
 from maps.from_plan import document_map
-from maps.map_labels import MapLang
 from stations.errors import InputWarning
+from stations.lang import Lang, pick
 
 DEMO_PACKAGE = "scenarios"
 DEMO_FOLDER = "demo"
 PLANNING_SHARE = 0.85  # of the progress bar; writing files and drawing the map share the rest
 
 
-class PlanLang(StrEnum):
-    """``--lang`` of the planning commands: file headers and terminal labels."""
-
-    ZH = "zh"
-    EN = "en"
-    BOTH = "both"
-
-
 PlanLangOption = Annotated[
-    PlanLang,
+    Lang,
     typer.Option(
         "--lang",
         help="Labels: zh, en or both (bilingual workbook, English CSV headers; the map is "
@@ -95,7 +86,7 @@ class PlanOptions:
     """What the user asked for on the command line."""
 
     out: Path
-    lang: PlanLang
+    lang: Lang
     time_limit: float | None
     seed: int | None
     policy_file: Path | None
@@ -124,11 +115,11 @@ def load_day(source: Path, options: PlanOptions) -> Day:
     return day.replace(policy=policy)
 
 
-def _map_lang(lang: PlanLang) -> MapLang:
-    return MapLang.EN if lang is PlanLang.EN else MapLang.ZH
+def _map_lang(lang: Lang) -> Lang:
+    return Lang.EN if lang == Lang.EN else Lang.ZH
 
 
-def _stage_text(name: str, lang: OutputLang) -> str:
+def _stage_text(name: str, lang: Lang) -> str:
     pair = STAGE_LABELS.get(name)
     return pick(pair, lang) if pair else name
 
@@ -145,7 +136,7 @@ def run_plan(source: Path, options: PlanOptions, progress: Progress | None) -> P
     progress
         Where to show the stages (None: nowhere).
     """
-    lang: OutputLang = options.lang.value
+    lang: Lang = options.lang
     started = time.perf_counter()
     task: TaskID | None = None
     if progress is not None:
@@ -190,26 +181,26 @@ def _summary_json(run: PlanRun) -> dict[str, object]:
     }
 
 
-def _headers(lang: OutputLang, *pairs: tuple[str, str]) -> list[str]:
+def _headers(lang: Lang, *pairs: tuple[str, str]) -> list[str]:
     return [pick(pair, lang) for pair in pairs]
 
 
-def _unserved_text(code: str, lang: OutputLang) -> str:
+def _unserved_text(code: str, lang: Lang) -> str:
     reason = UnservedReason(code)
-    return pick((reason_text(reason, "zh"), reason_text(reason, "en")), lang)
+    return pick((reason_text(reason, Lang.ZH), reason_text(reason, Lang.EN)), lang)
 
 
-def _shipment_text(code: str, lang: OutputLang) -> str:
+def _shipment_text(code: str, lang: Lang) -> str:
     reason = ShipmentReason(code)
-    return pick((reason_text(reason, "zh"), reason_text(reason, "en")), lang)
+    return pick((reason_text(reason, Lang.ZH), reason_text(reason, Lang.EN)), lang)
 
 
-def _excluded_text(code: str, lang: OutputLang) -> str:
+def _excluded_text(code: str, lang: Lang) -> str:
     reason = PublicExclusion(code)
-    return pick((public_text(reason, "zh"), public_text(reason, "en")), lang)
+    return pick((public_text(reason, Lang.ZH), public_text(reason, Lang.EN)), lang)
 
 
-def render(run: PlanRun, output: Output, lang: OutputLang) -> None:
+def render(run: PlanRun, output: Output, lang: Lang) -> None:
     """Print the KPI table (workers, and shipments on a day with any), the unserved and
     excluded workers and the unserved shipments by reason, and the files."""
     if output.as_json:
@@ -252,15 +243,15 @@ def render(run: PlanRun, output: Output, lang: OutputLang) -> None:
     console.print(f"{pick(('用时', 'took'), lang)} {run.seconds:.1f} s")
 
 
-def _output(quiet: bool, as_json: bool, lang: PlanLang) -> Output:
-    return Output(quiet=quiet, as_json=as_json, lang=Lang.ZH if lang is PlanLang.ZH else Lang.EN)
+def _output(quiet: bool, as_json: bool, lang: Lang) -> Output:
+    return Output(quiet=quiet, as_json=as_json, lang=Lang.ZH if lang == Lang.ZH else Lang.EN)
 
 
 def _plan_and_render(source: Path, options: PlanOptions, quiet: bool, as_json: bool) -> None:
     output = _output(quiet, as_json, options.lang)
     with output.progress() as progress:
         run = run_plan(source, options, progress)
-    render(run, output, options.lang.value)
+    render(run, output, options.lang)
 
 
 @app.command("plan")
@@ -272,7 +263,7 @@ def plan_command(
         ),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Plan folder to write.")],
-    lang: PlanLangOption = PlanLang.BOTH,
+    lang: PlanLangOption = Lang.BOTH,
     time_limit: TimeLimitOption = None,
     effort: EffortOption = None,
     seed: SeedOption = None,
@@ -315,7 +306,7 @@ def demo_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="Plan folder to write.")] = Path(
         "demo-plan"
     ),
-    lang: PlanLangOption = PlanLang.BOTH,
+    lang: PlanLangOption = Lang.BOTH,
     time_limit: TimeLimitOption = None,
     effort: EffortOption = None,
     seed: SeedOption = None,

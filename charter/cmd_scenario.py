@@ -6,7 +6,6 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import partial
 from pathlib import Path
 from typing import Annotated
@@ -17,15 +16,13 @@ from rich.progress import Progress
 from rich.text import Text
 
 from charter.cli import app
-from charter.console import JsonOption, Lang, Output, QuietOption
+from charter.console import JsonOption, Output, QuietOption
 from charter.exitcodes import ExitCode
 from dispatch.intake.reader import read_day
-from dispatch.outputs.labels import OutputLang, pick
 from dispatch.outputs.plan_folder import MAP_HTML
 from dispatch.outputs.plan_json import plan_document
 from dispatch.plan import Plan
 from maps.from_plan import document_map
-from maps.map_labels import MapLang
 from scenarios.compare import Comparison, ComparisonFiles, Failure, Verdict, write_comparison
 from scenarios.records import comparison_from_folders
 from scenarios.runner import RunSettings, jobs_of, run_jobs, with_policy
@@ -39,7 +36,8 @@ from scenarios.sweep import (
     sweep_scenarios,
     sweep_values,
 )
-from stations.errors import InputError, InputWarning, Problem
+from stations.errors import InputError, InputProblem, InputWarning
+from stations.lang import Lang, pick
 
 scenario_app = typer.Typer(
     name="scenario",
@@ -51,14 +49,6 @@ app.add_typer(scenario_app, name="scenario")
 SWEEP_PNG = "sweep.png"
 _STYLES = {Verdict.BETTER: "green", Verdict.WORSE: "red", Verdict.CHANGED: "yellow"}
 _EXIT = {Failure.INPUT: ExitCode.INPUT, Failure.ROUTING: ExitCode.ROUTING}
-
-
-class FileLang(StrEnum):
-    """``--lang``: labels of the files and the terminal table."""
-
-    ZH = "zh"
-    EN = "en"
-    BOTH = "both"
 
 
 FilesArgument = Annotated[
@@ -79,7 +69,7 @@ SequentialOption = Annotated[
 ]
 NoMapOption = Annotated[bool, typer.Option("--no-map", help="Do not draw map.html per plan.")]
 LangOption = Annotated[
-    FileLang, typer.Option("--lang", help="Labels: zh, en or both (bilingual files).")
+    Lang, typer.Option("--lang", help="Labels: zh, en or both (bilingual files).")
 ]
 TimeLimitOption = Annotated[
     float | None,
@@ -103,17 +93,17 @@ class RunOptions:
     scheduler: str | None
     sequential: bool
     no_map: bool
-    lang: FileLang
+    lang: Lang
     time_limit_s: float | None
     effort: int | None
     seed: int | None
 
 
-def _output(quiet: bool, as_json: bool, lang: FileLang) -> Output:
-    return Output(quiet=quiet, as_json=as_json, lang=Lang.ZH if lang is FileLang.ZH else Lang.EN)
+def _output(quiet: bool, as_json: bool, lang: Lang) -> Output:
+    return Output(quiet=quiet, as_json=as_json, lang=Lang.ZH if lang == Lang.ZH else Lang.EN)
 
 
-def draw_map(plan: Plan, folder: Path, *, lang: MapLang) -> None:
+def draw_map(plan: Plan, folder: Path, *, lang: Lang) -> None:
     """Draw ``map.html`` of ``plan`` in its plan folder (runs in the Dask workers)."""
     document_map(plan_document(plan), lang=lang).save(folder / MAP_HTML)
 
@@ -139,7 +129,7 @@ def _print_warnings(output: Output, notes: Sequence[str]) -> None:
 @scenario_app.command("check")
 def check_command(
     files: FilesArgument,
-    lang: LangOption = FileLang.EN,
+    lang: LangOption = Lang.EN,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -147,7 +137,7 @@ def check_command(
     output = _output(quiet, as_json, lang)
     with _warnings_kept() as notes:
         checked = load_scenarios(files)
-    text: OutputLang = lang.value
+    text: Lang = lang
     rows = [_check_row(c) for c in checked]
     if output.as_json:
         keys = ("scenario", "file", "base", "changes", "workers", "vehicles", "permits")
@@ -192,13 +182,13 @@ def _check_row(checked: CheckedScenario) -> tuple[str, str, str, int, str, str, 
 # --------------------------------------------------------------------------- run
 
 
-def _settings(out: Path, lang: FileLang, no_map: bool) -> RunSettings:
-    map_lang = MapLang.EN if lang is FileLang.EN else MapLang.ZH
+def _settings(out: Path, lang: Lang, no_map: bool) -> RunSettings:
+    map_lang = Lang.EN if lang == Lang.EN else Lang.ZH
     hook = None if no_map else partial(draw_map, lang=map_lang)
-    return RunSettings(out, lang=lang.value, after_plan=hook)
+    return RunSettings(out, lang=lang, after_plan=hook)
 
 
-def _progressing(progress: Progress, total: int, lang: OutputLang) -> Callable[..., None]:
+def _progressing(progress: Progress, total: int, lang: Lang) -> Callable[..., None]:
     task = progress.add_task(pick(("规划方案", "planning scenarios"), lang), total=total)
 
     def advance(result: object) -> None:
@@ -214,9 +204,7 @@ def _exit_code(comparison: Comparison) -> int:
     return int(_EXIT.get(failures[0], ExitCode.INTERNAL))
 
 
-def _render(
-    comparison: Comparison, files: ComparisonFiles, output: Output, lang: OutputLang
-) -> int:
+def _render(comparison: Comparison, files: ComparisonFiles, output: Output, lang: Lang) -> int:
     code = _exit_code(comparison)
     if output.as_json:
         frame = comparison.frame().astype(object)
@@ -261,7 +249,7 @@ def _run(
     sweep: tuple[str, Sequence[float], float] | None = None,
 ) -> int:
     out = options.out
-    text: OutputLang = options.lang.value
+    text: Lang = options.lang
     param = sweep[0] if sweep else None
     jobs = jobs_of(checked, values=sweep[1], baseline_value=sweep[2]) if sweep else jobs_of(checked)
     jobs = with_policy(
@@ -308,7 +296,7 @@ def run_command(
     time_limit: TimeLimitOption = None,
     effort: EffortOption = None,
     seed: SeedOption = None,
-    lang: LangOption = FileLang.BOTH,
+    lang: LangOption = Lang.BOTH,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> int:
@@ -347,7 +335,7 @@ def compare_command(
             help="Where to write the comparison (default: the folder holding the plan folders).",
         ),
     ] = None,
-    lang: LangOption = FileLang.BOTH,
+    lang: LangOption = Lang.BOTH,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> int:
@@ -356,7 +344,7 @@ def compare_command(
     comparison, parent = comparison_from_folders(folders)
     if out is not None and out.resolve() != parent:
         raise InputError(
-            Problem(
+            InputProblem(
                 "--out",
                 None,
                 None,
@@ -366,10 +354,8 @@ def compare_command(
             )
         )
     plot = parent / SWEEP_PNG
-    files = write_comparison(
-        comparison, parent, lang=lang.value, plot=plot if plot.is_file() else None
-    )
-    return _render(comparison, files, output, lang.value)
+    files = write_comparison(comparison, parent, lang=lang, plot=plot if plot.is_file() else None)
+    return _render(comparison, files, output, lang)
 
 
 # --------------------------------------------------------------------------- sweep
@@ -382,7 +368,7 @@ def _sweep_start(base: str) -> CheckedScenario:
     path = Path(base)
     if not path.exists():
         raise InputError(
-            Problem(
+            InputProblem(
                 "BASE",
                 None,
                 None,
@@ -420,7 +406,7 @@ def sweep_command(
     time_limit: TimeLimitOption = None,
     effort: EffortOption = None,
     seed: SeedOption = None,
-    lang: LangOption = FileLang.BOTH,
+    lang: LangOption = Lang.BOTH,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> int:

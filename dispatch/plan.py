@@ -16,8 +16,9 @@ from enum import StrEnum
 
 from dispatch.charters.screening import Exclusion
 from dispatch.day import Cargo, Day
-from dispatch.reasons import Lang, ShipmentReason, UnservedReason, reason_text
+from dispatch.reasons import ShipmentReason, UnservedReason, reason_text
 from routing.network.speed import VehicleClass
+from stations.lang import Lang
 
 
 class PlanInvariantError(AssertionError):
@@ -248,7 +249,7 @@ class Unserved:
     request_id: str | None = None
     exits: tuple[str, ...] = ()
 
-    def describe(self, lang: Lang = "en") -> str:
+    def describe(self, lang: Lang = Lang.EN) -> str:
         """Reason text in ``lang`` followed by the detail. Default ``en``."""
         text = reason_text(self.reason, lang)
         return f"{text}: {self.detail}" if self.detail else text
@@ -340,7 +341,7 @@ class UnservedShipment:
     detail: str = ""
     exits: tuple[str, ...] = ()
 
-    def describe(self, lang: Lang = "en") -> str:
+    def describe(self, lang: Lang = Lang.EN) -> str:
         """Reason text in ``lang`` followed by the detail. Default ``en``."""
         text = reason_text(self.reason, lang)
         return f"{text}: {self.detail}" if self.detail else text

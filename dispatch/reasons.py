@@ -4,9 +4,8 @@ shipment gets no truck, why a vehicle is not dispatched."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
 
-Lang = Literal["zh", "en"]
+from stations.lang import Lang, pick
 
 
 class ExclusionReason(StrEnum):
@@ -169,8 +168,9 @@ _SHIPMENT_TEXTS: dict[ShipmentReason, tuple[str, str]] = {
 
 
 def reason_text(
-    reason: ExclusionReason | UnservedReason | VehicleReason | ShipmentReason, lang: Lang = "en"
+    reason: ExclusionReason | UnservedReason | VehicleReason | ShipmentReason, lang: Lang = Lang.EN
 ) -> str:
-    """The readable text of ``reason`` in ``lang`` (``zh`` or ``en``). Default ``en``."""
-    zh, en = _SHIPMENT_TEXTS[reason] if isinstance(reason, ShipmentReason) else _TEXTS[reason]
-    return zh if lang == "zh" else en
+    """The readable text of ``reason`` in ``lang`` (``both``: ``中文 / English``). Default en."""
+    return pick(
+        _SHIPMENT_TEXTS[reason] if isinstance(reason, ShipmentReason) else _TEXTS[reason], lang
+    )

@@ -13,9 +13,10 @@ from branca.element import Figure
 from shapely.geometry.base import BaseGeometry
 
 from maps.geometry import AREA_TOLERANCE, Bounds, LonLat, area_polygons, encode_parts
-from maps.map_labels import MapLang, text
+from maps.map_labels import text
 from maps.offline import JsCall, OfflineMap
 from maps.safety import display_text, escape_html
+from stations.lang import Lang
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 SUZHOU_CENTRE: LonLat = (120.62, 31.32)
@@ -256,7 +257,7 @@ class MapBuilder:
     def __init__(
         self,
         *,
-        lang: MapLang = MapLang.EN,
+        lang: Lang = Lang.EN,
         tiles: Tiles = Tiles.NONE,
         title: str = "",
         subtitle: str = "",

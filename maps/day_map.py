@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from dispatch.charters.fleet import check_fleet
 from dispatch.day import Day, Permit, PermitKind, Vehicle
 from maps.base import MapBuilder, Tiles
-from maps.map_labels import MapLang
 from maps.permits import PermitState, add_permit_layers
 from maps.reference import EXIT_ORDER, MapPlaces, add_reference_layers
 from routing.network.speed import VehicleClass
+from stations.lang import Lang
 from stations.model import Exit
 
 
@@ -32,7 +32,7 @@ def day_reference_map(
     day: dt.date | None = None,
     permits: Sequence[PermitState] = (),
     expiring_within_days: int = 7,
-    lang: MapLang = MapLang.EN,
+    lang: Lang = Lang.EN,
     tiles: Tiles = Tiles.NONE,
     attribution: Sequence[str] = (),
 ) -> MapBuilder:
@@ -111,7 +111,7 @@ def _permit_state(vehicle: Vehicle, permits: Sequence[Permit], note: str) -> Per
     )
 
 
-def permit_states(day: Day, *, lang: MapLang = MapLang.EN) -> tuple[PermitState, ...]:
+def permit_states(day: Day, *, lang: Lang = Lang.EN) -> tuple[PermitState, ...]:
     """Every vehicle of the day's fleet with the permit of the kind its work needs.
 
     Usable vehicles carry the permits covering their shift; rejected ones the right-kind
@@ -138,7 +138,7 @@ def permit_states(day: Day, *, lang: MapLang = MapLang.EN) -> tuple[PermitState,
         bus = vehicle.vehicle_class is VehicleClass.BUS
         needed = PermitKind.PASSENGER if bus else PermitKind.GOODS
         right = [p for p in day.permits_of(vehicle.vehicle_id) if p.kind is needed]
-        states.append(_permit_state(vehicle, right, rejected.describe(lang.value)))
+        states.append(_permit_state(vehicle, right, rejected.describe(lang)))
     order = {v.vehicle_id: i for i, v in enumerate(day.fleet)}
     return tuple(sorted(states, key=lambda s: order[s.vehicle_id]))
 
@@ -161,7 +161,7 @@ def day_map(
     base: MapPlaces,
     *,
     expiring_within_days: int = 7,
-    lang: MapLang = MapLang.EN,
+    lang: Lang = Lang.EN,
     tiles: Tiles = Tiles.NONE,
     attribution: Sequence[str] = (),
 ) -> MapBuilder:

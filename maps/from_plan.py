@@ -23,7 +23,7 @@ from dispatch.plan import Plan, StepKind
 from dispatch.policy import Policy
 from maps.base import MapBuilder, Tiles
 from maps.geometry import LonLat
-from maps.map_labels import MapLang, text
+from maps.map_labels import text
 from maps.permits import PermitState
 from maps.plan_map import (
     RouteLayer,
@@ -41,6 +41,7 @@ from routing.network.daynetwork import DayNetwork, network_for_day
 from routing.network.roads import RoadNetwork
 from routing.network.speed import Profile, VehicleClass
 from stations.embedded import ATTRIBUTION
+from stations.lang import Lang
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +167,7 @@ def _last_valid_day(end: dt.datetime) -> dt.date:
 
 
 def route_layers(
-    document: PlanDocument, network: DayNetwork, *, lang: MapLang = MapLang.EN
+    document: PlanDocument, network: DayNetwork, *, lang: Lang = Lang.EN
 ) -> tuple[RouteLayer, ...]:
     """One layer per used vehicle: its road path, permit, and trips with times and headcounts.
 
@@ -191,7 +192,7 @@ def route_layers(
             station = stations[trip.station]
             route_trips.append(
                 RouteTrip(
-                    origin=station.name_zh if lang is MapLang.ZH else station.name_en,
+                    origin=station.name_zh if lang != Lang.EN else station.name_en,
                     destination=employers[trip.enterprise],
                     depart=trip.depart,
                     arrive=trip.arrive,
@@ -225,7 +226,7 @@ def truck_layers(
     document: PlanDocument,
     geometry: dict[tuple[Profile, str, str], list[LonLat]],
     *,
-    lang: MapLang = MapLang.EN,
+    lang: Lang = Lang.EN,
 ) -> tuple[RouteLayer, ...]:
     """One layer per used truck: its road path, permit, and loads with cargo and tonnes."""
     deliveries = {d.shipment: d for d in document.deliveries}
@@ -246,9 +247,7 @@ def truck_layers(
     return tuple(layers)
 
 
-def shipment_markers(
-    document: PlanDocument, *, lang: MapLang = MapLang.EN
-) -> tuple[ShipmentMarker, ...]:
+def shipment_markers(document: PlanDocument, *, lang: Lang = Lang.EN) -> tuple[ShipmentMarker, ...]:
     """Unserved shipments as markers at their origin, with cargo, tonnes and the reason."""
     return tuple(
         ShipmentMarker(
@@ -259,16 +258,14 @@ def shipment_markers(
             destination=u.destination_name,
             cargo=text(f"cargo.{u.cargo.value}", lang),
             weight_t=u.weight_t,
-            reason=u.reason_zh if lang is MapLang.ZH else u.reason_en,
+            reason=u.reason_zh if lang != Lang.EN else u.reason_en,
             detail=u.detail + (f" ({', '.join(u.exits)})" if u.exits else ""),
         )
         for u in document.unserved_shipments
     )
 
 
-def unserved_markers(
-    document: PlanDocument, *, lang: MapLang = MapLang.EN
-) -> tuple[UnservedMarker, ...]:
+def unserved_markers(document: PlanDocument, *, lang: Lang = Lang.EN) -> tuple[UnservedMarker, ...]:
     """Unserved workers as markers at their station, one per (station, employer, reason)."""
     stations = {s.id: s for s in document.places.stations}
     employers = {e.id: e.name for e in document.places.enterprises}
@@ -287,10 +284,10 @@ def unserved_markers(
             detail += f" ({', '.join(exits)})"
         markers.append(
             UnservedMarker(
-                place=station.name_zh if lang is MapLang.ZH else station.name_en,
+                place=station.name_zh if lang != Lang.EN else station.name_en,
                 lon=first.lon,
                 lat=first.lat,
-                reason=first.reason_zh if lang is MapLang.ZH else first.reason_en,
+                reason=first.reason_zh if lang != Lang.EN else first.reason_en,
                 headcount=len(entries),
                 detail=detail,
             )
@@ -298,7 +295,7 @@ def unserved_markers(
     return tuple(markers)
 
 
-def supply_points(document: PlanDocument, *, lang: MapLang = MapLang.EN) -> tuple[SupplyPoint, ...]:
+def supply_points(document: PlanDocument, *, lang: Lang = Lang.EN) -> tuple[SupplyPoint, ...]:
     """Every place a truck loads or unloads at (depots left out), with what it does there."""
     deliveries = {d.shipment: d for d in document.deliveries}
     found: dict[str, tuple[str, float, float, list[SupplyHandling]]] = {}
@@ -324,7 +321,7 @@ def supply_points(document: PlanDocument, *, lang: MapLang = MapLang.EN) -> tupl
     )
 
 
-def permit_states(document: PlanDocument, *, lang: MapLang = MapLang.EN) -> tuple[PermitState, ...]:
+def permit_states(document: PlanDocument, *, lang: Lang = Lang.EN) -> tuple[PermitState, ...]:
     """Every vehicle of the fleet with the permit it runs under (used) or holds (idle)."""
     used: list[RouteEntry | TruckRouteEntry] = [*document.routes, *document.truck_routes]
     states = [
@@ -350,7 +347,7 @@ def permit_states(document: PlanDocument, *, lang: MapLang = MapLang.EN) -> tupl
                 permit_no=idle.permit_no,
                 valid_from=None if start is None else start.date(),
                 valid_to=None if end is None else _last_valid_day(end),
-                note=idle.reason_zh if lang is MapLang.ZH else idle.reason_en,
+                note=idle.reason_zh if lang != Lang.EN else idle.reason_en,
             )
         )
     return tuple(states)
@@ -374,7 +371,7 @@ def document_map(
     *,
     network: DayNetwork | None = None,
     base: MapPlaces | None = None,
-    lang: MapLang = MapLang.EN,
+    lang: Lang = Lang.EN,
     tiles: Tiles = Tiles.NONE,
     expiring_within_days: int = 7,
 ) -> MapBuilder:
@@ -422,7 +419,7 @@ def plan_route_map(
     plan: Plan,
     *,
     network: DayNetwork | None = None,
-    lang: MapLang = MapLang.EN,
+    lang: Lang = Lang.EN,
     tiles: Tiles = Tiles.NONE,
 ) -> MapBuilder:
     """The route map of a plan (its plan.json document drawn with :func:`document_map`)."""

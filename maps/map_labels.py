@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-
-class MapLang(StrEnum):
-    """Language of the labels drawn on a map."""
-
-    ZH = "zh"
-    EN = "en"
-
+from stations.lang import Lang
 
 # key → (zh-CN, en). Every fixed text on a map comes from here, so both languages stay complete.
 TEXTS: dict[str, tuple[str, str]] = {
@@ -165,7 +157,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-def text(key: str, lang: MapLang, **values: object) -> str:
+def text(key: str, lang: Lang, **values: object) -> str:
     """The label ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``.
 
     Parameters
@@ -191,11 +183,11 @@ def text(key: str, lang: MapLang, **values: object) -> str:
         zh, en = TEXTS[key]
     except KeyError:
         raise KeyError(f"{key!r} is not a known map label") from None
-    label = zh if lang is MapLang.ZH else en
+    label = en if lang == Lang.EN else zh
     return label.format(**values) if values else label
 
 
-def pick(zh: str, en: str, lang: MapLang) -> str:
-    """The name in ``lang``, falling back to the other language when it is empty."""
-    first, second = (zh, en) if lang is MapLang.ZH else (en, zh)
+def name_in(zh: str, en: str, lang: Lang) -> str:
+    """The name in ``lang`` (Chinese for ``both``), falling back to the other when empty."""
+    first, second = (en, zh) if lang == Lang.EN else (zh, en)
     return first or second

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from maps.base import Card, LegendItem, MapBuilder, PointFeature, Symbol
-from maps.map_labels import MapLang, text
+from maps.map_labels import text
 from routing.network.speed import VehicleClass
 from stations.errors import ProblemCollector
+from stations.lang import Lang
 from stations.model import Depot
 
 
@@ -92,7 +93,7 @@ class PermitState:
 
 
 def validity_text(
-    permit_no: str | None, valid_from: dt.date | None, valid_to: dt.date | None, lang: MapLang
+    permit_no: str | None, valid_from: dt.date | None, valid_to: dt.date | None, lang: Lang
 ) -> str:
     """``2020-02-01 – 2020-03-31`` with open ends shown as "…"; "none" without a permit."""
     if not permit_no:
@@ -102,7 +103,7 @@ def validity_text(
     return f"{start} – {end}"
 
 
-def permit_label(status: PermitStatus, lang: MapLang, *, expiring_within_days: int) -> str:
+def permit_label(status: PermitStatus, lang: Lang, *, expiring_within_days: int) -> str:
     """Legend / popup text of a permit state."""
     return text(f"permit.{status.value}", lang, days=expiring_within_days)
 

@@ -21,10 +21,10 @@ from maps.base import (
     check_colour,
 )
 from maps.geometry import ROUTE_TOLERANCE, LonLat, simplify_path
-from maps.map_labels import MapLang
 from maps.permits import PermitState, add_permit_layers, validity_text
 from maps.reference import MapPlaces, add_reference_layers
 from routing.network.speed import VehicleClass
+from stations.lang import Lang
 from stations.model import ExitStatus, check_lon_lat
 
 # Distinct, saturated colours that read on the light background and differ from the base
@@ -408,7 +408,7 @@ def plan_map(
     supply_points: Sequence[SupplyPoint] = (),
     permits: Sequence[PermitState] = (),
     expiring_within_days: int = 7,
-    lang: MapLang = MapLang.EN,
+    lang: Lang = Lang.EN,
     tiles: Tiles = Tiles.NONE,
     attribution: Sequence[str] = (),
 ) -> MapBuilder:

@@ -20,7 +20,7 @@ from maps.base import (
     Symbol,
 )
 from maps.geometry import ROAD_TOLERANCE, LineInput, LonLat, label_point, simplify_lines
-from maps.map_labels import pick
+from maps.map_labels import name_in
 from routing.network.roads import RoadNetwork
 from stations.model import Depot, District, Enterprise, Exit, ExitStatus, Station
 
@@ -185,7 +185,7 @@ def add_districts(
     labels: list[Label] = []
     for district in items:
         kind = district_kind(district)
-        name = pick(district.name_zh, district.name_en, builder.lang)
+        name = name_in(district.name_zh, district.name_en, builder.lang)
         areas.append(AreaFeature(district.geometry, styles[kind], tooltip=name))
         if kind != "prefecture":
             lon, lat = label_point(district.geometry)
@@ -237,7 +237,7 @@ def add_stations(builder: MapBuilder, stations: Iterable[Station]) -> None:
     points: list[PointFeature] = []
     labels: list[Label] = []
     for station in items:
-        name = pick(station.name_zh, station.name_en, builder.lang)
+        name = name_in(station.name_zh, station.name_en, builder.lang)
         rows = [(builder.t("field.kind"), builder.t(f"kind.{station.kind.value}"))]
         if station.bays is not None:
             rows.append((builder.t("field.bays"), str(station.bays)))

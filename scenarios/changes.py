@@ -181,7 +181,7 @@ def _check_operator(day: Day, at: KeyPath, operator: str | None) -> list[Issue]:
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
+class ChangeStep:
     """Where a change stands in its scenario: the scenario's seed and the change's number."""
 
     seed: int
@@ -227,7 +227,7 @@ class SetExits:
             if s.exit_id not in day.exits
         ]
 
-    def apply(self, day: Day, *, step: Step) -> Day:
+    def apply(self, day: Day, *, step: ChangeStep) -> Day:
         """The day with the exits' statuses replaced."""
         settings = {s.exit_id: s for s in self.exits}
         entries = []
@@ -285,7 +285,7 @@ class PolicyOverride:
         """``base`` with the overrides (``InputError`` if a value is bad)."""
         return base.replace(**dict(self.values))
 
-    def apply(self, day: Day, *, step: Step) -> Day:
+    def apply(self, day: Day, *, step: ChangeStep) -> Day:
         """The day with the policy overridden."""
         return day.replace(policy=self.policy(day.policy))
 
@@ -311,7 +311,7 @@ class RemoveOperator:
             if name not in known
         ]
 
-    def apply(self, day: Day, *, step: Step) -> Day:
+    def apply(self, day: Day, *, step: ChangeStep) -> Day:
         """The day without the operators' vehicles."""
         gone = set(self.operator)
         return day.replace(fleet=tuple(v for v in day.fleet if v.operator not in gone))
@@ -335,7 +335,7 @@ class ScaleFleet:
         """An unknown operator."""
         return _check_operator(day, ("operator",), self.operator)
 
-    def apply(self, day: Day, *, step: Step) -> Day:
+    def apply(self, day: Day, *, step: ChangeStep) -> Day:
         """The day with the scaled fleet."""
         chosen = [v.vehicle_id for v in day.fleet if self.operator in (None, v.operator)]
         counts = _copies(chosen, self.factor, step.salt)
@@ -421,7 +421,7 @@ class AddPermits:
 
         return moment(self.valid_from, end=False), moment(self.valid_to, end=True)
 
-    def apply(self, day: Day, *, step: Step) -> Day:
+    def apply(self, day: Day, *, step: ChangeStep) -> Day:
         """The day with the new permits."""
         start, end = self._validity(day)
         numbers = {p.permit_no for p in day.permits}
@@ -465,7 +465,7 @@ class RevokePermits:
         issues += _check_operator(day, ("operator",), self.operator)
         return issues
 
-    def apply(self, day: Day, *, step: Step) -> Day:
+    def apply(self, day: Day, *, step: ChangeStep) -> Day:
         """The day without the revoked permits."""
         plates = set(_vehicles_of(day, self.vehicles, self.operator))
         numbers = set(self.permits)
@@ -531,7 +531,7 @@ class DelayArrivals:
             issues.append(_nobody("delays", self.start, self.end))
         return issues
 
-    def apply(self, day: Day, *, step: Step) -> Day:
+    def apply(self, day: Day, *, step: ChangeStep) -> Day:
         """The day with the matching arrivals moved."""
         shift = dt.timedelta(minutes=self.minutes)
         return _replace_arrivals(
@@ -598,7 +598,7 @@ class ScaleArrivals:
             issues.append(_nobody("scales", self.start, self.end))
         return issues
 
-    def apply(self, day: Day, *, step: Step) -> Day:
+    def apply(self, day: Day, *, step: ChangeStep) -> Day:
         """The day with the scaled arrivals."""
         chosen = self.chosen(day)
         counts = _copies(chosen, self.factor, step.salt)
@@ -687,7 +687,7 @@ class AddArrivals:
         counts = Counter(here or [a.enterprise_id for a in day.arrivals])
         return apportion(self.count, [(e, float(n)) for e, n in counts.items()])
 
-    def apply(self, day: Day, *, step: Step) -> Day:
+    def apply(self, day: Day, *, step: ChangeStep) -> Day:
         """The day with the train's workers added."""
         when = day.at_minute(self.time)
         taken = set(day.worker_ids)
@@ -746,7 +746,7 @@ class CloseStation:
             issues.append(_nobody("reroutes", None, None))
         return issues
 
-    def apply(self, day: Day, *, step: Step) -> Day:
+    def apply(self, day: Day, *, step: ChangeStep) -> Day:
         """The day with the closed station's arrivals rerouted."""
         shift = dt.timedelta(minutes=self.extra_min)
         return _replace_arrivals(
@@ -801,7 +801,7 @@ class ScaleShipments:
             )
         ]
 
-    def apply(self, day: Day, *, step: Step) -> Day:
+    def apply(self, day: Day, *, step: ChangeStep) -> Day:
         """The day with the scaled shipments."""
         counts = _copies(self.chosen(day), self.factor, step.salt)
         taken = {s.shipment_id for s in day.shipments}
@@ -863,5 +863,5 @@ def apply_changes(day: Day, changes: Sequence[Change], *, seed: int = 0, first: 
     The changed day. ``InputError`` if a change leaves the day inconsistent.
     """
     for number, change in enumerate(changes, start=first):
-        day = change.apply(day, step=Step(seed, number))
+        day = change.apply(day, step=ChangeStep(seed, number))
     return day

@@ -24,8 +24,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dispatch.outputs.labels import KPI_LABELS, OutputLang, pick
+from dispatch.outputs.labels import KPI_LABELS
 from dispatch.plan import Kpis
+from stations.lang import Lang, pick
 
 COMPARISON_CSV = "comparison.csv"
 COMPARISON_XLSX = "comparison.xlsx"
@@ -61,7 +62,7 @@ class Metric:
     digits: int = 0
     percent: bool = False
 
-    def label(self, lang: OutputLang) -> str:
+    def label(self, lang: Lang) -> str:
         """Label with unit in ``lang``."""
         zh, en, unit = KPI_LABELS[self.key]
         shown = pick((zh, en), lang)
@@ -230,7 +231,7 @@ class Comparison:
         supply = any(r.kpis is not None and r.kpis.shipments > 0 for r in self.results)
         return METRICS + SUPPLY_METRICS if supply else METRICS
 
-    def side_by_side(self, lang: OutputLang = "en") -> tuple[tuple[str, ...], list[list[Cell]]]:
+    def side_by_side(self, lang: Lang = Lang.EN) -> tuple[tuple[str, ...], list[list[Cell]]]:
         """The table: a row per KPI, a column per scenario (header, rows)."""
         header = (pick(("指标", "KPI"), lang), *(r.name for r in self.results))
         rows: list[list[Cell]] = []
@@ -272,7 +273,7 @@ def _value(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
-def _status(result: ScenarioResult, lang: OutputLang) -> str:
+def _status(result: ScenarioResult, lang: Lang) -> str:
     if result.ok:
         return pick(("基线", "baseline"), lang) if result.baseline else "ok"
     return f"{pick(('失败', 'failed'), lang)}: {result.error or ''}"
@@ -295,7 +296,7 @@ def write_comparison(
     comparison: Comparison,
     out_dir: Path,
     *,
-    lang: OutputLang = "en",
+    lang: Lang = Lang.EN,
     plot: Path | None = None,
     title: str = "",
 ) -> ComparisonFiles:
@@ -331,9 +332,7 @@ _FILLS = {
 }
 
 
-def _write_workbook(
-    comparison: Comparison, frame: pd.DataFrame, path: Path, lang: OutputLang
-) -> Path:
+def _write_workbook(comparison: Comparison, frame: pd.DataFrame, path: Path, lang: Lang) -> Path:
     book = Workbook()
     sheet = book.worksheets[0]
     sheet.title = _sheet_title(("对比", "comparison"), lang)
@@ -355,9 +354,9 @@ def _write_workbook(
     return path
 
 
-def _sheet_title(pair: tuple[str, str], lang: OutputLang) -> str:
+def _sheet_title(pair: tuple[str, str], lang: Lang) -> str:
     """A worksheet title (no ``/`` allowed: ``中文 English`` for both languages)."""
-    return (f"{pair[0]} {pair[1]}" if lang == "both" else pick(pair, lang))[:31]
+    return (f"{pair[0]} {pair[1]}" if lang == Lang.BOTH else pick(pair, lang))[:31]
 
 
 def _excel(value: object) -> object:
@@ -392,7 +391,7 @@ img { max-width: 100%; margin-top: 1em; }
 """
 
 
-def _links(result: ScenarioResult, lang: OutputLang) -> str:
+def _links(result: ScenarioResult, lang: Lang) -> str:
     folder = quote(result.folder)
     parts = [f'<a href="{folder}/">{html.escape(pick(("方案文件夹", "plan folder"), lang))}</a>']
     if result.has_map:
@@ -403,7 +402,7 @@ def _links(result: ScenarioResult, lang: OutputLang) -> str:
 
 
 def render_html(
-    comparison: Comparison, *, lang: OutputLang = "en", plot: Path | None = None, title: str = ""
+    comparison: Comparison, *, lang: Lang = Lang.EN, plot: Path | None = None, title: str = ""
 ) -> str:
     """The comparison as one self-contained HTML page (no external resources; every name
     from a scenario file is escaped)."""
@@ -436,7 +435,7 @@ def render_html(
         encoded = base64.b64encode(plot.read_bytes()).decode("ascii")
         alt = esc(pick(("参数扫描图", "sweep plot"), lang))
         image = f'<img src="data:image/png;base64,{encoded}" alt="{alt}">'
-    html_lang = "zh-CN" if lang == "zh" else "en"
+    html_lang = "zh-CN" if lang == Lang.ZH else "en"
     return (
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{esc(heading)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"

@@ -16,7 +16,7 @@ from pydantic import TypeAdapter
 from dispatch.outputs.plan_folder import MAP_HTML, PLAN_JSON
 from dispatch.outputs.plan_json import read_plan_json
 from scenarios.compare import Comparison, Failure, ScenarioResult
-from stations.errors import InputError, Problem, ProblemCollector
+from stations.errors import InputError, InputProblem, ProblemCollector
 
 RUN_JSON = "run.json"
 SCENARIO_JSON = "scenario.json"
@@ -77,7 +77,9 @@ def read_scenario_json(folder: Path) -> ScenarioRecord | None:
         return _RECORD.validate_json(path.read_bytes())
     except ValueError as error:
         raise InputError(
-            Problem(str(path), None, None, None, f"is not a scenario record: {error}", "run again")
+            InputProblem(
+                str(path), None, None, None, f"is not a scenario record: {error}", "run again"
+            )
         ) from None
 
 
@@ -90,7 +92,7 @@ def read_run_json(out_dir: Path) -> RunRecord | None:
         return _RUN.validate_json(path.read_bytes())
     except ValueError as error:
         raise InputError(
-            Problem(str(path), None, None, None, f"is not a run record: {error}", "run again")
+            InputProblem(str(path), None, None, None, f"is not a run record: {error}", "run again")
         ) from None
 
 

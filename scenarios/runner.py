@@ -39,7 +39,6 @@ from pathlib import Path
 from typing import Any
 
 from dispatch.day import Day
-from dispatch.outputs.labels import OutputLang
 from dispatch.outputs.plan_folder import MAP_HTML, write_plan
 from dispatch.plan import Plan
 from dispatch.planner import plan_day
@@ -49,7 +48,8 @@ from routing.network.roads import RoadNetwork
 from scenarios.compare import Comparison, Failure, ScenarioResult
 from scenarios.records import SCENARIO_JSON, write_run_json, write_scenario_json
 from scenarios.spec import CheckedScenario
-from stations.errors import InputError, Problem
+from stations.errors import InputError, InputProblem
+from stations.lang import Lang
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ ResultHook = Callable[[ScenarioResult], None]
 
 
 @dataclass(frozen=True, slots=True)
-class Job:
+class ScenarioJob:
     """One plan to make: a scenario's day, or a base day as its baseline.
 
     Parameters
@@ -109,7 +109,7 @@ class RunSettings:
     """
 
     out_dir: Path
-    lang: OutputLang = "both"
+    lang: Lang = Lang.BOTH
     network: RoadNetwork | None = None
     after_plan: PlanHook | None = None
 
@@ -142,7 +142,7 @@ def jobs_of(
     *,
     values: Sequence[float] | None = None,
     baseline_value: float | None = None,
-) -> list[Job]:
+) -> list[ScenarioJob]:
     """The baseline of each distinct base day (in order of first use), then the scenarios.
 
     Parameters
@@ -163,12 +163,14 @@ def jobs_of(
     for path, checked in bases.items():
         folder = BASELINE if len(bases) == 1 else folder_name(f"baseline-{path.stem}", taken)
         name = BASELINE if len(bases) == 1 else f"{BASELINE} ({labels[path]})"
-        jobs.append(Job(name, folder, labels[path], True, checked.base_day, value=baseline_value))
+        jobs.append(
+            ScenarioJob(name, folder, labels[path], True, checked.base_day, value=baseline_value)
+        )
     shown: list[float | None] = list(values) if values is not None else [None] * len(scenarios)
     for checked, value in zip(scenarios, shown, strict=True):
         scenario = checked.scenario
         jobs.append(
-            Job(
+            ScenarioJob(
                 scenario.name,
                 folder_name(scenario.name, taken),
                 labels[scenario.base],
@@ -181,7 +183,7 @@ def jobs_of(
     return jobs
 
 
-def with_policy(jobs: Sequence[Job], **flags: float | int | None) -> list[Job]:
+def with_policy(jobs: Sequence[ScenarioJob], **flags: float | int | None) -> list[ScenarioJob]:
     """The jobs with policy values given on the command line (None: not given) overriding the
     days' and scenarios' own, e.g. ``time_limit_s``, ``effort``, ``seed`` for every plan of a
     run. ``InputError`` if a value is bad."""
@@ -214,7 +216,7 @@ def _message(error: BaseException) -> str:
     )
 
 
-def plan_job(job: Job, settings: RunSettings) -> ScenarioResult:
+def plan_job(job: ScenarioJob, settings: RunSettings) -> ScenarioResult:
     """Plan ``job``, write its plan folder and ``scenario.json``; never raises for a failed
     plan (the result carries the error)."""
     started = time.perf_counter()
@@ -284,7 +286,7 @@ def dask_client(*, workers: int | None = None, scheduler: str | None = None) -> 
             client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)  # type: ignore[no-untyped-call]
         except OSError as error:
             raise InputError(
-                Problem(
+                InputProblem(
                     "--scheduler",
                     None,
                     None,
@@ -314,7 +316,7 @@ def dask_client(*, workers: int | None = None, scheduler: str | None = None) -> 
 
 
 def run_jobs(
-    jobs: Sequence[Job],
+    jobs: Sequence[ScenarioJob],
     settings: RunSettings,
     *,
     workers: int | None = None,
@@ -350,7 +352,9 @@ def run_jobs(
     """
     if workers is not None and workers < 1:
         raise InputError(
-            Problem("--workers", None, None, str(workers), "must be at least 1", "give 1 or more")
+            InputProblem(
+                "--workers", None, None, str(workers), "must be at least 1", "give 1 or more"
+            )
         )
     _check_out_dir(settings.out_dir, jobs)
     settings.out_dir.mkdir(parents=True, exist_ok=True)
@@ -369,11 +373,13 @@ def run_jobs(
     return ordered
 
 
-def _check_out_dir(out_dir: Path, jobs: Sequence[Job]) -> None:
+def _check_out_dir(out_dir: Path, jobs: Sequence[ScenarioJob]) -> None:
     """Refuse to overwrite folders that are not plan folders of an earlier run."""
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(
-            Problem("--out", None, None, str(out_dir), "is a file", "give a folder for the run")
+            InputProblem(
+                "--out", None, None, str(out_dir), "is a file", "give a folder for the run"
+            )
         )
     foreign = [
         job.folder
@@ -384,7 +390,7 @@ def _check_out_dir(out_dir: Path, jobs: Sequence[Job]) -> None:
     ]
     if foreign:
         raise InputError(
-            Problem(
+            InputProblem(
                 "--out",
                 None,
                 None,
@@ -396,7 +402,7 @@ def _check_out_dir(out_dir: Path, jobs: Sequence[Job]) -> None:
 
 
 def _run_on_dask(
-    jobs: Sequence[Job],
+    jobs: Sequence[ScenarioJob],
     settings: RunSettings,
     workers: int | None,
     scheduler: str | None,

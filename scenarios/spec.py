@@ -47,7 +47,7 @@ from scenarios.changes import (
     SetExits,
     apply_changes,
 )
-from stations.errors import InputError, InputWarning, Problem, ProblemCollector
+from stations.errors import InputError, InputProblem, InputWarning, ProblemCollector
 
 DEMO = "demo"
 DEMO_DAY = Path(__file__).resolve().parent / "demo"
@@ -640,12 +640,12 @@ def load_scenarios(paths: Iterable[Path]) -> tuple[CheckedScenario, ...]:
     return tuple(checked)
 
 
-def _by_line(problems: Sequence[Problem]) -> list[Problem]:
+def _by_line(problems: Sequence[InputProblem]) -> list[InputProblem]:
     """Problems of scenario files in file order and by line (others, e.g. of a base day's
     tables, first, as found)."""
     files: dict[str, int] = {}
 
-    def key(item: tuple[int, Problem]) -> tuple[int, int, int]:
+    def key(item: tuple[int, InputProblem]) -> tuple[int, int, int]:
         found = _LINE.search(item[1].table)
         if found is None:
             return (-1, 0, item[0])

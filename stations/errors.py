@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class InputProblem:
     """One problem found in an input table.
 
     Parameters
@@ -47,17 +47,17 @@ class Problem:
 class InputError(ValueError):
     """Bad input: one or more problems, all reported at once (exit code 2)."""
 
-    def __init__(self, problems: Sequence[Problem] | Problem | str) -> None:
+    def __init__(self, problems: Sequence[InputProblem] | InputProblem | str) -> None:
         if isinstance(problems, str):
-            problems = [Problem("input", None, None, None, problems, "correct the input")]
-        elif isinstance(problems, Problem):
+            problems = [InputProblem("input", None, None, None, problems, "correct the input")]
+        elif isinstance(problems, InputProblem):
             problems = [problems]
-        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.problems: tuple[InputProblem, ...] = tuple(problems)
         count = len(self.problems)
         head = f"{count} input problem{'s' if count != 1 else ''}:"
         super().__init__("\n".join([head, *(f"- {p}" for p in self.problems)]))
 
-    def __reduce__(self) -> tuple[type[InputError], tuple[tuple[Problem, ...]]]:
+    def __reduce__(self) -> tuple[type[InputError], tuple[tuple[InputProblem, ...]]]:
         # Keep the problems when pickled (e.g. raised in a Dask worker).
         return (type(self), (self.problems,))
 
@@ -77,7 +77,7 @@ class ProblemCollector:
     """
 
     def __init__(self) -> None:
-        self._problems: list[Problem] = []
+        self._problems: list[InputProblem] = []
 
     def add(
         self,
@@ -90,9 +90,9 @@ class ProblemCollector:
     ) -> None:
         """Record one problem; ``value`` is shown as text (``None`` stays missing)."""
         shown = None if value is None else str(value)
-        self._problems.append(Problem(table, row, column, shown, message, fix))
+        self._problems.append(InputProblem(table, row, column, shown, message, fix))
 
-    def extend(self, problems: Iterable[Problem]) -> None:
+    def extend(self, problems: Iterable[InputProblem]) -> None:
         """Record problems found elsewhere (e.g. an ``InputError`` from a sub-reader)."""
         self._problems.extend(problems)
 
@@ -100,7 +100,7 @@ class ProblemCollector:
         return len(self._problems)
 
     @property
-    def problems(self) -> tuple[Problem, ...]:
+    def problems(self) -> tuple[InputProblem, ...]:
         """Problems recorded so far."""
         return tuple(self._problems)
 

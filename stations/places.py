@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from stations.errors import InputError, Problem, ProblemCollector
+from stations.errors import InputError, InputProblem, ProblemCollector
 from stations.model import (
     LAT_RANGE,
     LON_RANGE,
@@ -225,7 +225,7 @@ def _points_from_geometry(
     return frame[keep].drop(columns="geometry")
 
 
-def _sorted(problems: ProblemCollector, spec: TableSpec) -> list[Problem]:
+def _sorted(problems: ProblemCollector, spec: TableSpec) -> list[InputProblem]:
     order = {c.name: i for i, c in enumerate(spec.columns)}
     return sorted(
         problems.problems,

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 
-from stations.errors import InputError, InputWarning, Problem, ProblemCollector
+from stations.errors import InputError, InputProblem, InputWarning, ProblemCollector
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t", "是", "对", "有"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "f", "否", "无", "不"})
@@ -270,7 +270,7 @@ def _check_key(
 
 def validate_frame(
     frame: pd.DataFrame, spec: TableSpec, *, label: str | None = None
-) -> tuple[pd.DataFrame, list[Problem]]:
+) -> tuple[pd.DataFrame, list[InputProblem]]:
     """Check and convert ``frame`` against ``spec``.
 
     Parameters
@@ -446,7 +446,7 @@ def read_frame(path: Path, *, sheet: str | None = None, label: str | None = None
         if sheet:
             fix += f" with a sheet or layer named {sheet!r}"
         raise InputError(
-            Problem(label, None, None, None, f"cannot be read: {error}", fix)
+            InputProblem(label, None, None, None, f"cannot be read: {error}", fix)
         ) from error
 
 

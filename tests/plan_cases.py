@@ -24,6 +24,7 @@ from dispatch.plan import (
     VehicleRoute,
 )
 from dispatch.reasons import UnservedReason
+from stations.lang import Lang
 from tests.paths import DATA
 
 DAYS = DATA / "days"
@@ -159,8 +160,8 @@ def hand_plan(day: Day | None = None) -> Plan:
             r.vehicle.operator,
             r.vehicle.depot_id,
             r.vehicle.vehicle_class,
-            r.describe("zh"),
-            r.describe("en"),
+            r.describe(Lang.ZH),
+            r.describe(Lang.EN),
             None,
         )
         for r in fleet.rejected

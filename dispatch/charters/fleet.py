@@ -18,7 +18,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dispatch.day import Day, Permit, PermitKind, Vehicle, VehicleClass
-from dispatch.reasons import Lang, VehicleReason, reason_text
+from dispatch.reasons import VehicleReason, reason_text
+from stations.lang import Lang
 
 _NEEDED = {VehicleClass.BUS: PermitKind.PASSENGER, VehicleClass.TRUCK: PermitKind.GOODS}
 
@@ -87,16 +88,18 @@ class RejectedVehicle:
         """The plate."""
         return self.vehicle.vehicle_id
 
-    def describe(self, lang: Lang = "en") -> str:
+    def describe(self, lang: Lang = Lang.EN) -> str:
         """The reason as readable text in ``lang``. Default ``en``."""
         text = reason_text(self.reason, lang)
         if self.when is None:
             return text
         if self.reason is VehicleReason.PERMIT_EXPIRED:
             shown = _last_valid(self.when)
-            return text + (f"（有效期至 {shown}）" if lang == "zh" else f" (valid through {shown})")
+            return text + (
+                f"（有效期至 {shown}）" if lang == Lang.ZH else f" (valid through {shown})"
+            )
         shown = _shown_time(self.when)
-        return text + (f"（{shown} 起生效）" if lang == "zh" else f" (valid from {shown})")
+        return text + (f"（{shown} 起生效）" if lang == Lang.ZH else f" (valid from {shown})")
 
 
 def _shown_time(moment: dt.datetime) -> str:

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 
 from dispatch.day import Arrival, Day
 from dispatch.policy import format_clock
-from dispatch.reasons import Lang, UnservedReason, reason_text
+from dispatch.reasons import UnservedReason, reason_text
+from stations.lang import Lang
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +108,7 @@ class UnservedWorker:
         """The worker's id."""
         return self.arrival.worker_id
 
-    def describe(self, lang: Lang = "en") -> str:
+    def describe(self, lang: Lang = Lang.EN) -> str:
         """The reason as readable text in ``lang``. Default ``en``."""
         return reason_text(self.reason, lang)
 

@@ -7,6 +7,7 @@ from collections.abc import Collection
 from dispatch.charters.fleet import FleetCheck
 from dispatch.plan import IdleVehicle
 from routing.network.speed import VehicleClass
+from stations.lang import Lang
 
 NOT_NEEDED = ("运力富余，未派用", "not needed: the trips are covered by other buses")
 GOODS_VEHICLE = (
@@ -26,8 +27,8 @@ def idle_vehicles(fleet: FleetCheck, used: Collection[str]) -> tuple[IdleVehicle
                 operator=v.operator,
                 depot_id=v.depot_id,
                 vehicle_class=v.vehicle_class,
-                reason_zh=rejected.describe("zh"),
-                reason_en=rejected.describe("en"),
+                reason_zh=rejected.describe(Lang.ZH),
+                reason_en=rejected.describe(Lang.EN),
             )
         )
     for usable in fleet.usable:

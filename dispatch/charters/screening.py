@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dispatch.day import Arrival, Day, HealthCode, NucleicTest, RiskLevel
-from dispatch.reasons import ExclusionReason, Lang, reason_text
+from dispatch.reasons import ExclusionReason, reason_text
+from stations.lang import Lang
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +55,16 @@ class Exclusion:
         """The main reason (first failed rule)."""
         return self.reasons[0]
 
-    def describe(self, lang: Lang = "en") -> str:
+    def describe(self, lang: Lang = Lang.EN) -> str:
         """Every reason as readable text in ``lang``. Default ``en``."""
         parts = []
         for reason in self.reasons:
             text = reason_text(reason, lang)
             if reason in _REGIONAL and self.risk_region:
                 where = self.risk_region
-                text += f"（{where}）" if lang == "zh" else f" ({where})"
+                text += f"（{where}）" if lang == Lang.ZH else f" ({where})"
             parts.append(text)
-        return ("；" if lang == "zh" else "; ").join(parts)
+        return ("；" if lang == Lang.ZH else "; ").join(parts)
 
 
 _REGIONAL = frozenset(

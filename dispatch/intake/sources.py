@@ -23,7 +23,7 @@ import pandas as pd
 
 from dispatch.intake.day_tables import DAY_TABLES
 from dispatch.policy import policy_from_toml
-from stations.errors import InputError, InputWarning, Problem, ProblemCollector
+from stations.errors import InputError, InputProblem, InputWarning, ProblemCollector
 from stations.tabular import READ_ERRORS, read_frame
 
 POLICY_FILE = "policy.toml"
@@ -54,7 +54,7 @@ class RawDay:
     labels: Mapping[str, str]
     policy_values: Mapping[str, object]
     policy_label: str
-    problems: tuple[Problem, ...]
+    problems: tuple[InputProblem, ...]
 
 
 def read_raw_day(path: Path) -> RawDay:
@@ -64,7 +64,7 @@ def read_raw_day(path: Path) -> RawDay:
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         return _read_workbook(path)
     raise InputError(
-        Problem(
+        InputProblem(
             path.name,
             None,
             None,
@@ -127,7 +127,9 @@ def _read_workbook(book: Path) -> RawDay:
         )
     except READ_ERRORS as error:
         raise InputError(
-            Problem(book.name, None, None, None, f"cannot be read: {error}", "save it as .xlsx")
+            InputProblem(
+                book.name, None, None, None, f"cannot be read: {error}", "save it as .xlsx"
+            )
         ) from error
     lowered = {name.strip().lower(): name for name in sheets}
     known = {t.name for t in DAY_TABLES} | {POLICY_SHEET}

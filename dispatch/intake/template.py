@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from dispatch.intake.day_tables import DAY_TABLES, TIME_COLUMNS, DayTable
 from dispatch.intake.sources import POLICY_SHEET
 from dispatch.policy import POLICY_KEYS, Policy, format_clock, key_help
-from stations.errors import InputError, Problem
+from stations.errors import InputError, InputProblem
 from stations.tabular import Column, Kind
 
 VALIDATED_ROWS = 2000  # rows that get drop-down lists
@@ -176,7 +176,7 @@ def write_template(path: Path) -> Path:
     """Write the blank day workbook to ``path`` (an ``.xlsx`` file) and return the path."""
     if path.suffix.lower() != ".xlsx":
         raise InputError(
-            Problem(path.name, None, None, path.suffix, "is not .xlsx", "name the file *.xlsx")
+            InputProblem(path.name, None, None, path.suffix, "is not .xlsx", "name the file *.xlsx")
         )
     book = Workbook()
     readme = book.active

@@ -12,7 +12,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 from dispatch.charters.screening import Exclusion
-from dispatch.reasons import ExclusionReason, Lang, reason_text
+from dispatch.reasons import ExclusionReason, reason_text
+from stations.lang import Lang
 
 
 class PublicExclusion(StrEnum):
@@ -52,14 +53,14 @@ def public_codes(exclusion: Exclusion) -> tuple[PublicExclusion, ...]:
     return tuple(dict.fromkeys(public_code(r) for r in exclusion.reasons))
 
 
-def public_text(code: PublicExclusion, lang: Lang = "en") -> str:
+def public_text(code: PublicExclusion, lang: Lang = Lang.EN) -> str:
     """Readable text of a published code in ``lang``. Default ``en``."""
     if code is PublicExclusion.HEALTH_SCREENING_FAILED:
-        return _HEALTH_TEXT[0] if lang == "zh" else _HEALTH_TEXT[1]
+        return _HEALTH_TEXT[0] if lang == Lang.ZH else _HEALTH_TEXT[1]
     return reason_text(ExclusionReason(code.value), lang)
 
 
-def describe_public(exclusion: Exclusion, lang: Lang = "en") -> str:
+def describe_public(exclusion: Exclusion, lang: Lang = Lang.EN) -> str:
     """Every published reason of ``exclusion`` as text in ``lang``, the risk region named.
 
     Default ``en``.
@@ -69,6 +70,6 @@ def describe_public(exclusion: Exclusion, lang: Lang = "en") -> str:
         text = public_text(code, lang)
         if code in _REGIONAL and exclusion.risk_region:
             where = exclusion.risk_region
-            text += f"（{where}）" if lang == "zh" else f" ({where})"
+            text += f"（{where}）" if lang == Lang.ZH else f" ({where})"
         parts.append(text)
-    return ("；" if lang == "zh" else "; ").join(parts)
+    return ("；" if lang == Lang.ZH else "; ").join(parts)

@@ -5,12 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from dispatch.plan import Kpis
-
-OutputLang = Literal["zh", "en", "both"]
-OUTPUT_LANGS: tuple[OutputLang, ...] = ("zh", "en", "both")
+from stations.lang import Lang, pick
 
 # sheet key → (zh, en); the key is also the CSV file name
 SHEETS: dict[str, tuple[str, str]] = {
@@ -195,30 +191,20 @@ KPI_LABELS: dict[str, tuple[str, str, str]] = {
 SUPPLY_KPIS = frozenset(list(KPI_LABELS)[list(KPI_LABELS).index("shipments") :])
 
 
-def pick(pair: tuple[str, str], lang: OutputLang) -> str:
-    """``pair`` (zh, en) in ``lang``: one of them, or ``中文 / English``."""
-    zh, en = pair
-    if lang == "zh":
-        return zh
-    if lang == "en":
-        return en
-    return zh if zh == en else f"{zh} / {en}"
-
-
-def column(key: str, lang: OutputLang) -> str:
+def column(key: str, lang: Lang) -> str:
     """Header of column ``key`` in ``lang``."""
     return pick(COLUMNS[key], lang)
 
 
-def sheet_title(key: str, lang: OutputLang) -> str:
+def sheet_title(key: str, lang: Lang) -> str:
     """Worksheet title of sheet ``key`` (``中文 English`` for both: no ``/`` in sheet names)."""
     zh, en = SHEETS[key]
-    if lang == "both":
+    if lang == Lang.BOTH:
         return f"{zh} {en}"[:31]
     return pick((zh, en), lang)[:31]
 
 
-def text(key: str, lang: OutputLang, **values: object) -> str:
+def text(key: str, lang: Lang, **values: object) -> str:
     """Fixed cell text ``key`` in ``lang`` with ``values`` filled in; a value given as a
     ``(zh, en)`` pair is filled in per language."""
     zh, en = TEXTS[key]
@@ -237,7 +223,7 @@ def _number(value: float | int | None, unit: str) -> str:
     return f"{value:,.1f}"
 
 
-def kpi_rows(kpis: Kpis, lang: OutputLang) -> list[tuple[str, str, str]]:
+def kpi_rows(kpis: Kpis, lang: Lang) -> list[tuple[str, str, str]]:
     """The KPI table: (label, value, unit) in display order, the nothing-lost check included.
 
     Parameters

@@ -19,11 +19,11 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from dispatch.outputs.labels import OUTPUT_LANGS, OutputLang
 from dispatch.outputs.plan_json import PlanDocument, idle_reasons, write_plan_json
 from dispatch.outputs.sheets import Sheet, plan_sheets, write_csvs, write_workbook
 from dispatch.outputs.truck_sheets import supply_sheets
 from dispatch.plan import Plan
+from stations.lang import Lang
 
 logger = logging.getLogger(__name__)
 
@@ -49,13 +49,13 @@ class PlanFiles:
         return (self.plan_json, self.workbook, *self.csvs)
 
 
-def csv_lang(lang: OutputLang) -> OutputLang:
+def csv_lang(lang: Lang) -> Lang:
     """Header language of the CSV copies: English for ``both``, else ``lang``."""
-    return "en" if lang == "both" else lang
+    return Lang.EN if lang == Lang.BOTH else lang
 
 
 def all_sheets(
-    plan: Plan, lang: OutputLang, *, idle_codes: dict[str, str], unmask: bool
+    plan: Plan, lang: Lang, *, idle_codes: dict[str, str], unmask: bool
 ) -> tuple[Sheet, ...]:
     """The worker-charter sheets, then (on a day with shipments) the supply sheets."""
     return (
@@ -68,7 +68,7 @@ def write_plan(
     plan: Plan,
     out_dir: Path,
     *,
-    lang: OutputLang = "both",
+    lang: Lang = Lang.BOTH,
     unmask: bool = False,
 ) -> PlanFiles:
     """Write the plan folder.
@@ -98,8 +98,8 @@ def write_plan(
     ValueError
         If ``lang`` is not one of zh, en, both.
     """
-    if lang not in OUTPUT_LANGS:
-        raise ValueError(f"lang must be one of {', '.join(OUTPUT_LANGS)}, got {lang!r}")
+    if lang not in tuple(Lang):
+        raise ValueError(f"lang must be one of {', '.join(tuple(Lang))}, got {lang!r}")
     plan.check_nothing_lost()
     out_dir.mkdir(parents=True, exist_ok=True)
     document = write_plan_json(plan, out_dir / PLAN_JSON)

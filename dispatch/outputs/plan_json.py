@@ -53,6 +53,7 @@ from dispatch.policy import Policy
 from dispatch.reasons import ShipmentReason, UnservedReason, reason_text
 from routing.network.speed import VehicleClass
 from stations.errors import InputError, ProblemCollector
+from stations.lang import Lang
 from stations.model import (
     Depot,
     Enterprise,
@@ -499,8 +500,8 @@ def _unserved(day: Day, unserved: Unserved) -> UnservedEntry:
         enterprise=unserved.enterprise_id,
         arrival_time=_t(unserved.arrival_time),
         reason=unserved.reason,
-        reason_zh=reason_text(unserved.reason, "zh"),
-        reason_en=reason_text(unserved.reason, "en"),
+        reason_zh=reason_text(unserved.reason, Lang.ZH),
+        reason_en=reason_text(unserved.reason, Lang.EN),
         lon=_deg(station.lon),
         lat=_deg(station.lat),
         detail=unserved.detail,
@@ -519,8 +520,8 @@ def _excluded(exclusion: Exclusion) -> ExcludedEntry:
         arrival_time=_t(arrival.arrival_time),
         reason=codes[0],
         reasons=codes,
-        reason_zh=describe_public(exclusion, "zh"),
-        reason_en=describe_public(exclusion, "en"),
+        reason_zh=describe_public(exclusion, Lang.ZH),
+        reason_en=describe_public(exclusion, Lang.EN),
     )
 
 

@@ -25,11 +25,12 @@ from openpyxl.utils import get_column_letter
 
 from dispatch.day import Arrival
 from dispatch.outputs.disclosure import describe_public, public_codes
-from dispatch.outputs.labels import OutputLang, column, kpi_rows, sheet_title, text
+from dispatch.outputs.labels import column, kpi_rows, sheet_title, text
 from dispatch.outputs.privacy import mask_id_number, mask_name, mask_phone, mask_text
 from dispatch.plan import Plan, Trip
 from dispatch.reasons import reason_text
 from routing.network.speed import VehicleClass
+from stations.lang import Lang
 
 CSV_ENCODING = "utf-8-sig"  # with a BOM, so Excel opens Chinese text correctly
 MAX_WIDTH = 48
@@ -42,7 +43,7 @@ class Sheet:
     key: str
     frame: pd.DataFrame
 
-    def headed(self, lang: OutputLang) -> pd.DataFrame:
+    def headed(self, lang: Lang) -> pd.DataFrame:
         """The table with column headers in ``lang``."""
         return self.frame.rename(columns={k: column(k, lang) for k in self.frame.columns})
 
@@ -88,11 +89,11 @@ def rows_frame(rows: Sequence[Mapping[str, object]], columns: Sequence[str]) -> 
     )
 
 
-def _station_name(plan: Plan, station_id: str, lang: OutputLang) -> str:
+def _station_name(plan: Plan, station_id: str, lang: Lang) -> str:
     station = plan.day.stations[station_id]
-    if lang == "en":
+    if lang == Lang.EN:
         return station.name_en
-    if lang == "zh":
+    if lang == Lang.ZH:
         return station.name_zh
     return f"{station.name_zh} / {station.name_en}"
 
@@ -106,7 +107,7 @@ def _employer(plan: Plan, enterprise_id: str) -> str:
     return plan.day.enterprises[enterprise_id].name
 
 
-def trips_sheet(plan: Plan, lang: OutputLang) -> Sheet:
+def trips_sheet(plan: Plan, lang: Lang) -> Sheet:
     """One row per served trip, in departure order."""
     date = plan.day.date
     rows = [
@@ -168,7 +169,7 @@ def _personal(arrival: Arrival, *, unmask: bool) -> tuple[str, str, str]:
     )
 
 
-def manifests_sheet(plan: Plan, lang: OutputLang, *, unmask: bool = False) -> Sheet:
+def manifests_sheet(plan: Plan, lang: Lang, *, unmask: bool = False) -> Sheet:
     """Per bus and trip: plate, permit, a blank driver cell, the escort seat(s) to fill in,
     then the workers with masked names, id numbers and phones (in full with ``unmask``)."""
     date = plan.day.date
@@ -234,7 +235,7 @@ def assign_bays(trips: Sequence[Trip], bays: int | None) -> dict[str, int]:
     return assigned
 
 
-def station_boards_sheet(plan: Plan, lang: OutputLang) -> Sheet:
+def station_boards_sheet(plan: Plan, lang: Lang) -> Sheet:
     """Departures per station, in boarding order: time, bay, bus, employer, headcount."""
     date = plan.day.date
     by_station: dict[str, list[Trip]] = defaultdict(list)
@@ -262,7 +263,7 @@ def station_boards_sheet(plan: Plan, lang: OutputLang) -> Sheet:
     return Sheet("station_boards", rows_frame(rows, [*keys, "escort_seats", "trip_id"]))
 
 
-def employer_notices_sheet(plan: Plan, lang: OutputLang) -> Sheet:
+def employer_notices_sheet(plan: Plan, lang: Lang) -> Sheet:
     """Per employer, each bus on its way: station, departure, ETA, headcount, escort needed."""
     date = plan.day.date
     rows: list[dict[str, object]] = []
@@ -301,7 +302,7 @@ def employer_notices_sheet(plan: Plan, lang: OutputLang) -> Sheet:
     )
 
 
-def vehicles_sheet(plan: Plan, lang: OutputLang, idle_codes: dict[str, str]) -> Sheet:
+def vehicles_sheet(plan: Plan, lang: Lang, idle_codes: dict[str, str]) -> Sheet:
     """Used vehicles with their day (buses, then trucks: trips are shipments), then idle
     vehicles with the reason."""
     date = plan.day.date
@@ -359,15 +360,15 @@ def vehicles_sheet(plan: Plan, lang: OutputLang, idle_codes: dict[str, str]) -> 
     return Sheet("vehicles", rows_frame(rows, keys))
 
 
-def _both(zh: str, en: str, lang: OutputLang) -> str:
-    if lang == "zh":
+def _both(zh: str, en: str, lang: Lang) -> str:
+    if lang == Lang.ZH:
         return zh
-    if lang == "en":
+    if lang == Lang.EN:
         return en
     return f"{zh} / {en}"
 
 
-def excluded_sheet(plan: Plan, lang: OutputLang) -> Sheet:
+def excluded_sheet(plan: Plan, lang: Lang) -> Sheet:
     """Workers screened out, with the published reason codes and texts (no health data)."""
     rows = [
         {
@@ -376,7 +377,7 @@ def excluded_sheet(plan: Plan, lang: OutputLang) -> Sheet:
             "enterprise": _employer(plan, e.arrival.enterprise_id),
             "arrival_time": _day_text(e.arrival.arrival_time),
             "reason": ", ".join(code.value for code in public_codes(e)),
-            "reason_text": _both(describe_public(e, "zh"), describe_public(e, "en"), lang),
+            "reason_text": _both(describe_public(e, Lang.ZH), describe_public(e, Lang.EN), lang),
         }
         for e in plan.excluded
     ]
@@ -384,7 +385,7 @@ def excluded_sheet(plan: Plan, lang: OutputLang) -> Sheet:
     return Sheet("excluded", rows_frame(rows, keys))
 
 
-def unserved_sheet(plan: Plan, lang: OutputLang) -> Sheet:
+def unserved_sheet(plan: Plan, lang: Lang) -> Sheet:
     """Eligible workers without a bus, with the reason, detail and exits involved."""
     rows = [
         {
@@ -394,7 +395,9 @@ def unserved_sheet(plan: Plan, lang: OutputLang) -> Sheet:
             "arrival_time": _day_text(u.arrival_time),
             "request_id": u.request_id or "",
             "reason": u.reason.value,
-            "reason_text": _both(reason_text(u.reason, "zh"), reason_text(u.reason, "en"), lang),
+            "reason_text": _both(
+                reason_text(u.reason, Lang.ZH), reason_text(u.reason, Lang.EN), lang
+            ),
             "detail": u.detail,
             "exits": ", ".join(u.exits),
         }
@@ -404,13 +407,13 @@ def unserved_sheet(plan: Plan, lang: OutputLang) -> Sheet:
     return Sheet("unserved", rows_frame(rows, [*keys, "reason_text", "detail", "exits"]))
 
 
-def kpis_sheet(plan: Plan, lang: OutputLang) -> Sheet:
+def kpis_sheet(plan: Plan, lang: Lang) -> Sheet:
     """The KPI table, the nothing-lost check included."""
     rows = [{"item": i, "value": v, "unit": u} for i, v, u in kpi_rows(plan.kpis, lang)]
     return Sheet("kpis", rows_frame(rows, ["item", "value", "unit"]))
 
 
-def subsidy_sheet(plan: Plan, lang: OutputLang) -> Sheet:
+def subsidy_sheet(plan: Plan, lang: Lang) -> Sheet:
     """Charter cost per employer and the subsidy where the worker threshold is reached."""
     rows = [
         {
@@ -429,7 +432,7 @@ def subsidy_sheet(plan: Plan, lang: OutputLang) -> Sheet:
 
 
 def plan_sheets(
-    plan: Plan, lang: OutputLang, *, idle_codes: dict[str, str], unmask: bool = False
+    plan: Plan, lang: Lang, *, idle_codes: dict[str, str], unmask: bool = False
 ) -> tuple[Sheet, ...]:
     """Every sheet of the plan, in workbook order.
 
@@ -475,7 +478,7 @@ def _text_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def write_workbook(sheets: Sequence[Sheet], path: Path, lang: OutputLang) -> Path:
+def write_workbook(sheets: Sequence[Sheet], path: Path, lang: Lang) -> Path:
     """Write ``sheets`` to one workbook, headers in ``lang``, bold frozen header row.
 
     Streams the rows (openpyxl's write-only mode): a demo day's manifests are thousands of rows.
@@ -501,7 +504,7 @@ def write_workbook(sheets: Sequence[Sheet], path: Path, lang: OutputLang) -> Pat
     return path
 
 
-def write_csvs(sheets: Sequence[Sheet], folder: Path, lang: OutputLang) -> tuple[Path, ...]:
+def write_csvs(sheets: Sequence[Sheet], folder: Path, lang: Lang) -> tuple[Path, ...]:
     """One CSV per sheet in ``folder`` (``<key>.csv``, UTF-8 with BOM), headers in ``lang``."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []

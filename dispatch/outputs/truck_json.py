@@ -19,6 +19,7 @@ from dispatch.plan import Delivery, Step, StepKind, UnservedShipment, VehicleRou
 from dispatch.reasons import ShipmentReason, reason_text
 from dispatch.supply.truck_problem import ShipmentEnds, SupplyPlace, shipment_ends
 from routing.network.speed import VehicleClass
+from stations.lang import Lang
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,8 +204,8 @@ def unserved_shipment_entry(
         destination=destination.place_id,
         destination_name=destination.name,
         reason=unserved.reason,
-        reason_zh=reason_text(unserved.reason, "zh"),
-        reason_en=reason_text(unserved.reason, "en"),
+        reason_zh=reason_text(unserved.reason, Lang.ZH),
+        reason_en=reason_text(unserved.reason, Lang.EN),
         lon=_deg(origin.lon),
         lat=_deg(origin.lat),
         detail=unserved.detail,

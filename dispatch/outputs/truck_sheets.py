@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from dispatch.day import Cargo
-from dispatch.outputs.labels import OutputLang, pick, text
+from dispatch.outputs.labels import text
 from dispatch.outputs.sheets import Sheet, clock, rows_frame
 from dispatch.plan import Plan, StepKind
 from dispatch.reasons import reason_text
 from dispatch.supply.truck_problem import SupplyPlace, shipment_ends, supply_places
+from stations.lang import Lang, pick
 
 TRUCK_TRIP_KEYS = (
     "vehicle",
@@ -70,11 +71,11 @@ UNSERVED_KEYS = (
 )
 
 
-def _cargo(cargo: Cargo, lang: OutputLang) -> str:
+def _cargo(cargo: Cargo, lang: Lang) -> str:
     return text(f"cargo.{cargo.value}", lang)
 
 
-def _yes(flag: bool, lang: OutputLang) -> str:
+def _yes(flag: bool, lang: Lang) -> str:
     return text("yes" if flag else "no", lang)
 
 
@@ -91,7 +92,7 @@ def _runs(plan: Plan) -> dict[str, tuple[int, bool]]:
     return found
 
 
-def truck_trips_sheet(plan: Plan, lang: OutputLang, places: Mapping[str, SupplyPlace]) -> Sheet:
+def truck_trips_sheet(plan: Plan, lang: Lang, places: Mapping[str, SupplyPlace]) -> Sheet:
     """Per truck (fleet order) and shipment in loading order: permit, a blank driver cell,
     the run and its lane, cargo, where and when it is loaded and unloaded, the due time."""
     date = plan.day.date
@@ -127,9 +128,7 @@ def truck_trips_sheet(plan: Plan, lang: OutputLang, places: Mapping[str, SupplyP
     return Sheet("truck_trips", rows_frame(rows, TRUCK_TRIP_KEYS))
 
 
-def consignee_notices_sheet(
-    plan: Plan, lang: OutputLang, places: Mapping[str, SupplyPlace]
-) -> Sheet:
+def consignee_notices_sheet(plan: Plan, lang: Lang, places: Mapping[str, SupplyPlace]) -> Sheet:
     """Per consignee (destination) and ETA: what arrives, from where, on which truck."""
     date = plan.day.date
     permits = {r.vehicle_id: r.permit_no for r in plan.truck_routes}
@@ -159,7 +158,7 @@ def consignee_notices_sheet(
     return Sheet("consignee_notices", rows_frame(rows, CONSIGNEE_KEYS))
 
 
-def unserved_shipments_sheet(plan: Plan, lang: OutputLang) -> Sheet:
+def unserved_shipments_sheet(plan: Plan, lang: Lang) -> Sheet:
     """Shipments no truck carries, with the reason, detail and exits involved."""
     date = plan.day.date
     shipments = {s.shipment_id: s for s in plan.day.shipments}
@@ -180,7 +179,7 @@ def unserved_shipments_sheet(plan: Plan, lang: OutputLang) -> Sheet:
                 "due_time": clock(shipment.due_time, date),
                 "reason": u.reason.value,
                 "reason_text": pick(
-                    (reason_text(u.reason, "zh"), reason_text(u.reason, "en")), lang
+                    (reason_text(u.reason, Lang.ZH), reason_text(u.reason, Lang.EN)), lang
                 ),
                 "detail": u.detail,
                 "exits": ", ".join(u.exits),
@@ -189,7 +188,7 @@ def unserved_shipments_sheet(plan: Plan, lang: OutputLang) -> Sheet:
     return Sheet("unserved_shipments", rows_frame(rows, UNSERVED_KEYS))
 
 
-def supply_sheets(plan: Plan, lang: OutputLang) -> tuple[Sheet, ...]:
+def supply_sheets(plan: Plan, lang: Lang) -> tuple[Sheet, ...]:
     """The supply sheets in workbook order (none for a day without shipments)."""
     if not plan.day.shipments:
         return ()

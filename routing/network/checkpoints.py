@@ -31,7 +31,7 @@ from routing.network.geo import bearing_deg, haversine_km, project_on_segments
 from routing.network.roads import RoadNetwork
 from routing.network.snap import nearest_segments
 from routing.network.speed import Profile
-from stations.errors import InputError, Problem
+from stations.errors import InputError, InputProblem
 from stations.model import Exit, ExitKind, ExitStatus
 
 FloatArray = npt.NDArray[np.float64]
@@ -146,7 +146,7 @@ def bind_exits(
     if dupes:
         raise InputError(
             [
-                Problem(
+                InputProblem(
                     "exits", None, "exit_id", d, "appears more than once", "give each exit one row"
                 )
                 for d in dupes
@@ -162,7 +162,7 @@ def bind_exits(
     if far.size:
         raise InputError(
             [
-                Problem(
+                InputProblem(
                     "exits",
                     None,
                     "lon/lat",

@@ -22,7 +22,7 @@ import numpy as np
 from routing.network.geo import haversine_km
 from routing.network.roads import RoadNetwork
 from routing.network.speed import RoadClassSpeeds, VehicleClass
-from stations.errors import InputError, Problem
+from stations.errors import InputError, InputProblem
 from stations.model import Exit, ExitKind
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def _file_error(
     name: str, message: str, fix: str, *, column: str | None = None, value: str | None = None
 ) -> InputError:
     """An input error about a whole road network file."""
-    return InputError(Problem(name, None, column, value, message, fix))
+    return InputError(InputProblem(name, None, column, value, message, fix))
 
 
 def parse_maxspeed(value: str | None) -> float | None:

@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from routing.network.geo import haversine_km, project_on_segments
 from routing.network.roads import RoadNetwork
-from stations.errors import InputError, Problem, SnapWarning
+from stations.errors import InputError, InputProblem, SnapWarning
 from stations.model import Place
 
 FloatArray = npt.NDArray[np.float64]
@@ -143,7 +143,7 @@ def snap_places(
     if far.size:
         raise InputError(
             [
-                Problem(
+                InputProblem(
                     "places",
                     None,
                     "lon/lat",

@@ -20,6 +20,7 @@ from dispatch.plan import (
 from dispatch.planner import plan_day
 from dispatch.reasons import UnservedReason
 from routing.network.speed import VehicleClass
+from stations.lang import Lang
 from tests.town_cases import arrival, at, coach, grid_town, town_day
 
 
@@ -122,5 +123,5 @@ def test_unserved_describes_itself_in_both_languages(small_plan: Plan) -> None:
     """Reason text in the language, then the detail with the numbers."""
     (late,) = small_plan.unserved
     assert late.reason is UnservedReason.AFTER_OPERATING_HOURS
-    assert late.describe("en").startswith("arrives after the operating day ends: arrives 23:30")
-    assert late.describe("zh").startswith("到站过晚，运营时间已结束: ")
+    assert late.describe(Lang.EN).startswith("arrives after the operating day ends: arrives 23:30")
+    assert late.describe(Lang.ZH).startswith("到站过晚，运营时间已结束: ")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dispatch.reasons import ExclusionReason, UnservedReason, VehicleReason, reason_text
+from stations.lang import Lang
 
 ALL = [*ExclusionReason, *UnservedReason, *VehicleReason]
 
@@ -14,7 +15,7 @@ def test_every_reason_has_both_texts(
     reason: ExclusionReason | UnservedReason | VehicleReason,
 ) -> None:
     """Chinese text contains CJK characters, English text none, and they differ."""
-    zh, en = reason_text(reason, "zh"), reason_text(reason, "en")
+    zh, en = reason_text(reason, Lang.ZH), reason_text(reason, Lang.EN)
     assert any("\u4e00" <= ch <= "\u9fff" for ch in zh)
     assert en.isascii() and en
     assert reason_text(reason) == en

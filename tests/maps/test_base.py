@@ -17,7 +17,7 @@ from maps.base import (
     PointFeature,
     Symbol,
 )
-from maps.map_labels import MapLang
+from stations.lang import Lang
 from tests.map_cases import XSS_IMG, read_rendered
 
 DOT = Symbol("cm-emp", 10, 10)
@@ -72,7 +72,7 @@ def test_osm_attribution_is_not_repeated_when_a_source_already_credits_it() -> N
 
 
 def test_lines_and_areas_share_styles() -> None:
-    builder = MapBuilder(lang=MapLang.ZH)
+    builder = MapBuilder(lang=Lang.ZH)
     style = LineStyle("#123456", 3.0, dash="4 2")
     lines = builder.layer("lines", swatch=style)
     builder.add_lines(

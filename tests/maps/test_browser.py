@@ -15,9 +15,10 @@ import pandas as pd
 import pytest
 
 from charter.cli import main
-from maps.map_labels import MapLang, text
+from maps.map_labels import text
 from maps.plan_map import plan_map
 from maps.reference import MapPlaces, embedded_places
+from stations.lang import Lang
 from stations.model import ExitStatus
 from tests.map_cases import (
     DAY,
@@ -214,7 +215,7 @@ def test_demo_map_in_headless_chromium_offline(
         assert drawn == plates  # one layer per used bus
         legend = page.locator(".cm-legend").inner_text()
         for status in ExitStatus:  # the plan's default language is Chinese
-            assert text(f"status.{status.value}", MapLang.ZH) in legend
+            assert text(f"status.{status.value}", Lang.ZH) in legend
         assert page.locator("path.leaflet-interactive").count() >= len(plates)
 
         # open popups until one names the injected employer: a route that serves it

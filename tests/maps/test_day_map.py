@@ -9,8 +9,8 @@ import pytest
 from dispatch.intake.reader import read_day
 from maps.base import MapBuilder
 from maps.day_map import day_map, day_reference_map, exit_summary, permit_states
-from maps.map_labels import MapLang
 from maps.permits import PermitStatus
+from stations.lang import Lang
 from tests.map_cases import DAY, depot_fleet_permits, grid_town_places, read_rendered
 from tests.paths import DATA
 
@@ -28,7 +28,7 @@ def test_day_map_has_exits_permits_and_a_title_with_status_counts() -> None:
 
 
 def test_reference_map_without_a_day() -> None:
-    rendered = read_rendered(day_reference_map(grid_town_places(), lang=MapLang.ZH).render())
+    rendered = read_rendered(day_reference_map(grid_town_places(), lang=Lang.ZH).render())
     assert rendered.map_calls["frame"]["t"] == "参考地图"
     assert not any(name.startswith("车辆") for name in rendered.overlays)
 
@@ -40,7 +40,7 @@ def test_permits_need_the_day() -> None:
 
 def test_exit_summary_counts_in_legend_order() -> None:
     places = grid_town_places()
-    assert exit_summary(MapBuilder(lang=MapLang.ZH), places.exits) == (
+    assert exit_summary(MapBuilder(lang=Lang.ZH), places.exits) == (
         "1 绿色通道 · 1 开放（设卡检查） · 1 仅限货车 · 1 关闭"
     )
     assert exit_summary(MapBuilder(), ()) == ""
@@ -74,7 +74,7 @@ def test_permit_states_follow_dispatchs_fleet_check() -> None:
 
 def test_day_map_draws_the_days_places_on_the_base() -> None:
     day = read_day(PERMITS_MIX)
-    rendered = read_rendered(day_map(day, grid_town_places(), lang=MapLang.EN).render())
+    rendered = read_rendered(day_map(day, grid_town_places(), lang=Lang.EN).render())
     assert rendered.map_calls["frame"]["t"].endswith("2020-02-24")
     assert "Vehicles: permit expiring (1)" in rendered.overlays
     ((_, stations), _labels) = rendered.layer("Arrival stations")

@@ -18,11 +18,11 @@ from maps.from_plan import (
     route_layers,
     unserved_markers,
 )
-from maps.map_labels import MapLang
 from maps.permits import PermitStatus
 from maps.safety import has_personal_number
 from routing.network.daynetwork import network_for_day
 from routing.network.speed import Profile
+from stations.lang import Lang
 from stations.model import ExitStatus
 from tests.map_cases import read_rendered
 from tests.network_cases import bridge_exit, one_bridge
@@ -88,7 +88,7 @@ def test_unserved_marker_at_the_station_with_the_reason(rendered_html: str) -> N
 
 def test_unserved_markers_group_by_station_employer_and_reason(document: PlanDocument) -> None:
     twice = dataclasses.replace(document, unserved=document.unserved * 2)
-    (marker,) = unserved_markers(twice, lang=MapLang.ZH)
+    (marker,) = unserved_markers(twice, lang=Lang.ZH)
     assert marker.headcount == 2
     assert (marker.place, marker.reason) == ("测试园区站", "到站过晚，运营时间已结束")
 

@@ -6,7 +6,8 @@ import string
 
 import pytest
 
-from maps.map_labels import TEXTS, MapLang, pick, text
+from maps.map_labels import TEXTS, name_in, text
+from stations.lang import Lang
 
 
 def _fields(label: str) -> set[str]:
@@ -21,18 +22,18 @@ def test_every_label_has_both_languages_with_the_same_placeholders(key: str) -> 
 
 
 def test_text_fills_placeholders_in_the_chosen_language() -> None:
-    assert text("permit.expiring", MapLang.EN, days=7) == "Permit expires within 7 days"
-    assert text("permit.expiring", MapLang.ZH, days=3) == "许可 3 天内到期"
-    assert text("status.closed", MapLang.ZH) == "关闭"
+    assert text("permit.expiring", Lang.EN, days=7) == "Permit expires within 7 days"
+    assert text("permit.expiring", Lang.ZH, days=3) == "许可 3 天内到期"
+    assert text("status.closed", Lang.ZH) == "关闭"
 
 
 def test_unknown_label_names_the_key() -> None:
     with pytest.raises(KeyError, match=r"'status\.unknown' is not a known map label"):
-        text("status.unknown", MapLang.EN)
+        text("status.unknown", Lang.EN)
 
 
 def test_pick_falls_back_to_the_other_language() -> None:
-    assert pick("苏州站", "Suzhou", MapLang.ZH) == "苏州站"
-    assert pick("苏州站", "Suzhou", MapLang.EN) == "Suzhou"
-    assert pick("苏州站", "", MapLang.EN) == "苏州站"
-    assert pick("", "Suzhou", MapLang.ZH) == "Suzhou"
+    assert name_in("苏州站", "Suzhou", Lang.ZH) == "苏州站"
+    assert name_in("苏州站", "Suzhou", Lang.EN) == "Suzhou"
+    assert name_in("苏州站", "", Lang.EN) == "苏州站"
+    assert name_in("", "Suzhou", Lang.ZH) == "Suzhou"

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from maps.base import MapBuilder
-from maps.map_labels import MapLang
 from maps.permits import PermitState, PermitStatus, add_permit_layers, validity_text
 from stations.errors import InputError
+from stations.lang import Lang
 from tests.map_cases import DAY, depot_fleet_permits, grid_town_places, read_rendered
 
 
@@ -80,8 +80,8 @@ def test_negative_warning_window_is_refused() -> None:
 
 def test_validity_text() -> None:
     assert (
-        validity_text("P", dt.date(2020, 1, 1), dt.date(2020, 6, 30), MapLang.EN)
+        validity_text("P", dt.date(2020, 1, 1), dt.date(2020, 6, 30), Lang.EN)
         == "2020-01-01 – 2020-06-30"
     )
-    assert validity_text(None, None, dt.date(2020, 6, 30), MapLang.ZH) == "无"
-    assert validity_text("P", None, None, MapLang.EN) == "… – …"
+    assert validity_text(None, None, dt.date(2020, 6, 30), Lang.ZH) == "无"
+    assert validity_text("P", None, None, Lang.EN) == "… – …"

@@ -9,10 +9,10 @@ import pytest
 
 from maps.base import Tiles
 from maps.geometry import decode, simplify_path
-from maps.map_labels import MapLang
 from maps.permits import VehicleClass
 from maps.plan_map import ROUTE_PALETTE, RouteLayer, RouteTrip, UnservedMarker, plan_map
 from maps.safety import has_personal_number
+from stations.lang import Lang
 from tests.map_cases import (
     DAY,
     ID_NUMBER,
@@ -168,7 +168,7 @@ def test_no_personal_numbers_anywhere(plan_html: str) -> None:
 
 def test_osm_tiles_only_when_asked_for_and_plain_stays_selectable() -> None:
     html = plan_map(
-        grid_town_places(), two_buses_one_truck(), day=DAY, tiles=Tiles.OSM, lang=MapLang.ZH
+        grid_town_places(), two_buses_one_truck(), day=DAY, tiles=Tiles.OSM, lang=Lang.ZH
     ).render()
     rendered = read_rendered(html)
     assert rendered.base_layers == ["OpenStreetMap 在线底图", "空白底图（离线）"]
@@ -178,7 +178,7 @@ def test_osm_tiles_only_when_asked_for_and_plain_stays_selectable() -> None:
 
 def test_chinese_labels() -> None:
     rendered = read_rendered(
-        plan_map(grid_town_places(), two_buses_one_truck(), day=DAY, lang=MapLang.ZH).render()
+        plan_map(grid_town_places(), two_buses_one_truck(), day=DAY, lang=Lang.ZH).render()
     )
     assert "客车 苏E10001 · Town Coaches (1 趟 · 20 人)" in rendered.overlays
     assert "绿色通道" in rendered.legend_labels()

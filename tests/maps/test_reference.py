@@ -6,7 +6,6 @@ import pytest
 from shapely.geometry import box
 
 from maps.base import MapBuilder
-from maps.map_labels import MapLang
 from maps.reference import (
     MapPlaces,
     add_reference_layers,
@@ -14,6 +13,7 @@ from maps.reference import (
     embedded_places,
     exit_symbol,
 )
+from stations.lang import Lang
 from stations.model import District, ExitStatus
 from tests.map_cases import PHONE, XSS_SCRIPT, grid_town_places, read_rendered
 
@@ -101,7 +101,7 @@ def test_employer_popups_never_show_the_escort_contact(reference_html: str) -> N
 
 
 def test_chinese_names_for_places_with_two_names() -> None:
-    builder = MapBuilder(lang=MapLang.ZH)
+    builder = MapBuilder(lang=Lang.ZH)
     add_reference_layers(builder, grid_town_places())
     rendered = read_rendered(builder.render())
     ((_, stations), (_, station_labels)) = rendered.layer("到达站点")

@@ -15,6 +15,7 @@ from scenarios.changes import (
     CHANGE_KINDS,
     AddArrivals,
     AddPermits,
+    ChangeStep,
     CloseStation,
     DelayArrivals,
     ExitSetting,
@@ -25,7 +26,6 @@ from scenarios.changes import (
     ScaleFleet,
     ScaleShipments,
     SetExits,
-    Step,
     apply_changes,
     apportion,
 )
@@ -38,8 +38,8 @@ def _clock(day: Day, worker_id: str) -> dt.datetime:
     return next(a.arrival_time for a in day.arrivals if a.worker_id == worker_id)
 
 
-def _step(*, seed: int = 0, number: int = 1) -> Step:
-    return Step(seed, number)
+def _step(*, seed: int = 0, number: int = 1) -> ChangeStep:
+    return ChangeStep(seed, number)
 
 
 ALL_KINDS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from scenarios.changes import ScaleShipments, Step
+from scenarios.changes import ChangeStep, ScaleShipments
 from scenarios.spec import load_scenarios
 from tests.paths import ROOT
 from tests.supply_cases import shipment, supply_day, truck
@@ -25,7 +25,7 @@ def mixed_day():
 
 
 def test_scaling_one_cargo_kind_up_copies_its_shipments() -> None:
-    day = ScaleShipments(2.0, cargo="necessities").apply(mixed_day(), step=Step(0, 1))
+    day = ScaleShipments(2.0, cargo="necessities").apply(mixed_day(), step=ChangeStep(0, 1))
     ids = [s.shipment_id for s in day.shipments]
     assert ids == ["N1", "N1-c1", "N2", "N2-c1", "O1"]
     copy_ = day.shipments[1]
@@ -37,8 +37,8 @@ def test_scaling_one_cargo_kind_up_copies_its_shipments() -> None:
 
 
 def test_scaling_down_is_seeded_and_keeps_round_n_times_factor() -> None:
-    first = ScaleShipments(0.5).apply(mixed_day(), step=Step(3, 1))
-    again = ScaleShipments(0.5).apply(mixed_day(), step=Step(3, 1))
+    first = ScaleShipments(0.5).apply(mixed_day(), step=ChangeStep(3, 1))
+    again = ScaleShipments(0.5).apply(mixed_day(), step=ChangeStep(3, 1))
     assert len(first.shipments) == 2  # round(1.5) halves up
     assert first.shipments == again.shipments
 

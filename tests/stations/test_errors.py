@@ -6,16 +6,16 @@ import pickle
 
 import pytest
 
-from stations.errors import InputError, InputWarning, Problem, ProblemCollector, SnapWarning
+from stations.errors import InputError, InputProblem, InputWarning, ProblemCollector, SnapWarning
 
 
 @pytest.fixture
-def seats_problem() -> Problem:
+def seats_problem() -> InputProblem:
     """Row 3 of fleet.csv has negative seats."""
-    return Problem("fleet.csv", 3, "seats", "-4", "is negative", "give the number of seats")
+    return InputProblem("fleet.csv", 3, "seats", "-4", "is negative", "give the number of seats")
 
 
-def test_problem_text_names_table_row_column_value_and_fix(seats_problem: Problem) -> None:
+def test_problem_text_names_table_row_column_value_and_fix(seats_problem: InputProblem) -> None:
     assert str(seats_problem) == (
         "fleet.csv row 3: `seats` '-4' is negative — fix: give the number of seats"
     )
@@ -25,25 +25,25 @@ def test_problem_text_names_table_row_column_value_and_fix(seats_problem: Proble
     ("problem", "text"),
     [
         (
-            Problem("fleet.csv", None, "seats", None, "is missing", "add it"),
+            InputProblem("fleet.csv", None, "seats", None, "is missing", "add it"),
             "fleet.csv: `seats` is missing — fix: add it",
         ),
         (
-            Problem("day.xlsx[fleet]", 7, None, None, "is not a valid row", "correct the row"),
+            InputProblem("day.xlsx[fleet]", 7, None, None, "is not a valid row", "correct the row"),
             "day.xlsx[fleet] row 7 is not a valid row — fix: correct the row",
         ),
         (
-            Problem("fleet.csv", None, None, None, "cannot be read", "check the file"),
+            InputProblem("fleet.csv", None, None, None, "cannot be read", "check the file"),
             "fleet.csv cannot be read — fix: check the file",
         ),
     ],
 )
-def test_problem_text_leaves_out_what_is_not_known(problem: Problem, text: str) -> None:
+def test_problem_text_leaves_out_what_is_not_known(problem: InputProblem, text: str) -> None:
     assert str(problem) == text
 
 
-def test_input_error_lists_every_problem(seats_problem: Problem) -> None:
-    other = Problem("fleet.csv", 5, "class", "plane", "is not one of bus, truck", "give bus")
+def test_input_error_lists_every_problem(seats_problem: InputProblem) -> None:
+    other = InputProblem("fleet.csv", 5, "class", "plane", "is not one of bus, truck", "give bus")
     error = InputError([seats_problem, other])
     assert error.problems == (seats_problem, other)
     assert str(error) == (
@@ -53,14 +53,14 @@ def test_input_error_lists_every_problem(seats_problem: Problem) -> None:
     )
 
 
-def test_input_error_from_one_problem_or_a_message(seats_problem: Problem) -> None:
+def test_input_error_from_one_problem_or_a_message(seats_problem: InputProblem) -> None:
     assert InputError(seats_problem).problems == (seats_problem,)
     error = InputError("the day folder is empty")
     assert str(error).startswith("1 input problem:\n- input the day folder is empty")
     assert error.problems[0].fix == "correct the input"
 
 
-def test_input_error_is_a_value_error_and_survives_pickling(seats_problem: Problem) -> None:
+def test_input_error_is_a_value_error_and_survives_pickling(seats_problem: InputProblem) -> None:
     """Errors raised in a Dask worker come back pickled: the problems must come back too."""
     error = InputError([seats_problem])
     assert isinstance(error, ValueError)
@@ -70,7 +70,7 @@ def test_input_error_is_a_value_error_and_survives_pickling(seats_problem: Probl
     assert str(back) == str(error)
 
 
-def test_collector_raises_once_with_everything(seats_problem: Problem) -> None:
+def test_collector_raises_once_with_everything(seats_problem: InputProblem) -> None:
     problems = ProblemCollector()
     problems.raise_if_any()  # nothing yet: no error
     problems.add("fleet.csv", 2, "seats", 0, "is zero", "give the number of seats")

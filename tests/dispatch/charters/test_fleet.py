@@ -11,6 +11,7 @@ from dispatch.charters.fleet import UsableVehicle, check_fleet, vehicle_status
 from dispatch.day import Day
 from dispatch.intake.reader import read_day
 from dispatch.reasons import VehicleReason as V
+from stations.lang import Lang
 from tests.day_cases import DAYS, at, bus, make_day, passenger_permit
 
 
@@ -37,7 +38,7 @@ def test_expired_permit_says_when() -> None:
     fleet = check_fleet(read_day(DAYS / "permits_mix"))
     expired = next(r for r in fleet.rejected if r.reason is V.PERMIT_EXPIRED)
     assert expired.describe() == "permit has expired (valid through 2020-02-20)"
-    assert expired.describe("zh") == "许可证已过期（有效期至 2020-02-20）"
+    assert expired.describe(Lang.ZH) == "许可证已过期（有效期至 2020-02-20）"
 
 
 def test_permit_ending_at_noon_clips_the_shift() -> None:

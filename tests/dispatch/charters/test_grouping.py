@@ -13,6 +13,7 @@ from dispatch.charters.prepare import prepare
 from dispatch.day import Arrival, Day
 from dispatch.policy import Policy
 from dispatch.reasons import UnservedReason as U
+from stations.lang import Lang
 from tests.day_cases import DATE, at, make_day, worker
 
 
@@ -64,7 +65,7 @@ def test_no_usable_bus_leaves_everyone_unserved_with_that_reason() -> None:
     grouping = group_workers(make_day(arrivals), arrivals, max_workers=0)
     assert grouping.requests == ()
     assert [u.reason for u in grouping.unserved] == [U.NO_USABLE_BUS] * 2
-    assert grouping.unserved[0].describe("zh").startswith("无可用的持证客车")
+    assert grouping.unserved[0].describe(Lang.ZH).startswith("无可用的持证客车")
 
 
 def test_groups_are_per_station_and_employer() -> None:

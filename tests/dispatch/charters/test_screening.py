@@ -8,6 +8,7 @@ from dispatch.charters.screening import screen
 from dispatch.day import Day, HealthCode, NucleicTest, RiskLevel, RiskRegion
 from dispatch.intake.reader import read_day
 from dispatch.reasons import ExclusionReason as R
+from stations.lang import Lang
 from stations.model import Registry
 from tests.day_cases import DAYS, make_day, worker
 
@@ -37,8 +38,8 @@ def test_worker_from_high_risk_region_is_excluded_with_that_reason() -> None:
     (exclusion,) = screen(day).excluded
     assert exclusion.reason is R.HIGH_RISK_ORIGIN
     assert exclusion.risk_region == "湖北省"
-    assert exclusion.describe("en") == "comes from a high-risk region (湖北省)"
-    assert exclusion.describe("zh") == "来自高风险地区（湖北省）"
+    assert exclusion.describe(Lang.EN) == "comes from a high-risk region (湖北省)"
+    assert exclusion.describe(Lang.ZH) == "来自高风险地区（湖北省）"
 
 
 @pytest.mark.parametrize(

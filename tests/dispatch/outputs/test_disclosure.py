@@ -15,6 +15,7 @@ from dispatch.outputs.disclosure import (
     public_text,
 )
 from dispatch.reasons import ExclusionReason
+from stations.lang import Lang
 
 
 @pytest.mark.parametrize("reason", list(ExclusionReason))
@@ -45,7 +46,7 @@ def test_red_and_positive_merge_once(screening_mix: Day) -> None:
     by_worker = {e.worker_id: e for e in screen(screening_mix).excluded}
     for worker in ("S04", "S05"):
         assert public_codes(by_worker[worker]) == (PublicExclusion.HEALTH_SCREENING_FAILED,)
-        assert describe_public(by_worker[worker], "en") == public_text(
+        assert describe_public(by_worker[worker], Lang.EN) == public_text(
             PublicExclusion.HEALTH_SCREENING_FAILED, "en"
         )
-    assert "红" not in describe_public(by_worker["S04"], "zh")
+    assert "红" not in describe_public(by_worker["S04"], Lang.ZH)

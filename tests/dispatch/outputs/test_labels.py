@@ -6,17 +6,9 @@ import dataclasses
 
 import pytest
 
-from dispatch.outputs.labels import (
-    COLUMNS,
-    KPI_LABELS,
-    SHEETS,
-    column,
-    kpi_rows,
-    pick,
-    sheet_title,
-    text,
-)
+from dispatch.outputs.labels import COLUMNS, KPI_LABELS, SHEETS, column, kpi_rows, sheet_title, text
 from dispatch.plan import Kpis
+from stations.lang import pick
 from tests.plan_cases import hand_plan
 
 

@@ -28,7 +28,7 @@ from dispatch.plan import Plan, PlanInvariantError, StepKind
 from dispatch.planner import plan_day
 from dispatch.reasons import ShipmentReason
 from maps.from_plan import document_map, shipment_markers, supply_points
-from maps.map_labels import MapLang
+from stations.lang import Lang
 from tests.map_cases import read_rendered
 from tests.paths import DATA, ROOT
 
@@ -150,7 +150,7 @@ def test_the_map_draws_trucks_and_unserved_shipments(plan: Plan) -> None:
     html = document_map(document).render()
     assert "trucks pass, buses do not" in html
     assert "Freight-only exits let trucks" in html
-    (marker,) = shipment_markers(document, lang=MapLang.ZH)
+    (marker,) = shipment_markers(document, lang=Lang.ZH)
     assert marker.cargo == "其他物资" and marker.reason.startswith("没有载重")
     assert shown.layer("Supply loading and unloading points")
     assert "Charter and supply route map" in html
