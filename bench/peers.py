@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from routing.vrp.backends import pyvrp as solver_pyvrp
 from routing.vrp.checker import route_from_sequence
+from routing.vrp.features import pyvrp_unsupported
 from routing.vrp.problem import Job, Problem, Route, Solution, SolveParams, StopKind, VehicleSpec
 
 VROOM_EXPLORATION = 5  # the highest exploration level VROOM offers
@@ -45,12 +46,12 @@ class _Fleet:
 
 def depot_loaded(problem: Problem) -> bool:
     """True when every job is loaded at every vehicle's start depot (a Solomon-style VRPTW)."""
-    return solver_pyvrp.depot_loaded(problem, problem.jobs)
+    return problem.depot_loaded()
 
 
 def _check_supported(problem: Problem, peer: str) -> _Fleet:
     """Group the fleet into vehicle types, or say which features the peer cannot take."""
-    missing = list(solver_pyvrp.unsupported_features(problem))
+    missing = list(pyvrp_unsupported(problem))
     if len({v.cost_per_km for v in problem.vehicles}) > 1:
         missing.append("different per-km costs")
     if missing:

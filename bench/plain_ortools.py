@@ -123,28 +123,13 @@ def solve_plain(problem: Problem, params: SolveParams | None = None) -> Solution
 
 
 def is_depot_loaded(problem: Problem) -> bool:
-    """True when every job is picked up at the start depot of every vehicle that may take it.
-
-    Then the problem is a VRPTW (Solomon style) and each job becomes one customer node: the
-    pickup at departure is implied (no pickup service, pickup window covering the shift, no
-    ride limit) and the load is the sum of the route's deliveries.
-    """
-    if any(v.max_onboard_jobs is not None for v in problem.vehicles):
-        return False
-    for job in problem.jobs:
-        if job.pickup_service_s or job.max_ride_s is not None:
-            return False
-        for vehicle in problem.vehicles:
-            if not _may_serve(vehicle, job):
-                continue
-            if (
-                job.pickup != vehicle.start
-                or job.pickup_window.start > vehicle.shift.start
-                or job.pickup_window.end < vehicle.shift.end
-                or problem.matrices[vehicle.profile].time_s[vehicle.start, vehicle.start] != 0
-            ):
-                return False
-    return True
+    """True when every job is picked up at the start depot of every vehicle that may take it
+    (``Problem.depot_loaded``): then each job becomes one customer node (Solomon style)."""
+    allowed = {
+        job.job_id: [i for i, v in enumerate(problem.vehicles) if _may_serve(v, job)]
+        for job in problem.jobs
+    }
+    return problem.depot_loaded(allowed=allowed)
 
 
 def _may_serve(vehicle: VehicleSpec, job: Job) -> bool:

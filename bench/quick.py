@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--effort", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    from routing.vrp.backends.ortools import solve
+    from routing.vrp import solve
 
     at_bks: list[float] = []
     for path in args.files:

@@ -205,7 +205,7 @@ def load_instance(path: Path | str) -> BenchInstance:
 
 
 def _solve_ours(instance: Instance, params: SolveParams) -> Solution:
-    from routing.vrp.backends.ortools import solve
+    from routing.vrp import solve
 
     return solve(instance.problem, params)
 

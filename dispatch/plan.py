@@ -444,7 +444,8 @@ class Kpis:
 
 @dataclass(frozen=True, slots=True)
 class PlanMeta:
-    """How the plan was made (for reproducibility)."""
+    """How the plan was made (for reproducibility): seed, limits, the solver's outcome, the
+    backend that planned the charters (and the supply runs) with the reason it was chosen."""
 
     seed: int
     time_limit_s: float
@@ -453,6 +454,9 @@ class PlanMeta:
     wall_seconds: float
     version: str
     network: str = "embedded"
+    solver_backend: str = ""
+    solver_backend_reason: str = ""
+    supply_backend: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,14 +8,13 @@ docs/planning.md.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 
 from dispatch.charters.bound import fleet_lower_bound
-from dispatch.charters.bus_problem import Built, build_problem, day_network, day_travel
+from dispatch.charters.bus_problem import build_problem, day_network, day_travel
 from dispatch.charters.bus_routes import translate
 from dispatch.charters.explain import unserved_rows
 from dispatch.charters.idle import idle_vehicles
@@ -27,12 +26,7 @@ from dispatch.plan import Plan, PlanMeta
 from dispatch.policy import Mixing
 from dispatch.supply.shipments import plan_supply
 from routing.network.roads import RoadNetwork
-from routing.vrp.backends.chains import chainable
-from routing.vrp.backends.ortools import solve
-from routing.vrp.decompose import solution_of, solve_in_slices
-from routing.vrp.diagnose import explain, servable
-from routing.vrp.problem import Solution, SolveParams
-from routing.vrp.repair import insert_unassigned
+from routing.vrp import explain, servable, solve
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +43,6 @@ STAGES: dict[str, float] = {
     "assemble": 0.96,
     "done": 1.0,
 }
-SLICE_JOBS = 125  # jobs per time slice of a big day (measured in docs/planning.md)
 
 
 def _version() -> str:
@@ -66,49 +59,6 @@ def _report(on_stage: StageCallback | None, name: str, within: float = 0.0) -> N
     start = STAGES[name]
     end = STAGES[names[min(names.index(name) + 1, len(names) - 1)]]
     on_stage(name, start + (end - start) * within)
-
-
-def solve_day(
-    built: Built,
-    params: SolveParams,
-    *,
-    slice_jobs: int = SLICE_JOBS,
-    on_stage: StageCallback | None = None,
-) -> Solution:
-    """Solve the day's problem (in time slices when it is big), then insert what still fits.
-
-    Parameters
-    ----------
-    built
-        The day's routing problem.
-    params
-        Solver settings (the time limit is the budget of the whole stage).
-    slice_jobs
-        Days with more jobs than this are solved in time slices of about this many jobs,
-        unless the trip-chaining solver takes them whole (``routing.vrp.backends.chains``).
-        Default ``SLICE_JOBS``.
-    on_stage
-        Progress callback. Default None.
-    """
-    problem = built.problem
-    started = time.monotonic()
-    if not problem.jobs:
-        return solution_of(problem, [], wall_time_s=0.0, status="no_jobs")
-    if len(problem.jobs) > slice_jobs and not chainable(problem):  # chaining takes whole days
-
-        def progress(done: int, total: int) -> None:
-            _report(on_stage, "solve", done / total)
-
-        found = solve_in_slices(problem, params, slice_jobs=slice_jobs, on_slice=progress)
-    else:
-        found = solve(problem, params)
-    if not found.unassigned:
-        return found
-    routes = insert_unassigned(problem, found.routes, found.unassigned, servable(problem))
-    repaired = solution_of(
-        problem, routes, wall_time_s=time.monotonic() - started, status=found.status
-    )
-    return dataclasses.replace(repaired, wall_time_s=time.monotonic() - started)
 
 
 def plan_day(
@@ -152,14 +102,20 @@ def plan_day(
     travel = day_travel(prepared, daynet)
     _report(on_stage, "solve")
     built = build_problem(prepared, travel)
-    solution = solve_day(built, day.policy.solve_params(), on_stage=on_stage)
+    options = servable(built.problem)
+    solution = solve(
+        built.problem,
+        day.policy.solve_params(),
+        servability=options,
+        on_progress=lambda done: _report(on_stage, "solve", done),
+    )
     if day.shipments:
         _report(on_stage, "supply")
     supply = plan_supply(
         day, daynet, prepared.fleet, on_progress=lambda f: _report(on_stage, "supply", f)
     )
     _report(on_stage, "explain")
-    reasons = explain(built.problem, solution)
+    reasons = explain(built.problem, solution, servability=options)
     unserved = unserved_rows(built, solution.unassigned, reasons, daynet)
     _report(on_stage, "assemble")
     translated = translate(built, solution.routes)
@@ -201,6 +157,9 @@ def plan_day(
             wall_seconds=round(time.monotonic() - started, 3),
             version=_version(),
             network=roads.name,
+            solver_backend=solution.backend,
+            solver_backend_reason=solution.backend_reason,
+            supply_backend=supply.backend,
         ),
     )
     _report(on_stage, "done")

@@ -374,6 +374,9 @@ class PlanMetaEntry:
     version: str
     network: str
     policy: Policy
+    solver_backend: str = ""
+    solver_backend_reason: str = ""
+    supply_backend: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -681,6 +684,9 @@ def _meta(meta: PlanMeta, policy: Policy) -> PlanMetaEntry:
         version=meta.version,
         network=meta.network,
         policy=policy,
+        solver_backend=meta.solver_backend,
+        solver_backend_reason=meta.solver_backend_reason,
+        supply_backend=meta.supply_backend,
     )
 
 

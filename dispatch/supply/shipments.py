@@ -14,9 +14,8 @@ planned in two problems (docs/supply.md says why):
    until its shift (``policy.shift_hours`` from its first departure) ends, at no further day
    rate.
 
-Each problem is solved by ``routing.vrp.backends.ortools.solve`` (time limit and effort from the
-policy,
-split between the runs by their number of shipments), repaired by insertion
+Each problem is solved by the solver's front door ``routing.vrp.solve`` (time limit and effort
+from the policy, split between the runs by their number of shipments), repaired by insertion
 (``routing.vrp.repair``) and by priority exchanges (``routing.vrp.priority``: an unserved
 shipment displaces lower-priority ones), and what stays out is explained
 (``dispatch.supply.shipment_reasons``).
@@ -47,17 +46,12 @@ from dispatch.supply.truck_problem import (
 from dispatch.supply.truck_routes import TruckRun, truck_routes
 from routing.network.daynetwork import DayNetwork
 from routing.network.speed import Profile
-from routing.vrp.backends.ortools import solve
-from routing.vrp.decompose import solution_of, solve_in_slices
-from routing.vrp.diagnose import Reason, explain, servable
-from routing.vrp.priority import prefer_priority
+from routing.vrp import Reason, explain, servable, solve
 from routing.vrp.problem import Route, Solution, SolveParams
-from routing.vrp.repair import insert_unassigned
 
 logger = logging.getLogger(__name__)
 
 MIN_RUN_S = 0.5  # seconds of the time limit every run gets at least
-SLICE_JOBS = 125  # shipments per time slice of a big run (as for buses, docs/planning.md)
 REPAIR_SHARE = 0.25  # of a run's time limit, for the priority repair after the search
 
 Progress = Callable[[float], None]
@@ -79,6 +73,8 @@ class SupplyPlan:
         Wall time of the supply stage's solver calls.
     status
         The solver outcome per run (``priority: …; other: …``).
+    backend
+        The solver backend of each run and why (``priority: ortools (…); other: …``).
     objective
         Sum of the runs' objectives.
     """
@@ -88,6 +84,7 @@ class SupplyPlan:
     unserved: tuple[UnservedShipment, ...] = ()
     solve_seconds: float = 0.0
     status: str = "no_shipments"
+    backend: str = ""
     objective: int = 0
 
     @property
@@ -102,25 +99,10 @@ def run_params(params: SolveParams, share: float) -> SolveParams:
 
 
 def solve_run(supply: SupplyProblem, params: SolveParams) -> Solution:
-    """Solve one run (in time slices when it is big, ``routing.vrp.decompose``), insert whatever
-    still fits (``routing.vrp.repair``), then let unserved shipments take the place of
-    lower-priority ones (``routing.vrp.priority``, within ``REPAIR_SHARE`` of the run's
-    time limit)."""
-    problem = supply.problem
-    started = time.monotonic()
-    if len(problem.jobs) > SLICE_JOBS:
-        found = solve_in_slices(problem, params, slice_jobs=SLICE_JOBS)
-    else:
-        found = solve(problem, params)
-    if not found.unassigned:
-        return found
-    options = servable(problem)
-    routes = insert_unassigned(problem, found.routes, found.unassigned, options)
-    left = solution_of(problem, routes, wall_time_s=0.0, status=found.status).unassigned
-    if left:
-        deadline = time.monotonic() + REPAIR_SHARE * params.time_limit_s
-        routes = prefer_priority(problem, routes, left, options, deadline=deadline)
-    return solution_of(problem, routes, wall_time_s=time.monotonic() - started, status=found.status)
+    """Solve one run by the solver's front door (``routing.vrp.solve``: time slices when it is
+    big, insertion repair), with the priority repair on (unserved shipments take the place of
+    lower-priority ones, within ``REPAIR_SHARE`` of the run's time limit)."""
+    return solve(supply.problem, dataclasses.replace(params, priority_repair_share=REPAIR_SHARE))
 
 
 def later_shifts(
@@ -251,6 +233,11 @@ def plan_supply(
         f"{'priority' if s.profile is Profile.TRUCK_PRIORITY else 'other'}: {solution.status}"
         for s, solution, _ in solved
     )
+    backend = "; ".join(
+        f"{'priority' if s.profile is Profile.TRUCK_PRIORITY else 'other'}: "
+        f"{solution.backend} ({solution.backend_reason})"
+        for s, solution, _ in solved
+    )
     logger.info(
         "supply: %d trucks, %d of %d shipments delivered, %.1f s",
         len(routes),
@@ -264,6 +251,7 @@ def plan_supply(
         unserved=unserved,
         solve_seconds=seconds,
         status=status,
+        backend=backend,
         objective=sum(solution.objective for _, solution, _ in solved),
     )
 

@@ -1,4 +1,4 @@
-"""Solving a big day in time slices: each slice an OR-Tools model, buses carried over between them.
+"""Solving a big problem in time slices: each slice solved alone, vehicles carried over.
 
 Why: one model over a whole day (hundreds of jobs, ~150 buses) gives the local search too
 large a neighbourhood for the time budget (measured in docs/planning.md). Slicing by time keeps
@@ -33,8 +33,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from routing.errors import SolverError
-from routing.vrp.backends.ortools import solve
-from routing.vrp.diagnose import job_penalty
 from routing.vrp.problem import (
     Job,
     Problem,
@@ -106,10 +104,14 @@ def _advance(state: _State | None, route: Route, jobs: dict[str, Job]) -> _State
     return _State(last.location, last.departure_s, first_departure, before + visits)
 
 
+SliceSolver = Callable[[Problem, SolveParams], Solution]
+
+
 def solve_in_slices(
     problem: Problem,
     params: SolveParams,
     *,
+    solve_slice: SliceSolver,
     slice_jobs: int = 60,
     on_slice: Callable[[int, int], None] | None = None,
 ) -> Solution:
@@ -121,6 +123,8 @@ def solve_in_slices(
         The whole day's instance.
     params
         Search settings; ``time_limit_s`` and ``effort`` are the budgets of all slices together.
+    solve_slice
+        Solves one slice (a whole problem of its own), e.g. a backend of ``routing.vrp.solve``.
     slice_jobs
         Jobs per slice (about). Default 60.
     on_slice
@@ -154,7 +158,7 @@ def solve_in_slices(
         else:  # the effort share decides; time only caps, keeping some for the later slices
             budget = max(MIN_SLICE_S, left - MIN_SLICE_S * (len(parts) - k - 1))
         effort = None if params.effort is None else max(1, math.floor(params.effort * share))
-        result = solve(
+        result = solve_slice(
             sub,
             dataclasses.replace(params, time_limit_s=budget, effort=effort, seed=params.seed + k),
         )
@@ -188,15 +192,4 @@ def solve_in_slices(
             )
         routes.append(timed)
     status = "slices:" + ",".join(statuses)
-    return solution_of(problem, routes, wall_time_s=time.monotonic() - started, status=status)
-
-
-def solution_of(
-    problem: Problem, routes: Sequence[Route], *, wall_time_s: float, status: str
-) -> Solution:
-    """A ``Solution`` of ``routes``: unassigned jobs in problem order and the objective."""
-    served = {s.job_id for r in routes for s in r.stops if s.job_id is not None}
-    unassigned = tuple(j.job_id for j in problem.jobs if j.job_id not in served)
-    objective = sum(r.cost for r in routes) + problem.vehicle_weight * len(routes)
-    objective += sum(job_penalty(problem, j) for j in problem.jobs if j.job_id not in served)
-    return Solution(tuple(routes), unassigned, objective, wall_time_s, status)
+    return Solution.of(problem, routes, wall_time_s=time.monotonic() - started, status=status)

@@ -17,10 +17,10 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from routing.vrp.diagnose import Servability, job_penalty
 from routing.vrp.problem import Job, Problem, Route
 from routing.vrp.repair import best_insertion, insert_unassigned, visits_of
 from routing.vrp.schedule import Visit
+from routing.vrp.servable import Servability
 
 logger = logging.getLogger(__name__)
 
@@ -45,12 +45,12 @@ def _best_exchange(
 ) -> _Exchange | None:
     """The best way for ``route`` to take ``job`` by dropping lower-penalty jobs."""
     spec = problem.vehicles[vehicle]
-    penalty = job_penalty(problem, job)
+    penalty = problem.penalty(job)
     visits = visits_of(route, jobs)
     order = {v.job.job_id: k for k, v in enumerate(visits)}
     lower = sorted(
-        {v.job.job_id for v in visits if job_penalty(problem, v.job) < penalty},
-        key=lambda j: (job_penalty(problem, jobs[j]), order[j]),
+        {v.job.job_id for v in visits if problem.penalty(v.job) < penalty},
+        key=lambda j: (problem.penalty(jobs[j]), order[j]),
     )
     options = [{j} for j in lower] + ([set(lower)] if len(lower) > 1 else [])
     best: _Exchange | None = None
@@ -58,7 +58,7 @@ def _best_exchange(
         trial = best_insertion(problem, spec, _without(visits, dropped), job)
         if trial is None:
             continue
-        lost = sum(job_penalty(problem, jobs[j]) for j in dropped)
+        lost = sum(problem.penalty(jobs[j]) for j in dropped)
         gain = penalty - lost - (trial.cost - route.cost)
         if gain > 0 and (best is None or gain > best.gain):
             best = _Exchange(gain, trial, tuple(sorted(dropped)))
@@ -84,7 +84,7 @@ def prefer_priority(
     unassigned
         Job ids they leave out.
     servability
-        ``routing.vrp.diagnose.servable(problem)``.
+        ``routing.vrp.servable.servable(problem)``.
     deadline
         ``time.monotonic()`` after which no further job is tried (a day of thousands of
         shipments; the result then depends on the machine's speed). Default None (no limit).
@@ -102,7 +102,7 @@ def prefer_priority(
     order = {j.job_id: k for k, j in enumerate(problem.jobs)}
 
     def rank(job_id: str) -> tuple[int, int]:
-        return -job_penalty(problem, jobs[job_id]), order[job_id]
+        return -problem.penalty(jobs[job_id]), order[job_id]
 
     current = list(routes)
     queue = sorted(unassigned, key=rank)

@@ -7,7 +7,7 @@ costs integer cost units (the dispatch layer uses fen, 0.01 CNY).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -230,6 +230,59 @@ class Problem:
         """Number of locations."""
         return len(self.location_names)
 
+    def penalty(self, job: Job) -> int:
+        """Objective cost of leaving ``job`` unserved: ``drop_penalty`` × its priority, plus
+        ``drop_penalty_per_unit`` per unit of its first amount."""
+        first = job.amount[0] if job.amount else 0
+        return self.drop_penalty * job.priority + self.drop_penalty_per_unit * first
+
+    def objective(self, routes: Sequence[Route]) -> int:
+        """Route costs + ``vehicle_weight`` per used vehicle + penalties of unserved jobs."""
+        served = served_jobs(routes)
+        objective = sum(r.cost for r in routes) + self.vehicle_weight * len(routes)
+        return objective + sum(self.penalty(j) for j in self.jobs if j.job_id not in served)
+
+    def depot_loaded(
+        self,
+        jobs: Sequence[Job] | None = None,
+        *,
+        allowed: Mapping[str, Sequence[int]] | None = None,
+    ) -> bool:
+        """True when every job is loaded for free at the start depot of every vehicle that may
+        serve it: then the problem is a VRPTW (one node per job, loads summed per route).
+
+        That holds when no vehicle limits its jobs on board and every job has its pickup at
+        that depot (standing still there takes no time), no pickup service, a pickup window
+        covering the vehicle's shift, no ride limit and no board key.
+
+        Parameters
+        ----------
+        jobs
+            The jobs to look at. Default None (all of them).
+        allowed
+            Indices of the vehicles that may serve each job (by job id). Default None (every
+            vehicle for every job).
+        """
+        jobs = self.jobs if jobs is None else jobs
+        if not jobs or any(v.max_onboard_jobs is not None for v in self.vehicles):
+            return False
+        everyone = range(len(self.vehicles))
+        for job in jobs:
+            if job.pickup_service_s or job.max_ride_s is not None or job.board_key is not None:
+                return False
+            for index in everyone if allowed is None else allowed.get(job.job_id, ()):
+                vehicle = self.vehicles[index]
+                matrix = self.matrices[vehicle.profile]
+                if not (
+                    job.pickup == vehicle.start
+                    and job.pickup_window.start <= vehicle.shift.start
+                    and job.pickup_window.end >= vehicle.shift.end
+                    and matrix.time_s[vehicle.start, vehicle.start] == 0
+                    and matrix.reachable[vehicle.start, vehicle.start]
+                ):
+                    return False
+        return True
+
 
 class FirstSolution(StrEnum):
     """First-solution strategies the solver accepts."""
@@ -267,6 +320,12 @@ class SolveParams:
         give the same answer when ``effort`` is reached first. Default None (time limit only).
     first_solution, metaheuristic
         Search strategies. Default automatic (chosen by the solver layer).
+    slice_jobs
+        Problems for the OR-Tools backend with more jobs than this are solved in time slices
+        of about this many jobs (``routing.vrp.decompose``). Default 125 (docs/planning.md).
+    priority_repair_share
+        Share of the time limit for the priority repair after the search (an unserved job
+        takes the place of jobs of lower penalty, ``routing.vrp.priority``). Default 0 (off).
     """
 
     time_limit_s: float = 30.0
@@ -274,12 +333,20 @@ class SolveParams:
     effort: int | None = None
     first_solution: FirstSolution = FirstSolution.AUTOMATIC
     metaheuristic: Metaheuristic = Metaheuristic.AUTOMATIC
+    slice_jobs: int = 125
+    priority_repair_share: float = 0.0
 
     def __post_init__(self) -> None:
         if not self.time_limit_s > 0:
             raise ValueError(f"time_limit_s must be > 0, got {self.time_limit_s}")
         if self.effort is not None and self.effort < 1:
             raise ValueError(f"effort must be >= 1, got {self.effort}")
+        if self.slice_jobs < 1:
+            raise ValueError(f"slice_jobs must be >= 1, got {self.slice_jobs}")
+        if not 0.0 <= self.priority_repair_share <= 1.0:
+            raise ValueError(
+                f"priority_repair_share must be in [0, 1], got {self.priority_repair_share}"
+            )
 
 
 class StopKind(StrEnum):
@@ -315,12 +382,60 @@ class Route:
     cost: int
 
 
+def served_jobs(routes: Sequence[Route]) -> frozenset[str]:
+    """Ids of the jobs visited by ``routes``."""
+    return frozenset(s.job_id for r in routes for s in r.stops if s.job_id is not None)
+
+
 @dataclass(frozen=True, slots=True)
 class Solution:
-    """What the solver returns: the used routes and the jobs it left unserved."""
+    """What the solver returns: the used routes and the jobs it left unserved.
+
+    Parameters
+    ----------
+    routes
+        The used vehicles' routes, timed.
+    unassigned
+        Ids of the jobs left unserved, in problem order.
+    objective
+        In problem cost units (``Problem.objective``).
+    wall_time_s
+        Seconds the solve took.
+    status
+        How the search ended (backend-specific text, e.g. ``effort_limit``). Default "".
+    backend
+        Which backend planned it (a ``routing.vrp.solve.Backend`` value). Default "".
+    backend_reason
+        Why that backend was chosen. Default "".
+    """
 
     routes: tuple[Route, ...]
     unassigned: tuple[str, ...]
     objective: int
     wall_time_s: float
     status: str = ""
+    backend: str = ""
+    backend_reason: str = ""
+
+    @classmethod
+    def of(
+        cls,
+        problem: Problem,
+        routes: Sequence[Route],
+        *,
+        wall_time_s: float,
+        status: str = "",
+        backend: str = "",
+        backend_reason: str = "",
+    ) -> Solution:
+        """The solution made of ``routes``: unassigned jobs and objective computed."""
+        served = served_jobs(routes)
+        return cls(
+            routes=tuple(routes),
+            unassigned=tuple(j.job_id for j in problem.jobs if j.job_id not in served),
+            objective=problem.objective(routes),
+            wall_time_s=wall_time_s,
+            status=status,
+            backend=backend,
+            backend_reason=backend_reason,
+        )

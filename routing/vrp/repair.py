@@ -18,9 +18,9 @@ import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 
-from routing.vrp.diagnose import Servability, job_penalty
 from routing.vrp.problem import Job, Problem, Route, StopKind, VehicleSpec
 from routing.vrp.schedule import Visit, build_route
+from routing.vrp.servable import Servability
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def insert_unassigned(
     unassigned
         Ids of the jobs it left out.
     servability
-        ``routing.vrp.diagnose.servable(problem)``: which vehicles could serve each job alone.
+        ``routing.vrp.servable.servable(problem)``: which vehicles could serve each job alone.
 
     Returns
     -------
@@ -134,7 +134,7 @@ def insert_unassigned(
     jobs = {j.job_id: j for j in problem.jobs}
     by_vehicle = {r.vehicle_id: r for r in routes}
     order = {j.job_id: k for k, j in enumerate(problem.jobs)}
-    pending = sorted(unassigned, key=lambda j: (-job_penalty(problem, jobs[j]), order[j]))
+    pending = sorted(unassigned, key=lambda j: (-problem.penalty(jobs[j]), order[j]))
     for job_id in pending:
         job = jobs[job_id]
         best: tuple[int, Route] | None = None
@@ -154,7 +154,7 @@ def insert_unassigned(
             added = route.cost - (current.cost if current else -problem.vehicle_weight)
             if best is None or added < best[0]:
                 best = (added, route)
-        if best is not None and best[0] < job_penalty(problem, job):
+        if best is not None and best[0] < problem.penalty(job):
             logger.info("repair: inserted %s into %s", job_id, best[1].vehicle_id)
             by_vehicle[best[1].vehicle_id] = best[1]
     return list(by_vehicle.values())

@@ -16,10 +16,11 @@ from dispatch.charters.verify import verify_plan
 from dispatch.day import Day, HealthCode, NucleicTest, RiskLevel, RiskRegion
 from dispatch.outputs.plan_json import document_json, plan_document
 from dispatch.plan import Plan, StepKind
-from dispatch.planner import plan_day, solve_day
+from dispatch.planner import plan_day
 from dispatch.policy import Mixing
 from dispatch.reasons import ExclusionReason, UnservedReason
 from routing.network.roads import RoadNetwork
+from routing.vrp import solve
 from stations.model import Exit, ExitStatus, Registry
 from tests.town_cases import arrival, coach, grid_town, node, permit, station, town_day
 
@@ -333,8 +334,10 @@ def test_time_slices_give_a_feasible_day(town: RoadNetwork) -> None:
     prepared = prepare(day)
     travel = day_travel(prepared, day_network(day, town))
     built = build_problem(prepared, travel)
-    solution = solve_day(built, day.policy.solve_params(), slice_jobs=4)
+    params = dataclasses.replace(day.policy.solve_params(), slice_jobs=4)
+    solution = solve(built.problem, params)
     assert solution.status.startswith("slices:")
+    assert solution.backend == "ortools_slices"
     served = {s.job_id for r in solution.routes for s in r.stops if s.job_id}
     assert served | set(solution.unassigned) == {j.job_id for j in built.problem.jobs}
 

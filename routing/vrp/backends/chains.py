@@ -31,7 +31,7 @@ The search (generic over ``routing.Problem``):
 Budget: ``SolveParams.effort`` × ``EFFORT_ITERATIONS`` pool iterations (deterministic for a
 seed) or ``time_limit_s`` less ``POLISH_SHARE`` of it, whichever comes first; the polish
 rounds are bounded by their count and the full time limit. Jobs no vehicle can serve alone
-(``routing.vrp.diagnose.servable``) are left unassigned, as by the solver.
+(``routing.vrp.servable``) are left unassigned, as by the solver.
 """
 
 from __future__ import annotations
@@ -47,9 +47,11 @@ import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
 
 from routing.errors import SolverError
-from routing.vrp.diagnose import Servability, job_penalty, servable
+from routing.vrp.budget import Budget
+from routing.vrp.features import chainable
 from routing.vrp.problem import Problem, Route, Solution, SolveParams
 from routing.vrp.schedule import Visit, build_route
+from routing.vrp.servable import Servability, servable
 
 logger = logging.getLogger(__name__)
 
@@ -65,31 +67,6 @@ _NEW_ROUTE = 1e9  # added cost of opening an idle vehicle (seconds): used routes
 
 FloatGrid = npt.NDArray[np.float64]
 IntGrid = npt.NDArray[np.int64]
-
-
-def chainable(problem: Problem) -> bool:
-    """Whether ``problem`` suits trip chaining: every vehicle carries one job at a time and
-    all vehicles and jobs share one profile."""
-    vehicles = problem.vehicles
-    if not vehicles or any(v.max_onboard_jobs != 1 for v in vehicles):
-        return False
-    profiles = {v.profile for v in vehicles} | {j.profile for j in problem.jobs}
-    return len(profiles) == 1
-
-
-class _Budget:
-    """Pool iterations and wall-clock time left."""
-
-    def __init__(self, params: SolveParams, started: float) -> None:
-        self.deadline = started + params.time_limit_s * (1.0 - POLISH_SHARE)
-        self.final = started + params.time_limit_s
-        self.iterations = _INF if params.effort is None else params.effort * EFFORT_ITERATIONS
-
-    def left(self) -> bool:
-        return self.iterations > 0 and time.monotonic() < self.deadline
-
-    def spend(self, count: int = 1) -> None:
-        self.iterations -= count
 
 
 _SPLICES = ("insert", "replace1", "replace2", "drop_first", "drop_last")
@@ -148,7 +125,7 @@ class Chains:
     problem
         A problem where ``chainable(problem)`` holds.
     servability
-        ``routing.vrp.diagnose.servable(problem)``. Default None (computed).
+        ``routing.vrp.servable.servable(problem)``. Default None (computed).
     seed
         Seed of the random choices. Default 0.
     """
@@ -519,7 +496,7 @@ class Chains:
         """Drop penalties of the servable trips left out."""
         jobs = self.problem.jobs
         return sum(
-            job_penalty(self.problem, jobs[k])
+            self.problem.penalty(jobs[k])
             for k in range(self.n)
             if self.where[k] < 0 and self.allowed[k].any()
         )
@@ -564,14 +541,14 @@ class Chains:
             total += sum(t[stops[i]][stops[i + 1]] for i in range(0, len(stops), 2))
         return total
 
-    def polish(self, budget: _Budget, *, rounds: int = POLISH_ROUNDS) -> None:
+    def polish(self, budget: Budget, *, rounds: int = POLISH_ROUNDS) -> None:
         """Move single trips to the gap of a used route where they add the least empty
         driving (their own gap included, so nothing gets worse), round after round while
         the empty driving falls; routes are never emptied, so the vehicle count stays."""
         before = self.empty_driving()
         for _ in range(rounds):
             for k in self.rng.permutation(self.n).tolist():
-                if time.monotonic() >= budget.final:
+                if budget.past_end():
                     return
                 v = self.where[k]
                 if v < 0 or len(self.routes[v]) < 2:
@@ -588,12 +565,12 @@ class Chains:
         """Vehicles used."""
         return int(self.used.sum())
 
-    def eliminate(self, budget: _Budget, *, attempt: int) -> None:
+    def eliminate(self, budget: Budget, *, attempt: int) -> None:
         """Remove routes one at a time with the ejection pool (see the module docstring)."""
         penalty = np.ones(self.n + 1)
         penalty[-1] = 0.0  # "no trip" in the grids
         failed: set[int] = set()
-        while budget.left():
+        while budget.searching():
             candidates = [v for v in range(self.m) if self.used[v] and v not in failed]
             if len(candidates) == 0 or self.count() <= 1:
                 return
@@ -608,7 +585,7 @@ class Chains:
             column = self.allowed[:, pick].copy()
             self.allowed[:, pick] = False  # the emptied vehicle stays out
             spent = 0
-            while pool and spent < attempt and budget.left():
+            while pool and spent < attempt and budget.searching():
                 spent += 1
                 budget.spend()
                 k = pool.pop()
@@ -729,7 +706,7 @@ def solve_chains(
     params
         Time limit, effort and seed.
     servability
-        ``routing.vrp.diagnose.servable(problem)``. Default None (computed).
+        ``routing.vrp.servable.servable(problem)``. Default None (computed).
 
     Returns
     -------
@@ -745,12 +722,13 @@ def solve_chains(
         If a chain cannot be timed exactly (a bug).
     """
     started = time.monotonic()
-    budget = _Budget(params, started)
+    budget = Budget.of(params, started=started, steps_per_effort=EFFORT_ITERATIONS)
+    budget.reserve(params.time_limit_s * POLISH_SHARE)
     chains = Chains(problem, servability, seed=params.seed)
     chains.construct()
     chains.rescue()
     first = chains.count()
-    total = budget.iterations
+    total = budget.steps_left
     attempt = MIN_ATTEMPT if total == _INF else max(MIN_ATTEMPT, int(ATTEMPT_SHARE * total))
     chains.eliminate(budget, attempt=attempt)
     chains.polish(budget)
@@ -770,14 +748,10 @@ def solve_chains(
                 "(a chaining bug)"
             )
         routes.append(route)
-    served = {s.job_id for r in routes for s in r.stops if s.job_id is not None}
-    unassigned = tuple(j.job_id for j in problem.jobs if j.job_id not in served)
-    objective = sum(r.cost for r in routes) + problem.vehicle_weight * len(routes)
-    objective += sum(job_penalty(problem, j) for j in problem.jobs if j.job_id not in served)
-    if budget.iterations <= 0:
+    if budget.effort_spent():
         status = "chains:effort_limit"
-    elif time.monotonic() >= budget.deadline:
+    elif budget.out_of_time(0.0):
         status = "chains:time_limit"
     else:
         status = "chains:solved"  # every route tried without success before the budget ran out
-    return Solution(tuple(routes), unassigned, objective, time.monotonic() - started, status)
+    return Solution.of(problem, routes, wall_time_s=time.monotonic() - started, status=status)

@@ -1,20 +1,14 @@
-"""Solve a pickup-and-delivery problem with OR-Tools: fewest vehicles first, then cost.
+"""The OR-Tools backend: fewest vehicles first, then cost, for any pickup-and-delivery problem.
 
-Jobs no vehicle can serve are left out before the model (``diagnose.servable``) and the
-others restricted to the vehicles that could take them alone. The search runs in phases
-within the time limit (and, when ``effort`` is set, a deterministic budget of search
-solutions): an iterated local search (ruin and recreate) on the full objective; then fleet
-reduction — the same jobs with a hard limit of one vehicle fewer, without the vehicle weight
-in the objective, as long as that succeeds; then a polish at the final vehicle count. Routes
-are timed exactly by ``solver_schedule`` (least idle time).
-
-Problems with none of the features PyVRP cannot model (``solver_pyvrp.supports``: one
-profile, no ride limits, board keys, on-board or shift-length limits, allowed-vehicle lists,
-per-hour costs) go to the PyVRP backend of ``routing.vrp.backends.pyvrp`` instead.
-
-Problems where every vehicle carries one job at a time (``solver_chains.chainable``) go to
-the trip-chaining heuristic of ``routing.vrp.backends.chains`` instead: there a job is one node,
-and its route elimination uses far fewer vehicles than the OR-Tools model in the same time.
+Used by ``routing.vrp.solve`` for problems the other backends do not model (ride limits with
+several jobs on board, board keys, shift limits, allowed-vehicle lists, several profiles) and
+for each time slice of a big one. Jobs no vehicle can serve are left out before the model
+(``routing.vrp.servable``) and the others restricted to the vehicles that could take them alone.
+The search runs in phases within the budget (time limit and, when ``effort`` is set, a
+deterministic number of search solutions): an iterated local search (ruin and recreate) on the
+full objective; then fleet reduction — the same jobs with a hard limit of one vehicle fewer,
+without the vehicle weight in the objective, as long as that succeeds; then a restart at the
+final vehicle count. Routes are timed exactly by ``routing.vrp.schedule`` (least idle time).
 """
 
 from __future__ import annotations
@@ -23,23 +17,20 @@ import dataclasses
 import logging
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from routing.errors import SolverError
-from routing.vrp.backends.chains import chainable, solve_chains
 from routing.vrp.backends.ortools_model import Model, ModelJob
-from routing.vrp.backends.pyvrp import solve_pyvrp
-from routing.vrp.backends.pyvrp import supports as pyvrp_supports
-from routing.vrp.diagnose import job_penalty, servable
+from routing.vrp.budget import Budget
 from routing.vrp.problem import FirstSolution, Problem, Route, Solution, SolveParams, VehicleSpec
 from routing.vrp.schedule import Visit, build_route
+from routing.vrp.servable import Servability, servable
 
 logger = logging.getLogger(__name__)
 
 _FIRST_SHARE = 0.5  # of the budget: the first solution and its search on the full objective
 _REDUCE_SHARE = 0.5  # of what is left, for each attempt with one vehicle fewer
-_MIN_PHASE_S = 0.05
 _LARGE = 200  # jobs; above, the automatic first solution is local cheapest insertion (faster)
 
 
@@ -57,31 +48,12 @@ class _Incumbent:
         return len(self.routes)
 
 
-class _Budget:
-    """Wall-clock and effort (search solutions) left for the remaining phases."""
-
-    def __init__(self, params: SolveParams) -> None:
-        self.deadline = time.monotonic() + params.time_limit_s
-        self.effort = params.effort
-
-    def seconds(self, share: float = 1.0) -> float:
-        return max(_MIN_PHASE_S, (self.deadline - time.monotonic()) * share)
-
-    def exhausted(self) -> bool:
-        over_time = time.monotonic() >= self.deadline - _MIN_PHASE_S
-        return over_time or (self.effort is not None and self.effort <= 0)
-
-    def solutions(self, share: float = 1.0) -> int | None:
-        if self.effort is None:
-            return None
-        return max(1, int(self.effort * share))
-
-    def spend(self, solutions: int | None) -> None:
-        if self.effort is not None and solutions is not None:
-            self.effort -= solutions
-
-
-def solve(problem: Problem, params: SolveParams | None = None) -> Solution:
+def solve_ortools(
+    problem: Problem,
+    params: SolveParams,
+    *,
+    servability: Mapping[str, Servability] | None = None,
+) -> Solution:
     """Plan routes for ``problem``: every job served or listed unassigned, never lost.
 
     Parameters
@@ -89,7 +61,9 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Solution:
     problem
         The instance.
     params
-        Search settings. Default ``SolveParams()`` (30 s, seed 0).
+        Search settings (time limit, effort, seed, strategies).
+    servability
+        ``routing.vrp.servable.servable(problem)`` if already computed. Default None (computed).
 
     Returns
     -------
@@ -103,12 +77,9 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Solution:
     SolverError
         When OR-Tools fails to return any solution (not when jobs cannot be served).
     """
-    params = params or SolveParams()
-    if pyvrp_supports(problem, params):  # plain problems: the PyVRP backend
-        return solve_pyvrp(problem, params)
     started = time.monotonic()
-    budget = _Budget(params)
-    options = servable(problem)
+    budget = Budget.of(params, started=started)
+    options = servability if servability is not None else servable(problem)
     jobs = [
         ModelJob(job, options[job.job_id].vehicles)
         for job in problem.jobs
@@ -117,9 +88,6 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Solution:
     if not jobs:
         status = "no_jobs" if not problem.jobs else "no_servable_jobs"
         return _solution(problem, (), started, status)
-    if chainable(problem):
-        chained = solve_chains(problem, params, servability=options)
-        return dataclasses.replace(chained, wall_time_s=time.monotonic() - started)
     if params.seed:
         random.Random(params.seed).shuffle(jobs)  # a different search path per seed
     incumbent = _first_phase(problem, jobs, params, budget)
@@ -133,7 +101,7 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Solution:
 
 
 def _first_phase(
-    problem: Problem, jobs: Sequence[ModelJob], params: SolveParams, budget: _Budget
+    problem: Problem, jobs: Sequence[ModelJob], params: SolveParams, budget: Budget
 ) -> _Incumbent:
     """First solution and search on the full objective (vehicles, costs, penalties).
 
@@ -144,7 +112,7 @@ def _first_phase(
     first = params.first_solution
     if first is FirstSolution.AUTOMATIC and len(jobs) > _LARGE:
         first = FirstSolution.LOCAL_CHEAPEST_INSERTION
-    solutions = budget.solutions(_FIRST_SHARE)
+    solutions = budget.portion(_FIRST_SHARE)
     assignment = model.search(
         time_limit_s=budget.seconds(_FIRST_SHARE),
         solution_limit=solutions,
@@ -157,11 +125,11 @@ def _first_phase(
         model = Model(problem, jobs)
         assignment = model.search(
             time_limit_s=budget.seconds(),
-            solution_limit=budget.solutions(),
+            solution_limit=budget.portion(),
             first_solution=FirstSolution.PATH_CHEAPEST_ARC,
             metaheuristic=params.metaheuristic,
         )
-        budget.spend(budget.solutions())
+        budget.spend(budget.portion())
     if assignment is None:
         raise SolverError(
             f"OR-Tools found no first solution for {len(jobs)} jobs and "
@@ -182,7 +150,7 @@ def _reduce_fleet(
     problem: Problem,
     jobs: Sequence[ModelJob],
     params: SolveParams,
-    budget: _Budget,
+    budget: Budget,
     incumbent: _Incumbent,
 ) -> _Incumbent:
     """Serve the same jobs with one vehicle fewer, again and again while that works.
@@ -209,7 +177,7 @@ def _restart(
     problem: Problem,
     jobs: Sequence[ModelJob],
     params: SolveParams,
-    budget: _Budget,
+    budget: Budget,
     incumbent: _Incumbent,
 ) -> _Incumbent:
     """Spend what is left on a fresh search for the incumbent's jobs; keep the better plan.
@@ -236,13 +204,13 @@ def _search_limited(
     problem: Problem,
     jobs: Sequence[ModelJob],
     params: SolveParams,
-    budget: _Budget,
+    budget: Budget,
     *,
     vehicles: int | None,
     share: float,
 ) -> _Incumbent | None:
     model = Model(problem, jobs, max_active_vehicles=vehicles)
-    solutions = budget.solutions(share)
+    solutions = budget.portion(share)
     assignment = model.search(
         time_limit_s=budget.seconds(share),
         solution_limit=solutions,
@@ -258,14 +226,8 @@ def _incumbent(problem: Problem, visits: Sequence[Sequence[Visit]]) -> _Incumben
         _route(problem, problem.vehicles[v], stops) for v, stops in enumerate(visits) if stops
     )
     served = frozenset(s.job_id for r in routes for s in r.stops if s.job_id is not None)
-    objective = _objective(problem, routes, served)
+    objective = problem.objective(routes)
     return _Incumbent(tuple(map(tuple, visits)), routes, objective, served)
-
-
-def _objective(problem: Problem, routes: Sequence[Route], served: frozenset[str]) -> int:
-    """Route costs + ``vehicle_weight`` per used vehicle + penalties of unserved jobs."""
-    objective = sum(r.cost for r in routes) + problem.vehicle_weight * len(routes)
-    return objective + sum(job_penalty(problem, j) for j in problem.jobs if j.job_id not in served)
 
 
 def _route(problem: Problem, vehicle: VehicleSpec, visits: Sequence[Visit]) -> Route:
@@ -279,11 +241,4 @@ def _route(problem: Problem, vehicle: VehicleSpec, visits: Sequence[Visit]) -> R
 
 
 def _solution(problem: Problem, routes: Sequence[Route], started: float, status: str) -> Solution:
-    served = frozenset(s.job_id for r in routes for s in r.stops if s.job_id is not None)
-    return Solution(
-        routes=tuple(routes),
-        unassigned=tuple(j.job_id for j in problem.jobs if j.job_id not in served),
-        objective=_objective(problem, routes, served),
-        wall_time_s=time.monotonic() - started,
-        status=status,
-    )
+    return Solution.of(problem, routes, wall_time_s=time.monotonic() - started, status=status)

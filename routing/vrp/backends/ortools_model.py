@@ -22,7 +22,6 @@ from ortools.constraint_solver import (
 )
 
 from routing.errors import SolverError
-from routing.vrp.diagnose import job_penalty
 from routing.vrp.problem import FirstSolution, Job, Metaheuristic, Problem
 from routing.vrp.schedule import Visit
 
@@ -83,32 +82,6 @@ class ModelJob:
     vehicles: tuple[int, ...]
 
 
-def depot_loaded(problem: Problem, jobs: Sequence[ModelJob]) -> bool:
-    """True when every job is loaded at the start depot of every vehicle that may serve it.
-
-    Then the problem is a VRPTW: a pickup at the depot at departure time is implied (service
-    0, its window covers the whole shift, no ride limit, no board key, no on-board limit).
-    """
-    if not jobs or any(v.max_onboard_jobs is not None for v in problem.vehicles):
-        return False
-    for mj in jobs:
-        job = mj.job
-        if job.pickup_service_s or job.max_ride_s is not None or job.board_key is not None:
-            return False
-        for index in mj.vehicles:
-            vehicle = problem.vehicles[index]
-            matrix = problem.matrices[vehicle.profile]
-            if (
-                job.pickup != vehicle.start
-                or job.pickup_window.start > vehicle.shift.start
-                or job.pickup_window.end < vehicle.shift.end
-                or matrix.time_s[vehicle.start, vehicle.start] != 0
-                or not matrix.reachable[vehicle.start, vehicle.start]
-            ):
-                return False
-    return True
-
-
 class Model:
     """An OR-Tools routing model of (part of) a problem, and the way back to visits.
 
@@ -137,7 +110,9 @@ class Model:
         self.problem = problem
         self.vehicle_costs = vehicle_costs
         self.jobs = tuple(jobs)
-        self.depot_loaded = depot_loaded(problem, self.jobs)
+        self.depot_loaded = problem.depot_loaded(
+            [mj.job for mj in self.jobs], allowed={mj.job.job_id: mj.vehicles for mj in self.jobs}
+        )
         vehicles = problem.vehicles
         depots = sorted({v.start for v in vehicles} | {v.end for v in vehicles})
         depot_node = {loc: k for k, loc in enumerate(depots)}
@@ -191,7 +166,7 @@ class Model:
     def _scale(self, service: npt.NDArray[np.int64]) -> int:
         """Cost multiplier (100 where it fits) keeping every objective value below 2**61."""
         problem = self.problem
-        bound = sum(2 * job_penalty(problem, mj.job) for mj in self.jobs)
+        bound = sum(2 * problem.penalty(mj.job) for mj in self.jobs)
         for v in problem.vehicles:
             matrix = problem.matrices[v.profile]
             longest = int(matrix.dist_m[matrix.reachable].max(initial=0))
@@ -330,7 +305,7 @@ class Model:
         for k, mj in enumerate(self.jobs):
             job = mj.job
             p, d = self._nodes(k)
-            penalty = job_penalty(problem, job) * self.scale
+            penalty = problem.penalty(job) * self.scale
             d_index = self._index(d)
             self.time.CumulVar(d_index).SetRange(job.delivery_window.start, job.delivery_window.end)
             indices = [d_index]

@@ -1,9 +1,8 @@
 """Solve plain pickup-and-delivery problems with PyVRP: fewest vehicles first, then cost.
 
-A second backend beside OR-Tools, used by ``routing.vrp.backends.ortools.solve`` only for problems
-whose
-every feature PyVRP 0.14 models exactly (``unsupported_features`` names the others): one
-vehicle profile, no allowed-vehicle lists, ride limits, board keys, on-board limits,
+A second backend beside OR-Tools, chosen by ``routing.vrp.solve`` only for problems whose every
+feature PyVRP 0.14 models exactly (``routing.vrp.features.pyvrp_unsupported`` names the
+others): one vehicle profile, no allowed-vehicle lists, ride limits, board keys, on-board limits,
 shift-length limits or per-hour costs. Jobs become PyVRP shipments, or clients with a
 delivery amount when every job is loaded at the vehicles' common start depot (VRPTW).
 
@@ -13,7 +12,7 @@ deterministic budget of iterations): PyVRP's iterated local search on the full o
 minimisation — the same jobs with the fleet capped at one vehicle fewer, seeded with the
 incumbent without its smallest route, until the penalised search finds a feasible plan or
 its share of the budget runs out, again while that works; then a polish of the incumbent
-with what is left. Jobs no vehicle can serve alone (``diagnose.servable``) never enter the
+with what is left. Jobs no vehicle can serve alone (``routing.vrp.servable``) never enter the
 model; if the others cannot all be served, or a drop penalty is below what serving may
 cost, a prize-collecting run (prizes = drop penalties) leaves some out. Routes
 are timed by ``solver_schedule`` and returned as OR-Tools' are.
@@ -25,7 +24,7 @@ import logging
 import math
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,9 +47,11 @@ from pyvrp.stop import FirstFeasible, MaxIterations, MultipleCriteria
 from pyvrp.stop.StoppingCriterion import StoppingCriterion
 
 from routing.errors import SolverError
-from routing.vrp.diagnose import job_penalty, servable
+from routing.vrp.budget import Budget
+from routing.vrp.features import pyvrp_unsupported
 from routing.vrp.problem import Job, Problem, Route, Solution, SolveParams, VehicleSpec
 from routing.vrp.schedule import Visit, build_route
+from routing.vrp.servable import Servability, servable
 
 logger = logging.getLogger(__name__)
 
@@ -60,64 +61,6 @@ _REDUCE_SHARE = 0.75  # of what is left, for each attempt with one vehicle fewer
 _MIN_PHASE_S = 0.02
 _MARGIN_S, _MARGIN_SHARE = 0.6, 0.02  # kept from the time limit for timing routes
 _PENALTY_CAP_FACTOR = 4  # highest penalty per unit of violation, in vehicle costs or prizes
-
-
-def unsupported_features(problem: Problem) -> tuple[str, ...]:
-    """The features of ``problem`` that this backend does not model (empty: it does all).
-
-    Parameters
-    ----------
-    problem
-        The instance.
-
-    Returns
-    -------
-    tuple[str, ...]
-        Readable names of the missing features.
-    """
-    missing: list[str] = []
-    if len(problem.matrices) != 1 or len({v.profile for v in problem.vehicles}) > 1:
-        missing.append("several vehicle profiles")
-    if any(j.profile not in problem.matrices for j in problem.jobs):
-        missing.append("jobs for a profile without a matrix")
-    if any(j.vehicles is not None for j in problem.jobs):
-        missing.append("allowed-vehicle lists")
-    if any(j.max_ride_s is not None for j in problem.jobs):
-        missing.append("ride-time limits")
-    if any(j.board_key is not None for j in problem.jobs):
-        missing.append("board keys")
-    if any(v.max_onboard_jobs is not None for v in problem.vehicles):
-        missing.append("on-board limits")
-    if any(v.max_shift_s is not None for v in problem.vehicles):
-        missing.append("shift-length limits")
-    if any(v.cost_per_hour > 0 for v in problem.vehicles):
-        missing.append("per-hour costs")
-    if not all(bool(m.reachable.all()) for m in problem.matrices.values()):
-        missing.append("unreachable arcs")
-    return tuple(missing)
-
-
-def supports(problem: Problem, params: SolveParams | None = None) -> bool:
-    """True when this backend models ``problem`` exactly and ``params`` name no OR-Tools strategy.
-
-    Parameters
-    ----------
-    problem
-        The instance.
-    params
-        Search settings; an explicit first-solution strategy or metaheuristic (OR-Tools
-        terms) keeps the problem on OR-Tools. Default None.
-
-    Returns
-    -------
-    bool
-        Whether ``solve_pyvrp`` should handle it.
-    """
-    if params is not None and (
-        params.first_solution != "automatic" or params.metaheuristic != "automatic"
-    ):
-        return False
-    return bool(problem.jobs) and bool(problem.vehicles) and not unsupported_features(problem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,53 +98,38 @@ class _Until:
         return time.monotonic() >= self.at
 
 
-class _Budget:
-    """Wall-clock and iterations left for the remaining phases."""
-
-    def __init__(self, params: SolveParams, started: float) -> None:
-        margin = min(_MARGIN_S, _MARGIN_SHARE * params.time_limit_s)  # timing the routes
-        self.end = started + params.time_limit_s
-        self.deadline = self.end - margin
-        self.iterations = None if params.effort is None else params.effort * ITERATIONS_PER_EFFORT
-
-    def seconds(self) -> float:
-        return self.deadline - time.monotonic()
-
-    def reserve(self, seconds: float) -> None:
-        """Keep at least ``seconds`` before the time limit for the work after the search."""
-        self.deadline = min(self.deadline, self.end - seconds)
-
-    def exhausted(self) -> bool:
-        over_time = self.seconds() <= _MIN_PHASE_S
-        return over_time or (self.iterations is not None and self.iterations <= 0)
-
-    def stop(self, share: float, *, first_feasible: bool = False) -> StoppingCriterion:
-        """A criterion for a phase with ``share`` of what is left (time and iterations)."""
-        seconds = max(_MIN_PHASE_S, self.seconds() * share)
-        criteria: list[StoppingCriterion] = [_Until(time.monotonic() + seconds)]
-        if self.iterations is not None:
-            iterations = max(1, int(self.iterations * share))
-            self.iterations -= iterations
-            criteria.append(MaxIterations(iterations))
-        if first_feasible:
-            criteria.append(FirstFeasible())
-        return MultipleCriteria(criteria)
+def _stop(budget: Budget, share: float, *, first_feasible: bool = False) -> StoppingCriterion:
+    """A criterion for a phase with ``share`` of what is left (time and iterations)."""
+    criteria: list[StoppingCriterion] = [_Until(time.monotonic() + budget.seconds(share))]
+    iterations = budget.take(share)
+    if iterations is not None:
+        criteria.append(MaxIterations(iterations))
+    if first_feasible:
+        criteria.append(FirstFeasible())
+    return MultipleCriteria(criteria)
 
 
-def solve_pyvrp(problem: Problem, params: SolveParams | None = None) -> Solution:
+def solve_pyvrp(
+    problem: Problem,
+    params: SolveParams,
+    *,
+    servability: Mapping[str, Servability] | None = None,
+) -> Solution:
     """Plan routes for ``problem`` with PyVRP: every job served or listed unassigned.
 
     Parameters
     ----------
     problem
-        The instance; must have no feature in ``unsupported_features``.
+        The instance; must have no feature in ``routing.vrp.features.pyvrp_unsupported``.
     params
-        Time limit, seed and effort. Default ``SolveParams()`` (30 s, seed 0).
+        Time limit, seed and effort.
+    servability
+        ``routing.vrp.servable.servable(problem)`` if already computed. Default None (computed).
 
     Returns
     -------
     Solution
-        As ``routing.vrp.backends.ortools.solve`` returns it: used vehicles' routes, unassigned job
+        As ``routing.vrp.solve`` returns it: used vehicles' routes, unassigned job
         ids in
         problem order, the objective in problem cost units, wall time and a status.
 
@@ -211,13 +139,18 @@ def solve_pyvrp(problem: Problem, params: SolveParams | None = None) -> Solution
         When the problem has a feature this backend does not model, or PyVRP returns a
         route that has no feasible timing (a modelling bug).
     """
-    params = params or SolveParams()
     started = time.monotonic()
-    missing = unsupported_features(problem)
+    missing = pyvrp_unsupported(problem)
     if missing:
         raise SolverError(f"the PyVRP backend does not model {', '.join(missing)}")
-    budget = _Budget(params, started)
-    options = servable(problem)
+    budget = Budget.of(
+        params,
+        started=started,
+        steps_per_effort=ITERATIONS_PER_EFFORT,
+        min_phase_s=_MIN_PHASE_S,
+    )
+    budget.reserve(min(_MARGIN_S, _MARGIN_SHARE * params.time_limit_s))  # timing the routes
+    options = servability if servability is not None else servable(problem)
     jobs = tuple(j for j in problem.jobs if options[j.job_id].vehicles)
     if not jobs:
         status = "no_jobs" if not problem.jobs else "no_servable_jobs"
@@ -225,7 +158,7 @@ def solve_pyvrp(problem: Problem, params: SolveParams | None = None) -> Solution
     model = _model(problem, jobs, required=True)
     plan: _Plan | None = None
     if model.dominant:  # serving any job beats any saving: search with every job required
-        result = _run(model.data, budget.stop(_FIRST_SHARE), seed=params.seed)
+        result = _run(model.data, _stop(budget, _FIRST_SHARE), seed=params.seed)
         if result.best.is_feasible():
             timing = time.monotonic()
             plan = _plan(problem, model, result.best)
@@ -240,7 +173,7 @@ def solve_pyvrp(problem: Problem, params: SolveParams | None = None) -> Solution
             logger.info("PyVRP could not serve all %d jobs; some are left out", len(jobs))
     if plan is None:
         optional = _model(problem, jobs, required=False)
-        result = _run(optional.data, budget.stop(1.0), seed=params.seed)
+        result = _run(optional.data, _stop(budget, 1.0), seed=params.seed)
         plan = _plan(problem, optional, result.best)
     timed_out = time.monotonic() - started >= 0.98 * params.time_limit_s
     status = "time_limit" if timed_out else ("effort_limit" if params.effort else "solved")
@@ -248,7 +181,7 @@ def solve_pyvrp(problem: Problem, params: SolveParams | None = None) -> Solution
 
 
 def _reduce_fleet(
-    problem: Problem, model: _Model, params: SolveParams, budget: _Budget, plan: _Plan
+    problem: Problem, model: _Model, params: SolveParams, budget: Budget, plan: _Plan
 ) -> _Plan:
     """Serve the same jobs with one vehicle fewer, again and again while that works.
 
@@ -264,7 +197,7 @@ def _reduce_fleet(
             counts[route.vehicle_type()] += 1
         capped = _capped(model, counts)
         seed = pyvrp.Solution(capped, [_copy_route(capped, r) for r in kept])
-        stop = budget.stop(_REDUCE_SHARE, first_feasible=True)
+        stop = _stop(budget, _REDUCE_SHARE, first_feasible=True)
         result = _run(capped, stop, seed=params.seed, initial=seed)
         if not result.best.is_feasible():
             break
@@ -277,7 +210,7 @@ def _reduce_fleet(
 
 
 def _polish(
-    problem: Problem, model: _Model, params: SolveParams, budget: _Budget, plan: _Plan
+    problem: Problem, model: _Model, params: SolveParams, budget: Budget, plan: _Plan
 ) -> _Plan:
     """Spend what is left improving the incumbent at its vehicle count; keep the better plan."""
     counts = [0] * model.data.num_vehicle_types
@@ -285,7 +218,7 @@ def _polish(
         counts[route.vehicle_type()] += 1
     capped = _capped(model, counts)
     seed = pyvrp.Solution(capped, [_copy_route(capped, r) for r in plan.best.routes()])
-    result = _run(capped, budget.stop(1.0), seed=params.seed + 1, initial=seed)
+    result = _run(capped, _stop(budget, 1.0), seed=params.seed + 1, initial=seed)
     if not result.best.is_feasible():
         return plan
     trial = _plan(problem, model, result.best)
@@ -369,7 +302,7 @@ def _model(problem: Problem, jobs: Sequence[Job], *, required: bool) -> _Model:
             depots.setdefault((loc, v.shift.start, v.shift.end), len(depots))
     bound = distance_bound(problem, jobs, matrix.dist_m) * max(units.values()) + 1
     weight = scale * problem.vehicle_weight
-    raw = [scale * job_penalty(problem, j) for j in jobs]
+    raw = [scale * problem.penalty(j) for j in jobs]
     top_fixed = scale * max(v.fixed_cost for v in problem.vehicles) + weight
     dominant = min(raw) > top_fixed + bound
     if dominant:  # only the order matters: vehicles above distance, jobs above vehicles
@@ -393,7 +326,7 @@ def _model(problem: Problem, jobs: Sequence[Job], *, required: bool) -> _Model:
                 name=v.vehicle_id,
             )
         )
-    loaded = depot_loaded(problem, jobs)
+    loaded = problem.depot_loaded(jobs)
     clients: list[pyvrp.Client] = []
     shipments: list[pyvrp.Shipment] = []
     for job, prize in zip(jobs, prizes, strict=True):
@@ -479,18 +412,6 @@ def distance_bound(problem: Problem, jobs: Sequence[Job], dist: npt.NDArray[np.i
     return visits * int(dist.max()) + 1
 
 
-def depot_loaded(problem: Problem, jobs: Sequence[Job]) -> bool:
-    """True when every job is loaded at every vehicle's start depot for free (VRPTW)."""
-    return all(
-        job.pickup == v.start
-        and job.pickup_service_s == 0
-        and job.pickup_window.start <= v.shift.start
-        and job.pickup_window.end >= v.shift.end
-        for job in jobs
-        for v in problem.vehicles
-    )
-
-
 def _plan(problem: Problem, model: _Model, best: pyvrp.Solution) -> _Plan:
     """Our timed routes of a PyVRP solution, each route on the next unused vehicle of its type."""
     pools = [list(group) for group in model.types]
@@ -530,13 +451,4 @@ def _objective(problem: Problem, routes: Sequence[Route]) -> int:
 
 
 def _solution(problem: Problem, routes: Sequence[Route], started: float, status: str) -> Solution:
-    served = frozenset(s.job_id for r in routes for s in r.stops if s.job_id is not None)
-    objective = _objective(problem, routes)
-    objective += sum(job_penalty(problem, j) for j in problem.jobs if j.job_id not in served)
-    return Solution(
-        routes=tuple(routes),
-        unassigned=tuple(j.job_id for j in problem.jobs if j.job_id not in served),
-        objective=objective,
-        wall_time_s=time.monotonic() - started,
-        status=status,
-    )
+    return Solution.of(problem, routes, wall_time_s=time.monotonic() - started, status=status)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from routing.vrp.backends.ortools import solve_ortools
 from routing.vrp.checker import check
 from routing.vrp.decompose import slices, solve_in_slices
 from routing.vrp.problem import Job, Matrix, Problem, SolveParams, TimeWindow, VehicleSpec
@@ -49,7 +50,9 @@ def test_a_vehicle_carries_over_between_slices() -> None:
     """Four hourly trips in slices of one: one vehicle serves them all (fresh vehicles cost
     the vehicle weight), and the joined route keeps every rule."""
     problem = line_problem(4)
-    solution = solve_in_slices(problem, SolveParams(time_limit_s=5, effort=50), slice_jobs=1)
+    solution = solve_in_slices(
+        problem, SolveParams(time_limit_s=5, effort=50), solve_slice=solve_ortools, slice_jobs=1
+    )
     assert solution.unassigned == ()
     assert len(solution.routes) == 1
     assert check(problem, solution) == []
@@ -60,7 +63,9 @@ def test_the_shift_limit_holds_across_slices() -> None:
     """Twelve hourly trips from 06:00 cannot fit one 10-hour shift: a second vehicle takes
     the late ones, and the joined routes keep the limit."""
     problem = line_problem(12)
-    solution = solve_in_slices(problem, SolveParams(time_limit_s=5, effort=50), slice_jobs=2)
+    solution = solve_in_slices(
+        problem, SolveParams(time_limit_s=5, effort=50), solve_slice=solve_ortools, slice_jobs=2
+    )
     assert solution.unassigned == ()
     assert len(solution.routes) == 2
     assert check(problem, solution) == []

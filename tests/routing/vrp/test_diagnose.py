@@ -7,8 +7,9 @@ import dataclasses
 import pytest
 
 from routing.vrp.checker import route_from_sequence
-from routing.vrp.diagnose import Reason, ReasonCode, clock, explain, servable
+from routing.vrp.diagnose import explain
 from routing.vrp.problem import Problem, Solution, StopKind, TimeWindow
+from routing.vrp.servable import Reason, ReasonCode, clock, servable
 from tests.pdptw_cases import bus, job, line_problem
 
 H = 3600
@@ -185,7 +186,7 @@ def test_search_limit_when_idle_vehicle_or_room_in_route() -> None:
 
 def test_penalty_too_low() -> None:
     """A vehicle costs 1000 but dropping the job costs only 10: the solver drops it, on purpose."""
-    from routing.vrp.backends.ortools import solve
+    from routing.vrp import solve
     from routing.vrp.problem import SolveParams
 
     problem = dataclasses.replace(corridor(job("a", 1, 2)), vehicle_weight=1000, drop_penalty=10)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 
 from routing.vrp.checker import check
-from routing.vrp.diagnose import servable
 from routing.vrp.problem import Job, Problem, Solution, TimeWindow
 from routing.vrp.repair import insert_unassigned, loads_fit
 from routing.vrp.schedule import Visit, build_route
+from routing.vrp.servable import servable
 from tests.routing.vrp.test_decompose import line_problem
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from routing.vrp.backends.chains import chainable, solve_chains
-from routing.vrp.backends.ortools import solve
+from routing.vrp import solve
+from routing.vrp.backends.chains import solve_chains
 from routing.vrp.checker import check
+from routing.vrp.features import chainable
 from routing.vrp.problem import Problem, Solution, SolveParams, TimeWindow
 from tests.pdptw_cases import bus, job, line_problem
 
@@ -87,7 +88,7 @@ def test_one_bus_chains_three_trips() -> None:
 
 
 def test_solver_sends_point_to_point_problems_to_chaining() -> None:
-    """``routing.vrp.backends.ortools.solve`` uses trip chaining for a chainable problem."""
+    """``routing.vrp.solve`` uses trip chaining for a chainable problem."""
     solution = solve(three_trips_in_a_row(), PARAMS)
     assert solution.status.startswith("chains:")
     assert len(solution.routes) == 1

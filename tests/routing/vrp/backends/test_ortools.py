@@ -18,7 +18,7 @@ FAST = SolveParams(time_limit_s=10, effort=200)
 
 
 def _solve(problem: Problem, params: SolveParams = FAST) -> Solution:
-    from routing.vrp.backends.ortools import solve
+    from routing.vrp import solve
 
     solution = solve(problem, params)
     assert_feasible(problem, solution)
@@ -148,7 +148,7 @@ def test_allow_list_and_profile_respected() -> None:
 
 def test_unreachable_job_dropped_with_reason() -> None:
     """No road from L1 to L2: job a is unassigned with UNREACHABLE naming that arc."""
-    from routing.vrp.diagnose import ReasonCode, explain
+    from routing.vrp import ReasonCode, explain
 
     problem = line_problem(
         [0, 10, 30, 20], [job("a", 1, 2), job("b", 1, 3)], [bus("bus1")], unreachable=[(1, 2)]
@@ -162,7 +162,7 @@ def test_unreachable_job_dropped_with_reason() -> None:
 
 def test_too_big_job_dropped_with_reason() -> None:
     """A 28-seat job with 26-seat buses is unassigned with NO_VEHICLE_LARGE_ENOUGH."""
-    from routing.vrp.diagnose import ReasonCode, explain
+    from routing.vrp import ReasonCode, explain
 
     problem = line_problem([0, 10, 30], [job("big", 1, 2, 28)], [bus("b1", 26), bus("b2", 19)])
     solution = _solve(problem)

@@ -1,17 +1,18 @@
 """Tests for routing.vrp.backends.pyvrp (the PyVRP backend) and its choice in
-routing.vrp.backends.ortools.solve."""
+routing.vrp.solve."""
 
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import pytest
 
-from routing.vrp.backends.ortools import solve
-from routing.vrp.backends.pyvrp import solve_pyvrp, supports, unsupported_features
+from routing.vrp import ReasonCode, explain, solve
+from routing.vrp.backends.pyvrp import solve_pyvrp
+from routing.vrp.budget import Budget
 from routing.vrp.checker import assert_feasible
-from routing.vrp.diagnose import ReasonCode, explain
+from routing.vrp.features import pyvrp_supports as supports
+from routing.vrp.features import pyvrp_unsupported as unsupported_features
 from routing.vrp.problem import (
     FirstSolution,
     Problem,
@@ -117,7 +118,7 @@ def test_fleet_reduction_merges_two_routes() -> None:
     )
     plan = backend._plan(problem, model, two)
     assert plan.used == 2
-    budget = backend._Budget(params, time.monotonic())
+    budget = Budget.of(params, steps_per_effort=backend.ITERATIONS_PER_EFFORT)
     reduced = backend._reduce_fleet(problem, model, params, budget, plan)
     assert reduced.used == 1
     assert reduced.served == {"am", "pm"}
