@@ -14,11 +14,59 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from dispatch.charters.screening import Exclusion
-from dispatch.day import Cargo, Day
-from dispatch.reasons import ShipmentReason, UnservedReason, reason_text
+from dispatch.day import Arrival, Cargo, Day
+from dispatch.reasons import ExclusionReason, ShipmentReason, UnservedReason, reason_text
 from routing.network.speed import VehicleClass
 from stations.lang import Lang
+
+REGIONAL_REASONS = frozenset(
+    {ExclusionReason.HIGH_RISK_ORIGIN, ExclusionReason.MEDIUM_RISK_WITHOUT_NEGATIVE_TEST}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """A worker who may not ride, with every rule they fail (first = main reason).
+
+    Parameters
+    ----------
+    arrival
+        The worker's registration.
+    reasons
+        Failed rules in rule order (at least one).
+    risk_region
+        The listed region that made the origin medium/high risk, if that is a reason.
+        Default "".
+    """
+
+    arrival: Arrival
+    reasons: tuple[ExclusionReason, ...]
+    risk_region: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.reasons:
+            raise ValueError(f"worker {self.arrival.worker_id}: an exclusion needs a reason")
+
+    @property
+    def worker_id(self) -> str:
+        """The excluded worker's id."""
+        return self.arrival.worker_id
+
+    @property
+    def reason(self) -> ExclusionReason:
+        """The main reason (first failed rule)."""
+        return self.reasons[0]
+
+    def describe(self, lang: Lang = Lang.EN) -> str:
+        """Every reason as readable text in ``lang``. Default ``en``."""
+        parts = []
+        for reason in self.reasons:
+            text = reason_text(reason, lang)
+            if reason in REGIONAL_REASONS and self.risk_region:
+                where = self.risk_region
+                text += f"（{where}）" if lang == Lang.ZH else f" ({where})"
+            parts.append(text)
+        return ("；" if lang == Lang.ZH else "; ").join(parts)
 
 
 class PlanInvariantError(AssertionError):

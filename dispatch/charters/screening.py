@@ -18,58 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dispatch.day import Arrival, Day, HealthCode, NucleicTest, RiskLevel
-from dispatch.reasons import ExclusionReason, reason_text
-from stations.lang import Lang
-
-
-@dataclass(frozen=True, slots=True)
-class Exclusion:
-    """A worker who may not ride, with every rule they fail (first = main reason).
-
-    Parameters
-    ----------
-    arrival
-        The worker's registration.
-    reasons
-        Failed rules in rule order (at least one).
-    risk_region
-        The listed region that made the origin medium/high risk, if that is a reason.
-        Default "".
-    """
-
-    arrival: Arrival
-    reasons: tuple[ExclusionReason, ...]
-    risk_region: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.reasons:
-            raise ValueError(f"worker {self.arrival.worker_id}: an exclusion needs a reason")
-
-    @property
-    def worker_id(self) -> str:
-        """The excluded worker's id."""
-        return self.arrival.worker_id
-
-    @property
-    def reason(self) -> ExclusionReason:
-        """The main reason (first failed rule)."""
-        return self.reasons[0]
-
-    def describe(self, lang: Lang = Lang.EN) -> str:
-        """Every reason as readable text in ``lang``. Default ``en``."""
-        parts = []
-        for reason in self.reasons:
-            text = reason_text(reason, lang)
-            if reason in _REGIONAL and self.risk_region:
-                where = self.risk_region
-                text += f"（{where}）" if lang == Lang.ZH else f" ({where})"
-            parts.append(text)
-        return ("；" if lang == Lang.ZH else "; ").join(parts)
-
-
-_REGIONAL = frozenset(
-    {ExclusionReason.HIGH_RISK_ORIGIN, ExclusionReason.MEDIUM_RISK_WITHOUT_NEGATIVE_TEST}
-)
+from dispatch.plan import REGIONAL_REASONS, Exclusion
+from dispatch.reasons import ExclusionReason
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +58,7 @@ def failed_rules(day: Day, arrival: Arrival) -> tuple[tuple[ExclusionReason, ...
         reasons.append(ExclusionReason.HIGH_RISK_ORIGIN)
     elif level is RiskLevel.MEDIUM and arrival.nucleic_test is not NucleicTest.NEGATIVE:
         reasons.append(ExclusionReason.MEDIUM_RISK_WITHOUT_NEGATIVE_TEST)
-    regional = any(r in _REGIONAL for r in reasons)
+    regional = any(r in REGIONAL_REASONS for r in reasons)
     return tuple(reasons), (region.region if region is not None and regional else "")
 
 

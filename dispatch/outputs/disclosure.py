@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from dispatch.charters.screening import Exclusion
+from dispatch.plan import Exclusion
 from dispatch.reasons import ExclusionReason, reason_text
 from stations.lang import Lang
 

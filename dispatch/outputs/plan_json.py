@@ -25,7 +25,6 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from dispatch.charters.fleet import check_fleet
-from dispatch.charters.screening import Exclusion
 from dispatch.day import Day, PermitKind, Vehicle
 from dispatch.outputs.disclosure import PublicExclusion, describe_public, public_codes
 from dispatch.outputs.json_units import CNY_DIGITS, KM_DIGITS, MIN_DIGITS, SHARE_DIGITS
@@ -38,6 +37,7 @@ from dispatch.outputs.truck_json import (
     supply_entries,
 )
 from dispatch.plan import (
+    Exclusion,
     IdleVehicle,
     Kpis,
     Plan,
