@@ -28,7 +28,7 @@ from dispatch.policy import format_clock
 from dispatch.reasons import UnservedReason
 from routing.network.daynetwork import DayNetwork
 from routing.network.speed import VehicleClass
-from routing.vrp.servable import Reason, ReasonCode
+from routing.vrp.servability import Reason, ReasonCode
 from stations.model import ExitStatus, Place
 
 _CODES: dict[ReasonCode, UnservedReason] = {

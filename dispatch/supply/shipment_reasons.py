@@ -25,7 +25,7 @@ from dispatch.reasons import ShipmentReason
 from dispatch.supply.truck_problem import SupplyProblem, SupplyTravel
 from routing.network.daynetwork import DayNetwork
 from routing.network.speed import VehicleClass
-from routing.vrp.servable import Reason, ReasonCode
+from routing.vrp.servability import Reason, ReasonCode
 from stations.model import ExitStatus
 
 _STATUS_TEXT = {

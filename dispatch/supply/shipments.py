@@ -14,7 +14,7 @@ planned in two problems (docs/supply.md says why):
    until its shift (``policy.shift_hours`` from its first departure) ends, at no further day
    rate.
 
-Each problem is solved by the solver's front door ``routing.vrp.solve`` (time limit and effort
+Each problem is solved by the solver's front door ``routing.vrp.solver`` (time limit and effort
 from the policy, split between the runs by their number of shipments), repaired by insertion
 (``routing.vrp.repair``) and by priority exchanges (``routing.vrp.priority``: an unserved
 shipment displaces lower-priority ones), and what stays out is explained
@@ -99,7 +99,7 @@ def run_params(params: SolveParams, share: float) -> SolveParams:
 
 
 def solve_run(supply: SupplyProblem, params: SolveParams) -> Solution:
-    """Solve one run by the solver's front door (``routing.vrp.solve``: time slices when it is
+    """Solve one run by the solver's front door (``routing.vrp.solver``: time slices when it is
     big, insertion repair), with the priority repair on (unserved shipments take the place of
     lower-priority ones, within ``REPAIR_SHARE`` of the run's time limit)."""
     return solve(supply.problem, dataclasses.replace(params, priority_repair_share=REPAIR_SHARE))

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
         TimeWindow,
         VehicleSpec,
     )
-    from routing.vrp.servable import Reason, ReasonCode, Servability, servable
-    from routing.vrp.solve import Backend, BackendChoice, choose_backend, solve
+    from routing.vrp.servability import Reason, ReasonCode, Servability, servable
+    from routing.vrp.solver import Backend, BackendChoice, choose_backend, solve
 
 __all__ = [
     "Backend",
@@ -56,27 +56,27 @@ __all__ = [
 ]
 
 _EXPORTS = {
-    "Backend": "routing.vrp.solve",
-    "BackendChoice": "routing.vrp.solve",
+    "Backend": "routing.vrp.solver",
+    "BackendChoice": "routing.vrp.solver",
     "FirstSolution": "routing.vrp.problem",
     "Job": "routing.vrp.problem",
     "Matrix": "routing.vrp.problem",
     "Metaheuristic": "routing.vrp.problem",
     "Problem": "routing.vrp.problem",
-    "Reason": "routing.vrp.servable",
-    "ReasonCode": "routing.vrp.servable",
+    "Reason": "routing.vrp.servability",
+    "ReasonCode": "routing.vrp.servability",
     "Route": "routing.vrp.problem",
-    "Servability": "routing.vrp.servable",
+    "Servability": "routing.vrp.servability",
     "Solution": "routing.vrp.problem",
     "SolveParams": "routing.vrp.problem",
     "Stop": "routing.vrp.problem",
     "StopKind": "routing.vrp.problem",
     "TimeWindow": "routing.vrp.problem",
     "VehicleSpec": "routing.vrp.problem",
-    "choose_backend": "routing.vrp.solve",
+    "choose_backend": "routing.vrp.solver",
     "explain": "routing.vrp.diagnose",
-    "servable": "routing.vrp.servable",
-    "solve": "routing.vrp.solve",
+    "servable": "routing.vrp.servability",
+    "solve": "routing.vrp.solver",
 }
 
 

@@ -124,7 +124,7 @@ def solve_in_slices(
     params
         Search settings; ``time_limit_s`` and ``effort`` are the budgets of all slices together.
     solve_slice
-        Solves one slice (a whole problem of its own), e.g. a backend of ``routing.vrp.solve``.
+        Solves one slice (a whole problem of its own), e.g. a backend of ``routing.vrp.solver``.
     slice_jobs
         Jobs per slice (about). Default 60.
     on_slice

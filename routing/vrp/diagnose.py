@@ -1,7 +1,7 @@
 """Why a job is unserved: generic reasons computed from the problem, not from the search.
 
 For a job a solution left unserved, what stood in the way (``explain``): the reason no vehicle
-could serve it even alone (``routing.vrp.servable``), or which of the vehicles that could were
+could serve it even alone (``routing.vrp.servability``), or which of the vehicles that could were
 busy, or that leaving it out cost less than serving it, or that the search stopped — each with
 a readable detail that carries the numbers. The dispatch layer translates the codes into
 worker-facing reasons.
@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from routing.vrp.problem import Job, Problem, Route, Solution, StopKind, VehicleSpec
 from routing.vrp.schedule import Visit, build_route
-from routing.vrp.servable import Reason, ReasonCode, Servability, clock, names, servable
+from routing.vrp.servability import Reason, ReasonCode, Servability, clock, names, servable
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from routing.vrp.problem import Job, Problem, Route
 from routing.vrp.repair import best_insertion, insert_unassigned, visits_of
 from routing.vrp.schedule import Visit
-from routing.vrp.servable import Servability
+from routing.vrp.servability import Servability
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ def prefer_priority(
     unassigned
         Job ids they leave out.
     servability
-        ``routing.vrp.servable.servable(problem)``.
+        ``routing.vrp.servability.servable(problem)``.
     deadline
         ``time.monotonic()`` after which no further job is tried (a day of thousands of
         shipments; the result then depends on the machine's speed). Default None (no limit).

@@ -404,7 +404,7 @@ class Solution:
     status
         How the search ended (backend-specific text, e.g. ``effort_limit``). Default "".
     backend
-        Which backend planned it (a ``routing.vrp.solve.Backend`` value). Default "".
+        Which backend planned it (a ``routing.vrp.solver.Backend`` value). Default "".
     backend_reason
         Why that backend was chosen. Default "".
     """

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 
 from routing.vrp.problem import Job, Problem, Route, StopKind, VehicleSpec
 from routing.vrp.schedule import Visit, build_route
-from routing.vrp.servable import Servability
+from routing.vrp.servability import Servability
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def insert_unassigned(
     unassigned
         Ids of the jobs it left out.
     servability
-        ``routing.vrp.servable.servable(problem)``: which vehicles could serve each job alone.
+        ``routing.vrp.servability.servable(problem)``: which vehicles could serve each job alone.
 
     Returns
     -------

@@ -1,1 +1,1 @@
-"""Solver backends behind routing.vrp.solve: OR-Tools, PyVRP and trip chaining."""
+"""Solver backends behind routing.vrp.solver: OR-Tools, PyVRP and trip chaining."""

@@ -31,7 +31,7 @@ The search (generic over ``routing.Problem``):
 Budget: ``SolveParams.effort`` × ``EFFORT_ITERATIONS`` pool iterations (deterministic for a
 seed) or ``time_limit_s`` less ``POLISH_SHARE`` of it, whichever comes first; the polish
 rounds are bounded by their count and the full time limit. Jobs no vehicle can serve alone
-(``routing.vrp.servable``) are left unassigned, as by the solver.
+(``routing.vrp.servability``) are left unassigned, as by the solver.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ from routing.vrp.budget import Budget
 from routing.vrp.features import chainable
 from routing.vrp.problem import Problem, Route, Solution, SolveParams
 from routing.vrp.schedule import Visit, build_route
-from routing.vrp.servable import Servability, servable
+from routing.vrp.servability import Servability, servable
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ class Chains:
     problem
         A problem where ``chainable(problem)`` holds.
     servability
-        ``routing.vrp.servable.servable(problem)``. Default None (computed).
+        ``routing.vrp.servability.servable(problem)``. Default None (computed).
     seed
         Seed of the random choices. Default 0.
     """
@@ -706,7 +706,7 @@ def solve_chains(
     params
         Time limit, effort and seed.
     servability
-        ``routing.vrp.servable.servable(problem)``. Default None (computed).
+        ``routing.vrp.servability.servable(problem)``. Default None (computed).
 
     Returns
     -------

@@ -1,9 +1,9 @@
 """The OR-Tools backend: fewest vehicles first, then cost, for any pickup-and-delivery problem.
 
-Used by ``routing.vrp.solve`` for problems the other backends do not model (ride limits with
+Used by ``routing.vrp.solver`` for problems the other backends do not model (ride limits with
 several jobs on board, board keys, shift limits, allowed-vehicle lists, several profiles) and
 for each time slice of a big one. Jobs no vehicle can serve are left out before the model
-(``routing.vrp.servable``) and the others restricted to the vehicles that could take them alone.
+(``routing.vrp.servability``) and the others restricted to the vehicles that could take them alone.
 The search runs in phases within the budget (time limit and, when ``effort`` is set, a
 deterministic number of search solutions): an iterated local search (ruin and recreate) on the
 full objective; then fleet reduction — the same jobs with a hard limit of one vehicle fewer,
@@ -25,7 +25,7 @@ from routing.vrp.backends.ortools_model import Model, ModelJob
 from routing.vrp.budget import Budget
 from routing.vrp.problem import FirstSolution, Problem, Route, Solution, SolveParams, VehicleSpec
 from routing.vrp.schedule import Visit, build_route
-from routing.vrp.servable import Servability, servable
+from routing.vrp.servability import Servability, servable
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def solve_ortools(
     params
         Search settings (time limit, effort, seed, strategies).
     servability
-        ``routing.vrp.servable.servable(problem)`` if already computed. Default None (computed).
+        ``routing.vrp.servability.servable(problem)`` if already computed. Default None (computed).
 
     Returns
     -------

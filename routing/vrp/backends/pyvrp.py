@@ -1,6 +1,6 @@
 """Solve plain pickup-and-delivery problems with PyVRP: fewest vehicles first, then cost.
 
-A second backend beside OR-Tools, chosen by ``routing.vrp.solve`` only for problems whose every
+A second backend beside OR-Tools, chosen by ``routing.vrp.solver`` only for problems whose every
 feature PyVRP 0.14 models exactly (``routing.vrp.features.pyvrp_unsupported`` names the
 others): one vehicle profile, no allowed-vehicle lists, ride limits, board keys, on-board limits,
 shift-length limits or per-hour costs. Jobs become PyVRP shipments, or clients with a
@@ -12,7 +12,7 @@ deterministic budget of iterations): PyVRP's iterated local search on the full o
 minimisation — the same jobs with the fleet capped at one vehicle fewer, seeded with the
 incumbent without its smallest route, until the penalised search finds a feasible plan or
 its share of the budget runs out, again while that works; then a polish of the incumbent
-with what is left. Jobs no vehicle can serve alone (``routing.vrp.servable``) never enter the
+with what is left. Jobs no vehicle can serve alone (``routing.vrp.servability``) never enter the
 model; if the others cannot all be served, or a drop penalty is below what serving may
 cost, a prize-collecting run (prizes = drop penalties) leaves some out. Routes
 are timed by ``solver_schedule`` and returned as OR-Tools' are.
@@ -51,7 +51,7 @@ from routing.vrp.budget import Budget
 from routing.vrp.features import pyvrp_unsupported
 from routing.vrp.problem import Job, Problem, Route, Solution, SolveParams, VehicleSpec
 from routing.vrp.schedule import Visit, build_route
-from routing.vrp.servable import Servability, servable
+from routing.vrp.servability import Servability, servable
 
 logger = logging.getLogger(__name__)
 
@@ -124,12 +124,12 @@ def solve_pyvrp(
     params
         Time limit, seed and effort.
     servability
-        ``routing.vrp.servable.servable(problem)`` if already computed. Default None (computed).
+        ``routing.vrp.servability.servable(problem)`` if already computed. Default None (computed).
 
     Returns
     -------
     Solution
-        As ``routing.vrp.solve`` returns it: used vehicles' routes, unassigned job
+        As ``routing.vrp.solver`` returns it: used vehicles' routes, unassigned job
         ids in
         problem order, the objective in problem cost units, wall time and a status.
 

@@ -10,7 +10,7 @@ from dispatch.charters.explain import ExitBlame, request_reason
 from dispatch.charters.prepare import prepare
 from dispatch.reasons import UnservedReason
 from routing.network.daynetwork import DayNetwork
-from routing.vrp.servable import Reason, ReasonCode
+from routing.vrp.servability import Reason, ReasonCode
 from stations.model import Exit, ExitStatus
 from tests.network_cases import one_bridge
 from tests.town_cases import arrival, coach, town_day

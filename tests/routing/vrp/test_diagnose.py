@@ -9,7 +9,7 @@ import pytest
 from routing.vrp.checker import route_from_sequence
 from routing.vrp.diagnose import explain
 from routing.vrp.problem import Problem, Solution, StopKind, TimeWindow
-from routing.vrp.servable import Reason, ReasonCode, clock, servable
+from routing.vrp.servability import Reason, ReasonCode, clock, servable
 from tests.pdptw_cases import bus, job, line_problem
 
 H = 3600

@@ -15,7 +15,7 @@ from routing.network.speed import Profile
 from routing.vrp.priority import prefer_priority
 from routing.vrp.problem import Route
 from routing.vrp.schedule import Visit, build_route
-from routing.vrp.servable import servable
+from routing.vrp.servability import servable
 from tests.supply_cases import shipment, supply_day, truck
 from tests.town_cases import grid_town, node
 

@@ -8,7 +8,7 @@ from routing.vrp.checker import check
 from routing.vrp.problem import Job, Problem, Solution, TimeWindow
 from routing.vrp.repair import insert_unassigned, loads_fit
 from routing.vrp.schedule import Visit, build_route
-from routing.vrp.servable import servable
+from routing.vrp.servability import servable
 from tests.routing.vrp.test_decompose import line_problem
 
 

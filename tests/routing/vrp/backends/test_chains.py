@@ -88,7 +88,7 @@ def test_one_bus_chains_three_trips() -> None:
 
 
 def test_solver_sends_point_to_point_problems_to_chaining() -> None:
-    """``routing.vrp.solve`` uses trip chaining for a chainable problem."""
+    """``routing.vrp.solver`` uses trip chaining for a chainable problem."""
     solution = solve(three_trips_in_a_row(), PARAMS)
     assert solution.status.startswith("chains:")
     assert len(solution.routes) == 1

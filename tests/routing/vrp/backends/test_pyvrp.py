@@ -1,5 +1,5 @@
 """Tests for routing.vrp.backends.pyvrp (the PyVRP backend) and its choice in
-routing.vrp.solve."""
+routing.vrp.solver."""
 
 from __future__ import annotations
 

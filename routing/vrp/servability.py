@@ -1,6 +1,6 @@
 """Which vehicles could serve a job if it were their only job, or the reason none can.
 
-Computed from the problem alone, once per solve (``routing.vrp.solve``): the backends leave
+Computed from the problem alone, once per solve (``routing.vrp.solver``): the backends leave
 hopeless jobs out and restrict the others to the vehicles that could take them alone, repair
 uses it to know where to look, and ``routing.vrp.diagnose`` starts every explanation from it.
 Each reason carries a readable detail with the numbers.

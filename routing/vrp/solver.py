@@ -34,7 +34,7 @@ from routing.vrp.features import chainable, pyvrp_supports, pyvrp_unsupported
 from routing.vrp.priority import prefer_priority
 from routing.vrp.problem import Problem, Solution, SolveParams
 from routing.vrp.repair import insert_unassigned
-from routing.vrp.servable import Servability, servable
+from routing.vrp.servability import Servability, servable
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def solve(
         Search settings (the time limit and effort are the budget of the whole search).
         Default ``SolveParams()`` (30 s, seed 0).
     servability
-        ``routing.vrp.servable.servable(problem)`` if already computed (the caller may want it
+        ``routing.vrp.servability.servable(problem)`` if already computed (the caller may want it
         for explanations too). Default None (computed here, once).
     on_progress
         Called with the fraction of the work done (time slices report as they finish).
