@@ -25,8 +25,10 @@ import numpy as np
 from routing.network.roads import RoadNetwork
 from stations.embedded import default_stations
 from tools.build_demo import (
+    BATCH,
     DATE,
     DISTRICTS,
+    ON_THEIR_OWN,
     RUNS,
     WORKERS,
     OperatorRow,
@@ -100,16 +102,29 @@ class BigDaySpec:
         Buses of the five operators (a few without a valid passenger permit). Default 600.
     seed
         Seed of every random draw. Default ``SEED``.
+    batch
+        Workers an employer books on one train (1–2: a sparse day). Default as the demo (18).
+    on_their_own
+        Share of workers who take any train to the employer's nearest station. Default as
+        the demo (0.05).
+    runs
+        Train runs in the timetable (more runs spread the arrivals). Default 0: the demo's
+        120, scaled up with the workers.
     """
 
     workers: int = 20_000
     employers: int = 800
     buses: int = 600
     seed: int = SEED
+    batch: float = BATCH
+    on_their_own: float = ON_THEIR_OWN
+    runs: int = 0
 
     def __post_init__(self) -> None:
         if min(self.workers, self.employers, self.buses) < 1:
             raise ValueError(f"workers, employers and buses must be >= 1: {self}")
+        if self.batch <= 0 or not 0.0 <= self.on_their_own <= 1.0:
+            raise ValueError(f"batch must be > 0 and on_their_own in [0, 1]: {self}")
 
 
 def _shares(total: int, weights: Sequence[float]) -> list[int]:
@@ -174,8 +189,17 @@ def build_bigday(out: Path, spec: BigDaySpec | None = None) -> Path:
     enterprises = make_enterprises(rng, network, counts=counts)
     fleet_operators = operators(network, spec.buses)
     depots = make_depots(network, operators=fleet_operators)
-    stops = make_timetable(rng, runs=max(RUNS, round(RUNS * spec.workers / WORKERS)))
-    workers = make_workers(rng, enterprises, stations, stops, workers_total=spec.workers)
+    runs = spec.runs or max(RUNS, round(RUNS * spec.workers / WORKERS))
+    stops = make_timetable(rng, runs=runs)
+    workers = make_workers(
+        rng,
+        enterprises,
+        stations,
+        stops,
+        workers_total=spec.workers,
+        batch=spec.batch,
+        on_their_own=spec.on_their_own,
+    )
     fleet = make_fleet(rng, operators=fleet_operators, permit_cases=permit_cases(rng, spec.buses))
     shipments = make_shipments(rng, enterprises, depots)
     _check_reachable(network, stations, enterprises, depots)
@@ -202,10 +226,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("out", type=Path)
     defaults = BigDaySpec()
     for field in dataclasses.fields(BigDaySpec):
-        parser.add_argument(f"--{field.name}", type=int, default=getattr(defaults, field.name))
+        kind = float if field.name in ("batch", "on_their_own") else int
+        parser.add_argument(f"--{field.name}", type=kind, default=getattr(defaults, field.name))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    spec = BigDaySpec(args.workers, args.employers, args.buses, args.seed)
+    spec = BigDaySpec(**{f.name: getattr(args, f.name) for f in dataclasses.fields(BigDaySpec)})
     build_bigday(args.out, spec)
 
 

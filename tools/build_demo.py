@@ -473,10 +473,12 @@ def _batches(
     pull: npt.NDArray[np.float64],
     stations: Sequence[Station],
     by_station: dict[str, list[Stop]],
+    *,
+    batch: float = BATCH,
 ) -> list[Stop]:
-    """The trains an employer's workers travel on together (about BATCH workers each)."""
+    """The trains an employer's workers travel on together (about ``batch`` workers each)."""
     batches: list[Stop] = []
-    for _ in range(max(1, round(count / BATCH))):
+    for _ in range(max(1, round(count / batch))):
         station = stations[rng.choice(len(stations), p=pull)]
         batches.append(_train_at(rng, by_station[station.station_id]))
     return batches
@@ -494,9 +496,15 @@ def make_workers(
     stops: Sequence[Stop],
     *,
     workers_total: int = WORKERS,
+    batch: float = BATCH,
+    on_their_own: float = ON_THEIR_OWN,
 ) -> list[Worker]:
     """Each employer's returning workers travel in batches on a few trains (the employer books
-    them), stations chosen by train frequency and distance; a few travel on their own."""
+    them), stations chosen by train frequency and distance; a few travel on their own.
+
+    ``batch`` is the workers an employer books on one train (small: a sparse day of one or two
+    workers per employer, station and train) and ``on_their_own`` the share who take any train
+    to the employer's nearest station. Defaults: the demo day's."""
     sizes = rng.lognormal(0, 0.8, size=len(enterprises))
     sizes *= np.array([2.0 if e.key_enterprise else 1.0 for e in enterprises])
     sizes *= np.array([1.0 if e.certified else 0.4 for e in enterprises])
@@ -507,10 +515,10 @@ def make_workers(
     workers: list[Worker] = []
     for enterprise, count in zip(enterprises, counts, strict=True):
         pull = _station_pull(enterprise, stations)
-        batches = _batches(rng, int(count), pull, stations, by_station)
+        batches = _batches(rng, int(count), pull, stations, by_station, batch=batch)
         main_station = stations[int(np.argmax(pull))].station_id
         for _ in range(int(count)):
-            if rng.random() < ON_THEIR_OWN:
+            if rng.random() < on_their_own:
                 stop = _train_at(rng, by_station[main_station])
             else:
                 stop = batches[rng.integers(len(batches))]
