@@ -19,6 +19,23 @@ def chainable(problem: Problem) -> bool:
     return len(profiles) == 1
 
 
+def poolable(problem: Problem) -> bool:
+    """Whether ``problem`` suits pooled trip chaining: one profile, every job has a board key,
+    and jobs that share a board key share their pickup location (a bus boards a group of jobs
+    at one stop and drops them in turn, as charters from a station do)."""
+    vehicles = problem.vehicles
+    if not vehicles or not problem.jobs:
+        return False
+    profiles = {v.profile for v in vehicles} | {j.profile for j in problem.jobs}
+    if len(profiles) != 1:
+        return False
+    pickups: dict[str, int] = {}
+    for job in problem.jobs:
+        if job.board_key is None or pickups.setdefault(job.board_key, job.pickup) != job.pickup:
+            return False
+    return True
+
+
 def pyvrp_unsupported(problem: Problem) -> tuple[str, ...]:
     """The features of ``problem`` that the PyVRP backend does not model (empty: it does all).
 

@@ -11,6 +11,9 @@ Backends (see docs/ARCHITECTURE.md):
 
 - ``chains`` — every vehicle carries one job at a time (charters with ``mixing = none``): trip
   chaining, whole problem (``routing.vrp.backends.chains``).
+- ``pools`` — every job boards in a group at a pickup it shares with the other jobs of its
+  board key (charters with pooling): trips of several jobs formed while chaining
+  (``routing.vrp.backends.chains`` with pooling).
 - ``pyvrp`` — a plain PDPTW/VRPTW that PyVRP models exactly (``routing.vrp.features``):
   PyVRP's iterated local search plus our fleet minimisation (``routing.vrp.backends.pyvrp``).
 - ``ortools`` — anything else (ride limits with several jobs on board, board keys, shift
@@ -30,7 +33,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from routing.vrp.decompose import solve_in_slices
-from routing.vrp.features import chainable, pyvrp_supports, pyvrp_unsupported
+from routing.vrp.features import chainable, poolable, pyvrp_supports, pyvrp_unsupported
 from routing.vrp.priority import prefer_priority
 from routing.vrp.problem import Problem, Solution, SolveParams
 from routing.vrp.repair import insert_unassigned
@@ -46,9 +49,15 @@ class Backend(StrEnum):
 
     NONE = "none"
     CHAINS = "chains"
+    POOLS = "pools"
     PYVRP = "pyvrp"
     ORTOOLS = "ortools"
     ORTOOLS_SLICES = "ortools_slices"
+
+
+# Backends whose search ends by trying every open job in every gap (and by exchanges), so
+# the generic insertion repair would find nothing more, slowly.
+_OWN_REPAIR = frozenset({Backend.CHAINS, Backend.POOLS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +84,11 @@ def choose_backend(problem: Problem, params: SolveParams) -> BackendChoice:
     if chainable(problem):
         return BackendChoice(
             Backend.CHAINS, "every vehicle carries one job at a time: trip chaining"
+        )
+    if poolable(problem):
+        return BackendChoice(
+            Backend.POOLS,
+            "jobs board in groups at a pickup shared under their board key: pooled trip chaining",
         )
     if pyvrp_supports(problem, params):
         return BackendChoice(
@@ -152,7 +166,7 @@ def solve(
     else:
         found = _run(choice.backend, problem, params, options)
     routes = list(found.routes)
-    if found.unassigned:
+    if found.unassigned and choice.backend not in _OWN_REPAIR:
         routes = insert_unassigned(problem, routes, found.unassigned, options)
         left = Solution.of(problem, routes, wall_time_s=0.0).unassigned
         if left and params.priority_repair_share > 0:
@@ -183,10 +197,10 @@ def _run(
     """Run one backend on the whole problem (imported here: only the one that runs loads)."""
     if not any(options[j.job_id].vehicles for j in problem.jobs):
         return Solution.of(problem, (), wall_time_s=0.0, status="no_servable_jobs")
-    if backend is Backend.CHAINS:
+    if backend in (Backend.CHAINS, Backend.POOLS):
         from routing.vrp.backends.chains import solve_chains
 
-        return solve_chains(problem, params, servability=options)
+        return solve_chains(problem, params, servability=options, pool=backend is Backend.POOLS)
     if backend is Backend.PYVRP:
         from routing.vrp.backends.pyvrp import solve_pyvrp
 

@@ -47,8 +47,9 @@ import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
 
 from routing.errors import SolverError
+from routing.vrp.backends.trips import Trip, best_pooled, single_trip
 from routing.vrp.budget import Budget
-from routing.vrp.features import chainable
+from routing.vrp.features import chainable, poolable
 from routing.vrp.problem import Problem, Route, Solution, SolveParams
 from routing.vrp.schedule import Visit, build_route
 from routing.vrp.servability import Servability, servable
@@ -64,6 +65,8 @@ RESCUE_ROUNDS = 20  # ejections per trip left out by construction (and pool pass
 POLISH_SHARE = 0.1  # of the time limit kept for them (they do not count against effort)
 _INF = math.inf
 _NEW_ROUTE = 1e9  # added cost of opening an idle vehicle (seconds): used routes come first
+RELOCATE_TRIES = 8  # served trips an open one may displace to a gap elsewhere, cheapest first
+POOL_WINDOW_SLACK_S = 3600.0  # boarding windows this far apart may still merge (pre-filter)
 
 FloatGrid = npt.NDArray[np.float64]
 IntGrid = npt.NDArray[np.int64]
@@ -136,47 +139,54 @@ class Chains:
         servability: Mapping[str, Servability] | None = None,
         *,
         seed: int = 0,
+        spare: int = 0,
+        pool: bool = False,
     ) -> None:
-        if not chainable(problem):
-            raise ValueError("trip chaining needs vehicles that carry one job at a time")
+        vehicles = problem.vehicles
+        if not (poolable(problem) if pool else chainable(problem)):
+            raise ValueError(
+                "trip chaining needs one vehicle profile and vehicles that carry one job at a "
+                "time (pooling: jobs that share a board key share their pickup)"
+            )
         self.problem = problem
         self.rng = np.random.default_rng(seed)
-        options = servability if servability is not None else servable(problem)
-        jobs, vehicles = problem.jobs, problem.vehicles
+        self.options = servability if servability is not None else servable(problem)
         matrix = problem.matrices[vehicles[0].profile]
         time_s = np.where(matrix.reachable, matrix.time_s, np.inf).astype(np.float64)
         self.time_np = time_s
+        self.dist_np = np.where(matrix.reachable, matrix.dist_m, 0).astype(np.float64)
         self.time = time_s.tolist()
-        self.dist = np.where(matrix.reachable, matrix.dist_m, 0).astype(np.float64).tolist()
-        n, m = len(jobs), len(vehicles)
-        self.n, self.m = n, m
-        pickup = np.array([j.pickup for j in jobs], dtype=np.int64)
-        delivery = np.array([j.delivery for j in jobs], dtype=np.int64)
-        ride = time_s[pickup, delivery] if n else np.zeros(0)
-        board = np.array([j.pickup_service_s for j in jobs], dtype=np.float64)
-        unload = np.array([j.delivery_service_s for j in jobs], dtype=np.float64)
-        opens = np.array([j.delivery_window.start for j in jobs], dtype=np.float64)
-        closes = np.array([j.delivery_window.end for j in jobs], dtype=np.float64)
-        longest = np.array(
-            [_INF if j.max_ride_s is None else j.max_ride_s for j in jobs], dtype=np.float64
+        self.dist = self.dist_np.tolist()
+        m = len(vehicles)
+        self.m = m
+        self.capacity = np.array([v.capacity for v in vehicles], dtype=np.int64).reshape(m, -1)
+        self.onboard = np.array(
+            [np.inf if v.max_onboard_jobs is None else v.max_onboard_jobs for v in vehicles]
         )
-        earliest = np.array([j.pickup_window.start for j in jobs], dtype=np.float64)
-        latest = np.array([j.pickup_window.end for j in jobs], dtype=np.float64)
-        # pickup start x: arrival at the delivery x + board + ride, unloading from
-        # max(that, window opening); window closing and ride limit bound x
-        self.np_a = np.maximum(earliest, opens - board - longest)
-        self.np_b = np.minimum(latest, closes - board - ride)
-        self.np_go = board + ride
-        self.np_open = opens
-        self.np_unload = unload
-        self.np_s, self.np_e = pickup, delivery
-        self.a, self.b = self.np_a.tolist(), self.np_b.tolist()
-        self.go, self.opens, self.unload = self.np_go.tolist(), opens.tolist(), unload.tolist()
-        self.s, self.e = pickup.tolist(), delivery.tolist()
-        allowed = np.zeros((n, m), dtype=bool)
-        for i, job in enumerate(jobs):
-            allowed[i, list(options[job.job_id].vehicles)] = True
-        self.allowed = allowed
+        self.servable_on = np.zeros((len(problem.jobs), m), dtype=bool)
+        for i, job in enumerate(problem.jobs):
+            self.servable_on[i, list(self.options[job.job_id].vehicles)] = True
+        # trips (the units chained): one per job to start with, more appended when pooling
+        self.trips: list[Trip] = []
+        self.a: list[float] = []
+        self.b: list[float] = []
+        self.go: list[float] = []
+        self.opens: list[float] = []
+        self.unload: list[float] = []
+        self.s: list[int] = []
+        self.e: list[int] = []
+        self.penalty: list[float] = []
+        self.retired: list[bool] = []
+        self.where: list[int] = []
+        self.allowed = np.zeros((0, m), dtype=bool)
+        for k in range(len(problem.jobs)):
+            self.add_trip(single_trip(problem, k, time_s), reserve=len(problem.jobs) + spare)
+        self.np_a = np.array(self.a)
+        self.np_b = np.array(self.b)
+        self.pool = pool  # jobs with a board key may share trips (``absorb``)
+        self.at_pickup: dict[int, list[int]] = {}
+        for k in range(self.n):
+            self.at_pickup.setdefault(self.s[k], []).append(k)
         self.vo = [v.start for v in vehicles]
         self.vd = [v.end for v in vehicles]
         self.alpha = [float(v.shift.start) for v in vehicles]
@@ -186,12 +196,45 @@ class Chains:
         self.span_np = np.array(self.span)[:, None]
         self.kind = [self._kind(v) for v in range(m)]
         self.routes: list[list[int]] = [[] for _ in range(m)]
-        self.where = [-1] * n
         self.used = np.zeros(m, dtype=bool)
         self.lengths = np.zeros(m, dtype=np.int64)
         self.width = 0
         self.grids: dict[str, _Grid] = {}
         self._allocate(8)
+
+    @property
+    def n(self) -> int:
+        """Trips known (served, unserved or retired)."""
+        return len(self.trips)
+
+    def add_trip(self, trip: Trip, *, reserve: int = 0) -> int:
+        """Append ``trip`` (its vehicles: those that could serve each member alone, have room
+        for its load and for its jobs on board); its index."""
+        k = len(self.trips)
+        if k >= self.allowed.shape[0]:
+            grown = np.zeros((max(reserve, 2 * k + 8), self.m), dtype=bool)
+            grown[:k] = self.allowed[:k]
+            self.allowed = grown
+        row = self.servable_on[list(trip.jobs)].all(axis=0)
+        row &= (self.capacity >= np.array(trip.amount, dtype=np.int64)).all(axis=1)
+        row &= self.onboard >= len(trip.jobs)
+        if not (math.isfinite(trip.go) and trip.earliest <= trip.latest):
+            row[:] = False
+        self.allowed[k] = row
+        self.trips.append(trip)
+        self.a.append(trip.earliest)
+        self.b.append(trip.latest)
+        self.go.append(trip.go)
+        self.opens.append(trip.opens)
+        self.unload.append(trip.unload)
+        self.s.append(trip.pickup)
+        self.e.append(trip.last)
+        self.penalty.append(
+            float(sum(self.problem.penalty(self.problem.jobs[j]) for j in trip.jobs))
+        )
+        self.retired.append(False)
+        self.where.append(-1)
+        return k
 
     # ------------------------------------------------------------------ timing of one chain
 
@@ -485,26 +528,33 @@ class Chains:
 
     # ------------------------------------------------------------------ search
 
-    def construct(self) -> None:
+    def construct(self, budget: Budget) -> None:
         """Every servable trip, by earliest start, where it adds the least empty driving."""
         order = np.lexsort((self.np_b, self.np_a)).tolist()
         for k in order:
-            if self.where[k] < 0 and self.allowed[k].any() and not self.insert(k, idle=True):
+            if budget.past_end():
+                return
+            if self.open(k) and not self.insert(k, idle=True):
                 logger.debug("construction: trip %d fits no vehicle", k)
 
-    def unserved_penalty(self) -> int:
-        """Drop penalties of the servable trips left out."""
-        jobs = self.problem.jobs
-        return sum(
-            self.problem.penalty(jobs[k])
-            for k in range(self.n)
-            if self.where[k] < 0 and self.allowed[k].any()
-        )
+    def open(self, k: int) -> bool:
+        """Whether trip ``k`` is unserved, still current (not merged into another) and
+        servable by some vehicle."""
+        return self.where[k] < 0 and not self.retired[k] and bool(self.allowed[k].any())
 
-    def rescue(self, *, rounds: int = RESCUE_ROUNDS) -> None:
+    def unserved(self) -> list[int]:
+        """The open trips (see ``open``), in index order."""
+        return [k for k in range(self.n) if self.open(k)]
+
+    def unserved_penalty(self) -> float:
+        """Drop penalties of the servable trips left out."""
+        return sum(self.penalty[k] for k in self.unserved())
+
+    def rescue(self, budget: Budget, *, rounds: int = RESCUE_ROUNDS) -> None:
         """Serve the trips construction left out by ejecting others (any vehicle, idle
-        ones included); kept only if the drop penalties of what is left out fall."""
-        pool = [k for k in range(self.n) if self.where[k] < 0 and self.allowed[k].any()]
+        ones included); kept only if the drop penalties of what is left out fall. Each
+        ejection is a step of the budget."""
+        pool = self.unserved()
         if not pool:
             return
         before = self.unserved_penalty()
@@ -513,12 +563,13 @@ class Chains:
         penalty[-1] = 0.0
         tried: dict[int, int] = {}
         for _ in range(rounds * len(pool)):
-            if not pool:
+            if not pool or not budget.searching():
                 break
             k = pool.pop()
             if self.insert(k, idle=True):
                 continue
             tried[k] = tried.get(k, 0) + 1
+            budget.spend()
             penalty[k] += 1.0
             out = self.eject(k, penalty) if tried[k] <= rounds else None
             if out is not None:
@@ -612,12 +663,160 @@ class Chains:
                 failed.clear()
                 logger.debug("eliminated a route in %d iterations: %d left", spent, self.count())
 
+    # ------------------------------------------------------------------ serving more
+
+    def _exchange_cell(self, k: int) -> tuple[float, str, int, int] | None:
+        """The splice that puts open trip ``k`` in place of served trips of the least total
+        penalty, if that penalty is below ``k``'s: ``(gain, grid, vehicle, column)``."""
+        pen = np.array([*self.penalty, 0.0])  # column -1 of the grids: no trip
+        best: tuple[float, str, int, int] | None = None
+        for name in _SPLICES[1:]:
+            grid = self.grids[name]
+            vs, qs = self._splice(k, grid, used_only=True)
+            if vs.size == 0:
+                continue
+            gain = self.penalty[k] - pen[grid.out1[vs, qs]] - pen[grid.out2[vs, qs]]
+            i = int(np.argmax(gain))
+            if gain[i] > 0.5 and (best is None or gain[i] > best[0]):
+                best = (float(gain[i]), name, int(vs[i]), int(qs[i]))
+        return best
+
+    def _relocate_for(self, k: int, tries: int = RELOCATE_TRIES) -> bool:
+        """Serve open trip ``k`` in place of one served trip that then moves to a gap
+        elsewhere (cheapest displaced first, at most ``tries``); False if none works."""
+        grid = self.grids["replace1"]
+        vs, qs = self._splice(k, grid, used_only=True)
+        if vs.size == 0:
+            return False
+        out = grid.out1[vs, qs]
+        pen = np.array(self.penalty)[out]
+        for i in np.lexsort((out, pen))[:tries].tolist():
+            v, q = int(vs[i]), int(qs[i])
+            backup = list(self.routes[v])
+            displaced = self._apply(v, _trial(backup, k, "replace1", q))
+            if all(self.insert(t, idle=True) for t in displaced):
+                return True
+            for t in displaced:
+                if self.where[t] >= 0:
+                    self.take_out(t)
+            self.where[k] = -1
+            self.routes[v] = backup
+            self.refresh(v)
+        return False
+
+    def exchange(self, budget: Budget) -> None:
+        """Serve more: each open trip (largest penalty first) goes into a free gap, or in
+        place of served trips with a smaller penalty sum (which then try the free gaps), or
+        in place of one trip that moves elsewhere; passes repeat while anything changes."""
+        changed = True
+        while changed and budget.searching():
+            changed = False
+            for k in sorted(self.unserved(), key=lambda t: (-self.penalty[t], t)):
+                if not budget.searching():
+                    return
+                if not self.open(k):
+                    continue
+                budget.spend()
+                if self.insert(k, idle=True) or self.absorb(k):
+                    changed = True
+                    continue
+                best = self._exchange_cell(k)
+                if best is not None:
+                    _, name, v, q = best
+                    for t in self._apply(v, _trial(self.routes[v], k, name, q)):
+                        if not self.insert(t, idle=True):
+                            self.absorb(t)
+                    changed = True
+                elif self._relocate_for(k):
+                    changed = True
+            self.dissolve()
+
+    # ------------------------------------------------------------------ pooling
+
+    def _new_trip(self, trip: Trip) -> int:
+        """Add ``trip`` for a trial (``drop_new_trip`` takes it back if unused)."""
+        return self.add_trip(trip)
+
+    def _drop_new_trip(self, k: int) -> None:
+        """Take back the last trip added (it was never served)."""
+        if k != self.n - 1 or self.where[k] >= 0:
+            raise SolverError("only an unused trial trip can be taken back (a search bug)")
+        self.allowed[k] = False
+        for column in (self.trips, self.a, self.b, self.go, self.opens, self.unload, self.s):
+            column.pop()
+        for column2 in (self.e, self.penalty, self.retired, self.where):
+            column2.pop()
+
+    def absorb(self, k: int) -> bool:
+        """Pooling: put open single-job trip ``k`` on a served trip that boards at the same
+        pickup under the same board key, dropped where the trip gets least longer, if the
+        vehicle still fits the longer trip; the merged trip replaces both (False: none fits)."""
+        if not self.pool or len(self.trips[k].jobs) != 1:
+            return False
+        job = self.problem.jobs[self.trips[k].jobs[0]]
+        if job.board_key is None:
+            return False
+        jobs = self.problem.jobs
+        best: tuple[float, int, Trip] | None = None
+        for u in self.at_pickup.get(self.s[k], ()):
+            v = self.where[u]
+            if v < 0 or self.retired[u]:
+                continue
+            if max(self.a[u], self.a[k]) > min(self.b[u], self.b[k]) + POOL_WINDOW_SLACK_S:
+                continue
+            if any(jobs[j].board_key != job.board_key for j in self.trips[u].jobs):
+                continue
+            merged = best_pooled(
+                self.problem, self.trips[u], self.trips[k].jobs[0], self.time_np, self.dist_np
+            )
+            if merged is None:
+                continue
+            added = merged.go + merged.unload - self.go[u] - self.unload[u]
+            if best is None or (added, u) < (best[0], best[1]):
+                trial = self._new_trip(merged)
+                seq = self.routes[v]
+                fits = self.allowed[trial, v] and self.fits(
+                    v, [t if t != u else trial for t in seq]
+                )
+                self._drop_new_trip(trial)
+                if fits:
+                    best = (added, u, merged)
+        if best is None:
+            return False
+        _, u, merged = best
+        v = self.where[u]
+        m = self._new_trip(merged)
+        self.at_pickup.setdefault(merged.pickup, []).append(m)
+        self._apply(v, [t if t != u else m for t in self.routes[v]])
+        self.retired[u] = True
+        self.retired[k] = True
+        return True
+
+    def dissolve(self) -> None:
+        """Pooled trips left unserved fall apart: their jobs become open single trips again."""
+        for k in range(self.n):
+            if self.where[k] < 0 and not self.retired[k] and len(self.trips[k].jobs) > 1:
+                self.retired[k] = True
+                for j in self.trips[k].jobs:
+                    self.retired[j] = False  # job j's own trip has index j
+
+    def construct_pooled(self, budget: Budget) -> None:
+        """Construction with pooling: each trip, by earliest start, joins a served trip at
+        its pickup (``absorb``) where that fits, else takes the gap that adds the least empty
+        driving."""
+        order = np.lexsort((self.np_b, self.np_a)).tolist()
+        for k in order:
+            if budget.past_end():
+                return
+            if self.open(k) and not self.absorb(k) and not self.insert(k, idle=True):
+                logger.debug("construction: trip %d fits no vehicle", k)
+
     # ------------------------------------------------------------------ vehicles, routes
 
     def visits(self, seq: Sequence[int]) -> list[Visit]:
-        """The stop sequence of a chain."""
+        """The stop sequence of a chain (each trip's pickups, then its deliveries)."""
         jobs = self.problem.jobs
-        return [Visit(jobs[k], pickup) for k in seq for pickup in (True, False)]
+        return [visit for k in seq for visit in self.trips[k].visits(jobs)]
 
     def cost(self, v: int, seq: Sequence[int]) -> float | None:
         """Running cost of vehicle ``v`` driving ``seq`` in its shortest shift (None if it
@@ -633,10 +832,10 @@ class Chains:
         leave = x - time_s[self.vo[v]][self.s[seq[0]]]
         metres = dist[self.vo[v]][self.s[seq[0]]]
         t, loc = self.end_of(seq[0], x), self.e[seq[0]]
-        metres += dist[self.s[seq[0]]][loc]
+        metres += self.trips[seq[0]].metres
         for k in seq[1:]:
             x = max(self.a[k], t + time_s[loc][self.s[k]])
-            metres += dist[loc][self.s[k]] + dist[self.s[k]][self.e[k]]
+            metres += dist[loc][self.s[k]] + self.trips[k].metres
             t, loc = self.end_of(k, x), self.e[k]
         back = t + time_s[loc][self.vd[v]]
         metres += dist[loc][self.vd[v]]
@@ -696,45 +895,58 @@ def solve_chains(
     params: SolveParams,
     *,
     servability: Mapping[str, Servability] | None = None,
+    pool: bool = False,
 ) -> Solution:
     """Serve ``problem``'s jobs by chaining whole trips (see the module docstring).
 
     Parameters
     ----------
     problem
-        A problem where ``chainable(problem)`` holds.
+        One vehicle profile; with ``pool`` off, every vehicle carries one job at a time
+        (``routing.vrp.features.chainable``).
     params
         Time limit, effort and seed.
     servability
         ``routing.vrp.servability.servable(problem)``. Default None (computed).
+    pool
+        Let jobs that share a pickup and a board key ride together in one trip
+        (``routing.vrp.features.poolable``). Default False.
 
     Returns
     -------
     Solution
         Routes timed by ``build_route``, unassigned jobs in problem order, the objective in
-        problem cost units and a status ``chains``.
+        problem cost units and a status ``chains`` (``pools`` when pooling).
 
     Raises
     ------
     ValueError
-        If the problem is not chainable.
+        If the vehicles and jobs do not share one profile.
     SolverError
         If a chain cannot be timed exactly (a bug).
     """
     started = time.monotonic()
     budget = Budget.of(params, started=started, steps_per_effort=EFFORT_ITERATIONS)
     budget.reserve(params.time_limit_s * POLISH_SHARE)
-    chains = Chains(problem, servability, seed=params.seed)
-    chains.construct()
-    chains.rescue()
+    chains = Chains(problem, servability, seed=params.seed, pool=pool)
+    if pool:
+        chains.construct_pooled(budget)
+    else:
+        chains.construct(budget)
+    chains.rescue(budget)
+    chains.exchange(budget)
     first = chains.count()
     total = budget.steps_left
     attempt = MIN_ATTEMPT if total == _INF else max(MIN_ATTEMPT, int(ATTEMPT_SHARE * total))
     chains.eliminate(budget, attempt=attempt)
+    if chains.unserved():
+        chains.exchange(budget)
     chains.polish(budget)
     logger.info(
-        "chains: %d trips, %d vehicles after construction, %d after elimination, %.1f s",
+        "%s: %d trips (%d jobs), %d vehicles after construction, %d after elimination, %.1f s",
+        "pools" if pool else "chains",
         sum(len(r) for r in chains.routes),
+        sum(len(chains.trips[k].jobs) for r in chains.routes for k in r),
         first,
         chains.count(),
         time.monotonic() - started,
@@ -748,10 +960,11 @@ def solve_chains(
                 "(a chaining bug)"
             )
         routes.append(route)
+    name = "pools" if pool else "chains"
     if budget.effort_spent():
-        status = "chains:effort_limit"
+        status = f"{name}:effort_limit"
     elif budget.out_of_time(0.0):
-        status = "chains:time_limit"
+        status = f"{name}:time_limit"
     else:
-        status = "chains:solved"  # every route tried without success before the budget ran out
+        status = f"{name}:solved"  # every route tried without success before the budget ran out
     return Solution.of(problem, routes, wall_time_s=time.monotonic() - started, status=status)

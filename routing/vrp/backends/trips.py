@@ -1,0 +1,179 @@
+"""Trips: one or more jobs that board together at one pickup and are dropped in turn.
+
+The unit of trip chaining (``routing.vrp.backends.chains``). A vehicle's day is a chain of
+trips; a trip of one job is a point-to-point ride, a trip of several jobs is a pooled ride —
+every group boards at the shared pickup (the last one dropped boards first), then the vehicle
+drives to each delivery in the trip's order.
+
+Seen from the chain, a trip is a rigid block that starts boarding at ``x`` within its window
+``[earliest, latest]`` and arrives at its last delivery ``go`` seconds later: for a pooled trip
+no stop waits inside the block (every member's pickup and delivery windows and ride limit are
+turned into bounds on ``x``), which is a restriction of what the model allows, so any chain the
+block timing accepts is feasible for ``routing.vrp.schedule.build_route``. A trip of one job
+keeps its exact point-to-point timing (waiting for the delivery window to open included).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from routing.vrp.problem import Job, Problem
+from routing.vrp.schedule import Visit
+
+_INF = math.inf
+
+
+@dataclass(frozen=True, slots=True)
+class Trip:
+    """The timing of one trip as a chain sees it (seconds; locations are matrix indices).
+
+    Parameters
+    ----------
+    jobs
+        Job indices in drop order (boarding is in the reverse order).
+    pickup, last
+        The shared pickup location and the last delivery location.
+    earliest, latest
+        Window for the start of boarding.
+    go
+        From the start of boarding to the arrival at the last delivery.
+    opens
+        When unloading at the last delivery may start at the earliest (absolute time).
+    unload
+        Unloading time at the last delivery.
+    metres
+        Distance driven loaded, from the pickup past every delivery to the last.
+    amount
+        Load of the trip per capacity dimension.
+    """
+
+    jobs: tuple[int, ...]
+    pickup: int
+    last: int
+    earliest: float
+    latest: float
+    go: float
+    opens: float
+    unload: float
+    metres: float
+    amount: tuple[int, ...]
+
+    @property
+    def pooled(self) -> bool:
+        """Whether several jobs ride together."""
+        return len(self.jobs) > 1
+
+    def visits(self, jobs: Sequence[Job]) -> list[Visit]:
+        """The stop sequence: every pickup (last dropped first), then the deliveries."""
+        members = [jobs[k] for k in self.jobs]
+        return [Visit(j, True) for j in reversed(members)] + [Visit(j, False) for j in members]
+
+
+def single_trip(problem: Problem, k: int, time_s: npt.NDArray[np.float64]) -> Trip:
+    """The point-to-point trip of job ``k`` (``time_s``: the profile's times, ``inf`` where
+    unreachable)."""
+    job = problem.jobs[k]
+    matrix = problem.matrices[job.profile]
+    ride = float(time_s[job.pickup, job.delivery])
+    board = float(job.pickup_service_s)
+    longest = _INF if job.max_ride_s is None else float(job.max_ride_s)
+    opens, closes = float(job.delivery_window.start), float(job.delivery_window.end)
+    # boarding start x: arrival at the delivery x + board + ride, unloading from
+    # max(that, window opening); window closing and ride limit bound x
+    earliest = max(float(job.pickup_window.start), opens - board - longest)
+    latest = min(float(job.pickup_window.end), closes - board - ride)
+    metres = float(matrix.dist_m[job.pickup, job.delivery]) if math.isfinite(ride) else 0.0
+    return Trip(
+        jobs=(k,),
+        pickup=job.pickup,
+        last=job.delivery,
+        earliest=earliest,
+        latest=latest,
+        go=board + ride,
+        opens=opens,
+        unload=float(job.delivery_service_s),
+        metres=metres,
+        amount=job.amount,
+    )
+
+
+def pooled_trip(
+    problem: Problem,
+    order: Sequence[int],
+    time_s: npt.NDArray[np.float64],
+    dist_m: npt.NDArray[np.float64],
+) -> Trip | None:
+    """The rigid block of jobs ``order`` (drop order) boarding together, or None if no start
+    of boarding keeps every window and ride limit (or a leg has no route).
+
+    Every member must share the pickup location of the first.
+    """
+    jobs = [problem.jobs[k] for k in order]
+    pickup = jobs[0].pickup
+    if any(j.pickup != pickup for j in jobs):
+        return None
+    low, high = -_INF, _INF
+    offset = 0.0
+    board_end: dict[int, float] = {}
+    for k, job in zip(reversed(order), reversed(jobs), strict=True):  # last dropped boards first
+        low = max(low, job.pickup_window.start - offset)
+        high = min(high, job.pickup_window.end - offset)
+        offset += job.pickup_service_s
+        board_end[k] = offset
+    t, loc, metres = offset, pickup, 0.0
+    arrive = 0.0
+    for k, job in zip(order, jobs, strict=True):
+        hop = time_s[loc, job.delivery]
+        if not math.isfinite(hop):
+            return None
+        arrive = t + hop
+        metres += dist_m[loc, job.delivery]
+        if job.max_ride_s is not None and arrive - board_end[k] > job.max_ride_s:
+            return None
+        low = max(low, job.delivery_window.start - arrive)
+        high = min(high, job.delivery_window.end - arrive)
+        t, loc = arrive + job.delivery_service_s, job.delivery
+    if low > high:
+        return None
+    last = jobs[-1]
+    amount = tuple(int(sum(col)) for col in zip(*(j.amount for j in jobs), strict=True))
+    return Trip(
+        jobs=tuple(order),
+        pickup=pickup,
+        last=last.delivery,
+        earliest=low,
+        latest=high,
+        go=arrive,
+        opens=low + arrive,  # never binding: the block starts at low or later
+        unload=float(last.delivery_service_s),
+        metres=float(metres),
+        amount=amount,
+    )
+
+
+def best_pooled(
+    problem: Problem,
+    trip: Trip,
+    k: int,
+    time_s: npt.NDArray[np.float64],
+    dist_m: npt.NDArray[np.float64],
+) -> Trip | None:
+    """``trip`` with job ``k`` dropped where the block gets least longer, or None if no drop
+    position keeps every rule."""
+    best: Trip | None = None
+    order = list(trip.jobs)
+    for position in range(len(order) + 1):
+        candidate = pooled_trip(problem, [*order[:position], k, *order[position:]], time_s, dist_m)
+        if candidate is None:
+            continue
+        if best is None or (candidate.go + candidate.unload, candidate.metres) < (
+            best.go + best.unload,
+            best.metres,
+        ):
+            best = candidate
+    return best
