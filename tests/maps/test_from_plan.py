@@ -8,7 +8,8 @@ import logging
 
 import pytest
 
-from dispatch.outputs.plan_json import PlanDocument, StepEntry, plan_document
+from dispatch.outputs.plan_json import PlanDocument, plan_document
+from dispatch.outputs.route_json import StepEntry
 from maps.from_plan import (
     checkpoint_delays,
     document_map,
