@@ -160,7 +160,7 @@ def day_places(day: Day, base: MapPlaces) -> MapPlaces:
     )
 
 
-def day_map(
+def planning_day_map(
     day: Day,
     base: MapPlaces,
     *,

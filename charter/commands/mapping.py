@@ -72,7 +72,7 @@ def _build(
             "`charter plan` wrote, or use `charter map [DAY] --layers-only` for the reference "
             "map of a day"
         )
-    from maps.day_map import day_map, embedded_reference_map
+    from maps.day_map import embedded_reference_map, planning_day_map
 
     if source is None:
         return embedded_reference_map(exits_file=exits_file, day=day, lang=lang, tiles=map_tiles)
@@ -85,7 +85,7 @@ def _build(
     from maps.reference import embedded_places
     from stations.embedded import ATTRIBUTION
 
-    return day_map(
+    return planning_day_map(
         read_day(source),
         embedded_places(),
         expiring_within_days=expiring_days,
