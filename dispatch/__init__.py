@@ -20,12 +20,14 @@ if TYPE_CHECKING:
     from dispatch.policy import Policy, resolve_policy
 
 _EXPORTS = {
-    "dispatch.day": ("Day",),
-    "dispatch.intake.reader": ("read_day",),
-    "dispatch.outputs.plan_folder": ("PlanFiles", "write_plan"),
-    "dispatch.plan": ("Plan",),
-    "dispatch.planner": ("plan_day",),
-    "dispatch.policy": ("Policy", "resolve_policy"),
+    "Day": "dispatch.day",
+    "Plan": "dispatch.plan",
+    "PlanFiles": "dispatch.outputs.plan_folder",
+    "Policy": "dispatch.policy",
+    "plan_day": "dispatch.planner",
+    "read_day": "dispatch.intake.reader",
+    "resolve_policy": "dispatch.policy",
+    "write_plan": "dispatch.outputs.plan_folder",
 }
 __all__ = [
     "Day",

@@ -19,9 +19,14 @@ if TYPE_CHECKING:
     from maps.from_plan import document_map, plan_route_map, write_plan_map
 
 _EXPORTS = {
-    "maps.base": ("MapBuilder", "Tiles"),
-    "maps.day_map": ("day_reference_map", "embedded_reference_map", "planning_day_map"),
-    "maps.from_plan": ("document_map", "plan_route_map", "write_plan_map"),
+    "MapBuilder": "maps.base",
+    "Tiles": "maps.base",
+    "day_reference_map": "maps.day_map",
+    "document_map": "maps.from_plan",
+    "embedded_reference_map": "maps.day_map",
+    "plan_route_map": "maps.from_plan",
+    "planning_day_map": "maps.day_map",
+    "write_plan_map": "maps.from_plan",
 }
 __all__ = [
     "MapBuilder",

@@ -19,10 +19,15 @@ if TYPE_CHECKING:
     from scenarios.spec import CheckedScenario, Scenario, load_scenarios
 
 _EXPORTS = {
-    "scenarios.compare": ("Comparison", "write_comparison"),
-    "scenarios.records": ("comparison_from_folders",),
-    "scenarios.runner": ("RunSettings", "run_jobs", "run_scenarios"),
-    "scenarios.spec": ("CheckedScenario", "Scenario", "load_scenarios"),
+    "CheckedScenario": "scenarios.spec",
+    "Comparison": "scenarios.compare",
+    "RunSettings": "scenarios.runner",
+    "Scenario": "scenarios.spec",
+    "comparison_from_folders": "scenarios.records",
+    "load_scenarios": "scenarios.spec",
+    "run_jobs": "scenarios.runner",
+    "run_scenarios": "scenarios.runner",
+    "write_comparison": "scenarios.compare",
 }
 __all__ = [
     "CheckedScenario",

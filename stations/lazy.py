@@ -8,12 +8,12 @@ used, so commands that never plan start fast.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
 def lazy_exports(
-    package: str, exports: Mapping[str, Sequence[str]]
+    package: str, exports: Mapping[str, str]
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """``__getattr__`` and ``__dir__`` for ``package`` re-exporting ``exports``.
 
@@ -22,8 +22,8 @@ def lazy_exports(
     package
         The package's ``__name__``.
     exports
-        Defining module → the names it exports (the package's ``__all__``, checked by
-        ``tests/stations/test_lazy.py``).
+        Exported name → the module that defines it (the names are the package's ``__all__``,
+        checked by ``tests/stations/test_lazy.py``); the shape of ``routing``'s ``_EXPORTS``.
 
     Returns
     -------
@@ -32,10 +32,9 @@ def lazy_exports(
         the value in the package) and ``__dir__`` (the exports included).
     """
     namespace = importlib.import_module(package).__dict__
-    home = {name: module for module, names in exports.items() for name in names}
 
     def __getattr__(name: str) -> Any:  # noqa: N807 (the PEP 562 hook)
-        module = home.get(name)
+        module = exports.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         value = getattr(importlib.import_module(module), name)
@@ -43,6 +42,6 @@ def lazy_exports(
         return value
 
     def __dir__() -> list[str]:  # noqa: N807 (the PEP 562 hook)
-        return sorted({*namespace, *home})
+        return sorted({*namespace, *exports})
 
     return __getattr__, __dir__
