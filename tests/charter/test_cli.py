@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
-import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -16,37 +13,13 @@ import pytest
 import typer
 
 from charter.cli import app, main
+from tests.fresh import HEAVY, run_fresh
 from tests.paths import ROOT
 
-HEAVY = ("ortools", "pyvrp", "dask", "distributed", "folium", "geopandas")
 # Options whose one name means different things in different commands (a plan folder, a run
 # folder, an HTML file, where a comparison goes).
 MEANS_OTHER_THINGS = frozenset({"--out", "-o"})
-
-PROBE = """
-import json, sys
-from charter.cli import main
-code = main(sys.argv[1:])
-heavy = sorted({name.split(".")[0] for name in sys.modules} & set(json.loads(HEAVY)))
-sys.stdout.write("\\n" + json.dumps({"code": code, "heavy": heavy}))
-"""
-
-
-def _imported(args: list[str], cwd: Path) -> dict[str, object]:
-    """Run ``charter ARGS`` in a new interpreter; its exit code and the heavy modules loaded."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "HEAVY": json.dumps(HEAVY), "COLUMNS": "120"}
-    script = PROBE.replace("json.loads(HEAVY)", "json.loads(__import__('os').environ['HEAVY'])")
-    done = subprocess.run(
-        [sys.executable, "-c", script, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.stdout, done.stderr
-    result: dict[str, object] = json.loads(done.stdout.rsplit("\n", 1)[-1])
-    return result
+RUN_CHARTER = "import sys\nfrom charter.cli import main\nprint('exit', main(sys.argv[1:]))"
 
 
 @pytest.mark.parametrize(
@@ -64,7 +37,9 @@ def _imported(args: list[str], cwd: Path) -> dict[str, object]:
 def test_quick_commands_leave_the_heavy_libraries_unimported(
     args: list[str], tmp_path: Path
 ) -> None:
-    assert _imported(args, tmp_path) == {"code": 0, "heavy": []}
+    printed, modules = run_fresh(RUN_CHARTER, *args, cwd=tmp_path)
+    assert printed.rstrip().endswith("exit 0")
+    assert modules & HEAVY == set()
 
 
 def _commands(group: Any, prefix: str = "") -> dict[str, Any]:

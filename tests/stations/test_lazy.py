@@ -5,17 +5,13 @@ loads none of the heavy libraries."""
 from __future__ import annotations
 
 import importlib
-import json
-import subprocess
-import sys
 from types import ModuleType
 
 import pytest
 
-from tests.paths import ROOT
+from tests.fresh import HEAVY, run_fresh
 
 PACKAGES = ("stations", "dispatch", "maps", "scenarios")
-HEAVY = ("pandas", "ortools", "pyvrp", "dask", "distributed", "folium", "geopandas")
 
 
 @pytest.mark.parametrize("name", PACKAGES)
@@ -43,16 +39,5 @@ def test_submodules_still_import_from_the_package() -> None:
 
 
 def test_importing_the_packages_loads_no_heavy_library() -> None:
-    script = (
-        "import json, sys\n"
-        f"import {', '.join(PACKAGES)}\n"
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & set(sys.argv[1:]))))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script, *HEAVY],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(done.stdout) == []
+    _, modules = run_fresh(f"import {', '.join(PACKAGES)}")
+    assert modules & {*HEAVY, "pandas"} == set()
