@@ -13,11 +13,15 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from dispatch.day import Arrival, Cargo, Day
 from dispatch.reasons import ExclusionReason, ShipmentReason, UnservedReason, reason_text
 from routing.network.speed import VehicleClass
 from stations.lang import Lang
+
+if TYPE_CHECKING:
+    from routing.network.daynetwork import DayNetwork
 
 REGIONAL_REASONS = frozenset(
     {ExclusionReason.HIGH_RISK_ORIGIN, ExclusionReason.MEDIUM_RISK_WITHOUT_NEGATIVE_TEST}
@@ -514,6 +518,16 @@ class Plan:
 
     ``routes`` are the buses' routes; ``truck_routes``, ``deliveries`` and
     ``unserved_shipments`` the supply side (default empty, for a day without shipments).
+
+    ``network`` is the road network under the day's exits that the plan was made on (the
+    ``DayNetwork`` that ``plan_day`` built), so that the route map is drawn on exactly those
+    roads, statuses and delays without building it again — also when the plan used another
+    network than the embedded one (a scenario run, an OSM extract). It travels with the plan
+    rather than beside it (``plan_day`` returning a pair) because every consumer of a plan
+    (the CLI, the scenario runner's hooks, the benchmarks) already passes the ``Plan`` and
+    nothing else. It is derived data, not part of what the plan *is*: left out of equality and
+    ``repr``, never written to plan.json (``meta.network`` names it), and None for a plan
+    built by hand (the map then binds the embedded roads to the plan's exits). Default None.
     """
 
     day: Day = field(repr=False)
@@ -528,6 +542,7 @@ class Plan:
     truck_routes: tuple[VehicleRoute, ...] = ()
     deliveries: tuple[Delivery, ...] = ()
     unserved_shipments: tuple[UnservedShipment, ...] = ()
+    network: DayNetwork | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.check_nothing_lost()

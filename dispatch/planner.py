@@ -149,6 +149,7 @@ def plan_day(
         truck_routes=supply.truck_routes,
         deliveries=supply.deliveries,
         unserved_shipments=supply.unserved,
+        network=daynet,  # the map draws on it (see ``Plan``)
         meta=PlanMeta(
             seed=day.policy.seed,
             time_limit_s=day.policy.time_limit_s,

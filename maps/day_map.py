@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
 from dispatch.charters.fleet import check_fleet
 from dispatch.day import Day, Permit, PermitKind, Vehicle
 from maps.base import MapBuilder, Tiles
 from maps.permits import PermitState, add_permit_layers
-from maps.reference import EXIT_ORDER, MapPlaces, add_reference_layers
+from maps.reference import EXIT_ORDER, MapPlaces, add_reference_layers, embedded_places
 from routing.network.speed import VehicleClass
+from stations.embedded import ATTRIBUTION
 from stations.lang import Lang
 from stations.model import Exit
+from stations.places import read_exits
 
 
 def exit_summary(builder: MapBuilder, exits: Sequence[Exit]) -> str:
@@ -156,7 +160,7 @@ def day_places(day: Day, base: MapPlaces) -> MapPlaces:
     )
 
 
-def day_map(
+def planning_day_map(
     day: Day,
     base: MapPlaces,
     *,
@@ -196,3 +200,35 @@ def day_map(
         tiles=tiles,
         attribution=attribution,
     )
+
+
+def embedded_reference_map(
+    *,
+    exits_file: Path | None = None,
+    day: dt.date | None = None,
+    lang: Lang = Lang.EN,
+    tiles: Tiles = Tiles.NONE,
+) -> MapBuilder:
+    """The reference map of the embedded places, optionally with the day's published exits.
+
+    Parameters
+    ----------
+    exits_file
+        The day's exits table (CSV/XLSX/GeoJSON); replaces the embedded checkpoints.
+        Default none.
+    day
+        The day the exit statuses refer to (shown in the title). Default none.
+    lang
+        Label language. Default English.
+    tiles
+        Background. Default plain (offline).
+
+    Returns
+    -------
+    MapBuilder
+        The built map.
+    """
+    places = embedded_places()
+    if exits_file is not None:
+        places = dataclasses.replace(places, exits=tuple(read_exits(exits_file).values()))
+    return day_reference_map(places, day=day, lang=lang, tiles=tiles, attribution=[ATTRIBUTION])

@@ -1,12 +1,14 @@
 """The route map of a plan: plan.json's bus and truck routes drawn along the road network,
 unserved requests and shipments, the fleet by permit state — the ``map.html`` of a plan folder.
 
-Everything is read from the plan document (``dispatch.outputs.plan_json``), so the map written by
-``charter plan`` and the one rebuilt by ``charter map PLAN_DIR`` are the same. Route geometry
-comes from the road network under the plan's exit statuses and checkpoint delays, one
-shortest-path tree per distinct leg start (``DayNetwork.paths``); a truck's legs are drawn
-with the truck profile, on the green-channel lane where its run had the pass, so a truck may
-pass a freight-only exit where a bus may not.
+Everything is read from the plan document (``dispatch.outputs.plan_json``) by one code path,
+:func:`document_map`, so the map written by ``charter plan`` (:func:`write_plan_map`: the
+document ``write_plan`` made, on the ``DayNetwork`` the plan was made on) and the one rebuilt
+by ``charter map PLAN_DIR`` (the document read back, the embedded roads bound to its exits) are
+the same. Route geometry comes from the road network under the plan's exit statuses and
+checkpoint delays, one shortest-path tree per distinct leg start (``DayNetwork.paths``); a
+truck's legs are drawn with the truck profile, on the green-channel lane where its run had the
+pass, so a truck may pass a freight-only exit where a bus may not.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import itertools
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
-from dispatch.outputs.plan_json import PlanDocument, RouteEntry, plan_document
-from dispatch.outputs.truck_json import TruckRouteEntry
+from dispatch.outputs.plan_folder import MAP_HTML, PlanFiles
+from dispatch.outputs.plan_json import PlanDocument, plan_document
+from dispatch.outputs.route_json import RouteEntry, StepEntry
 from dispatch.plan import Plan, StepKind
 from dispatch.policy import Policy
 from maps.base import MapBuilder, Tiles
@@ -44,8 +48,6 @@ from stations.embedded import ATTRIBUTION
 from stations.lang import Lang
 
 logger = logging.getLogger(__name__)
-
-Leg = tuple[str, str]  # (from place id, to place id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,30 +79,28 @@ def document_network(document: PlanDocument, roads: RoadNetwork | None = None) -
     return network_for_day(network, exits, delays=checkpoint_delays(document.meta.policy))
 
 
-def _profile(route: RouteEntry) -> Profile:
-    return Profile.BUS if route.vehicle_class is VehicleClass.BUS else Profile.TRUCK
-
-
-def _legs(route: RouteEntry) -> list[Leg]:
-    places = [step.place for step in route.steps]
-    return [(a, b) for a, b in itertools.pairwise(places) if a != b]
-
-
 ProfiledLeg = tuple[Profile, str, str]
 
 
-def _truck_legs(route: TruckRouteEntry) -> list[ProfiledLeg]:
-    """A truck's legs, each with the profile it drove (the lane of its run)."""
+def _profile(route: RouteEntry, step: StepEntry) -> Profile:
+    """The profile a route drives on from ``step``: a bus's; a truck's, on the green-channel
+    lane where its run had the pass."""
+    if route.vehicle_class is VehicleClass.BUS:
+        return Profile.BUS
+    return Profile.TRUCK_PRIORITY if step.green_channel else Profile.TRUCK
+
+
+def _legs(route: RouteEntry) -> list[ProfiledLeg]:
+    """A route's legs between different places, each with the profile it drove."""
     return [
-        (Profile.TRUCK_PRIORITY if a.green_channel else Profile.TRUCK, a.place, b.place)
+        (_profile(route, a), a.place, b.place)
         for a, b in itertools.pairwise(route.steps)
         if a.place != b.place
     ]
 
 
 def _all_legs(document: PlanDocument) -> list[ProfiledLeg]:
-    legs = [(_profile(r), a, b) for r in document.routes for a, b in _legs(r)]
-    return legs + [leg for r in document.truck_routes for leg in _truck_legs(r)]
+    return [leg for r in (*document.routes, *document.truck_routes) for leg in _legs(r)]
 
 
 def leg_paths(
@@ -114,10 +114,9 @@ def leg_paths(
     """
     points: dict[str, _Point] = {}
     wanted: dict[tuple[Profile, str], set[str]] = defaultdict(set)
-    located = [(s.place, s.lon, s.lat) for r in document.routes for s in r.steps]
-    located += [(s.place, s.lon, s.lat) for r in document.truck_routes for s in r.steps]
-    for place, lon, lat in located:
-        points[place] = _Point(place, lon, lat)
+    for route in (*document.routes, *document.truck_routes):
+        for step in route.steps:
+            points[step.place] = _Point(step.place, step.lon, step.lat)
     for profile, a, b in _all_legs(document):
         wanted[(profile, a)].add(b)
     geometry: dict[tuple[Profile, str, str], list[LonLat]] = {}
@@ -143,15 +142,10 @@ def _path_or_straight(network: DayNetwork, a: _Point, b: _Point, profile: Profil
 
 
 def _route_path(
-    route: RouteEntry | TruckRouteEntry, geometry: dict[tuple[Profile, str, str], list[LonLat]]
+    route: RouteEntry, geometry: dict[tuple[Profile, str, str], list[LonLat]]
 ) -> list[LonLat]:
-    legs = (
-        _truck_legs(route)
-        if isinstance(route, TruckRouteEntry)
-        else [(_profile(route), a, b) for a, b in _legs(route)]
-    )
     path: list[LonLat] = []
-    for leg in legs:
+    for leg in _legs(route):
         for point in geometry[leg]:
             if not path or path[-1] != point:
                 path.append(point)
@@ -187,7 +181,7 @@ def route_layers(
     layers = []
     for route in document.routes:
         route_trips = []
-        for trip_id in route.trips:
+        for trip_id in route.jobs:
             trip = trips[trip_id]
             station = stations[trip.station]
             route_trips.append(
@@ -204,7 +198,7 @@ def route_layers(
 
 
 def _layer(
-    route: RouteEntry | TruckRouteEntry,
+    route: RouteEntry,
     trips: tuple[RouteTrip, ...],
     geometry: dict[tuple[Profile, str, str], list[LonLat]],
 ) -> RouteLayer:
@@ -241,7 +235,7 @@ def truck_layers(
                 cargo=text(f"cargo.{deliveries[s].cargo.value}", lang),
                 weight_t=deliveries[s].weight_t,
             )
-            for s in route.shipments
+            for s in route.jobs
         )
         layers.append(_layer(route, trips, geometry))
     return tuple(layers)
@@ -323,7 +317,7 @@ def supply_points(document: PlanDocument, *, lang: Lang = Lang.EN) -> tuple[Supp
 
 def permit_states(document: PlanDocument, *, lang: Lang = Lang.EN) -> tuple[PermitState, ...]:
     """Every vehicle of the fleet with the permit it runs under (used) or holds (idle)."""
-    used: list[RouteEntry | TruckRouteEntry] = [*document.routes, *document.truck_routes]
+    used = [*document.routes, *document.truck_routes]
     states = [
         PermitState(
             r.vehicle,
@@ -418,9 +412,62 @@ def document_map(
 def plan_route_map(
     plan: Plan,
     *,
-    network: DayNetwork | None = None,
+    document: PlanDocument | None = None,
     lang: Lang = Lang.EN,
     tiles: Tiles = Tiles.NONE,
+    expiring_within_days: int = 7,
 ) -> MapBuilder:
-    """The route map of a plan (its plan.json document drawn with :func:`document_map`)."""
-    return document_map(plan_document(plan), network=network, lang=lang, tiles=tiles)
+    """The route map of a plan just made, drawn on the roads it was planned on.
+
+    The same drawing as ``charter map PLAN_DIR`` (:func:`document_map` on the plan's plan.json
+    document), but on ``plan.network`` — the ``DayNetwork`` that ``plan_day`` built — instead
+    of binding the embedded roads to the document's exits again.
+
+    Parameters
+    ----------
+    plan
+        The plan (``dispatch.planner.plan_day``).
+    document
+        Its plan.json document, when already made (``write_plan`` returns it). Default None
+        (made here).
+    lang
+        Label language. Default English.
+    tiles
+        Background. Default plain (offline).
+    expiring_within_days
+        Warning window for permits. Default 7.
+
+    Returns
+    -------
+    MapBuilder
+        The built map; ``save(path)`` writes it.
+    """
+    return document_map(
+        document if document is not None else plan_document(plan),
+        network=plan.network,
+        lang=lang,
+        tiles=tiles,
+        expiring_within_days=expiring_within_days,
+    )
+
+
+def write_plan_map(plan: Plan, files: PlanFiles, *, lang: Lang = Lang.EN) -> Path:
+    """Draw ``map.html`` of ``plan`` into the plan folder ``write_plan`` wrote (``files``).
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    files
+        What ``write_plan`` wrote for it, with its plan.json document.
+    lang
+        Label language (``both`` draws Chinese: a map has room for one). Default English.
+
+    Returns
+    -------
+    Path
+        The map file.
+    """
+    path = files.folder / MAP_HTML
+    plan_route_map(plan, document=files.document, lang=lang.single).save(path)
+    return path

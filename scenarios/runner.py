@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from dispatch.day import Day
-from dispatch.outputs.plan_folder import MAP_HTML, write_plan
+from dispatch.outputs.plan_folder import MAP_HTML, PlanFiles, write_plan
 from dispatch.plan import Plan
 from dispatch.planner import plan_day
 from dispatch.policy import resolve_policy
@@ -55,7 +55,7 @@ logger = logging.getLogger(__name__)
 
 BASELINE = "baseline"
 SCHEDULER_TIMEOUT = "20s"  # how long to keep trying to reach an existing scheduler
-PlanHook = Callable[[Plan, Path], None]
+PlanHook = Callable[[Plan, PlanFiles], object]
 ResultHook = Callable[[ScenarioResult], None]
 
 
@@ -103,9 +103,10 @@ class RunSettings:
     network
         The roads to plan on. Default None (the embedded Suzhou network).
     after_plan
-        Called with each plan and its folder after the folder is written (e.g. to draw
-        map.html); must be picklable for Dask (a module-level function or a partial of one).
-        Default None.
+        Called with each plan and what ``write_plan`` wrote for it (the folder and the
+        plan.json document, so nothing is made twice) after the folder is written, e.g. to
+        draw map.html on ``plan.network`` (``maps.from_plan.write_plan_map``); must be
+        picklable for Dask (a module-level function or a partial of one). Default None.
     """
 
     out_dir: Path
@@ -229,11 +230,11 @@ def plan_job(job: ScenarioJob, settings: RunSettings) -> ScenarioResult:
     has_map = False
     try:
         plan = plan_day(job.day, network=settings.network)
-        write_plan(plan, folder, lang=settings.lang)
+        files = write_plan(plan, folder, lang=settings.lang)
         kpis = plan.kpis
         if settings.after_plan is not None:
             try:
-                settings.after_plan(plan, folder)
+                settings.after_plan(plan, files)
             except Exception:  # the plan stands; the page shows no map link
                 logger.error("scenario %r: extra outputs failed", job.name, exc_info=True)
         has_map = (folder / MAP_HTML).exists()

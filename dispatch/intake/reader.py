@@ -171,12 +171,20 @@ def _shown(ids: set[str] | list[str]) -> str:
 class _Intake:
     """Validates the raw tables of one day, collecting every problem."""
 
-    def __init__(self, raw: RawDay, source: str, policy: Policy | None) -> None:
+    def __init__(
+        self,
+        raw: RawDay,
+        source: str,
+        policy: Policy | None,
+        resolve: Callable[[Policy], Policy] | None = None,
+    ) -> None:
         self.raw = raw
         self.source = source
         self.problems = ProblemCollector()
         self.problems.extend(raw.problems)
         self.policy = policy if policy is not None else self._policy()
+        if resolve is not None:
+            self.policy = self._resolved(resolve)
         self.tables = {t.name: self._validate(t) for t in DAY_TABLES}
         self.planning_date: dt.date | None = None
 
@@ -186,6 +194,13 @@ class _Intake:
         except InputError as error:
             self.problems.extend(error.problems)
             return Policy()
+
+    def _resolved(self, resolve: Callable[[Policy], Policy]) -> Policy:
+        try:
+            return resolve(self.policy)
+        except InputError as error:  # a bad override joins the day's problems
+            self.problems.extend(error.problems)
+            return self.policy
 
     def _validate(self, table: DayTable) -> _Table:
         label = self.raw.labels.get(table.name, table.filename)
@@ -279,7 +294,12 @@ class _Intake:
         return True, times
 
 
-def read_day(path: Path, *, policy: Policy | None = None) -> Day:
+def read_day(
+    path: Path,
+    *,
+    policy: Policy | None = None,
+    resolve: Callable[[Policy], Policy] | None = None,
+) -> Day:
     """Read, validate and cross-check the planning day at ``path``.
 
     Parameters
@@ -289,6 +309,11 @@ def read_day(path: Path, *, policy: Policy | None = None) -> Day:
     policy
         Use this policy instead of the one the day carries (see ``resolve_policy``).
         Default None.
+    resolve
+        Turns the day's own policy (or ``policy``) into the one to read and plan with, e.g.
+        command-line flags and a ``--policy`` file over it (``resolve_policy``), so the tables
+        are read once under the final policy; its ``InputError`` joins the day's problems.
+        Default None.
 
     Returns
     -------
@@ -296,7 +321,7 @@ def read_day(path: Path, *, policy: Policy | None = None) -> Day:
     unknown columns, sheets and files give an ``InputWarning``.
     """
     raw = read_raw_day(path)
-    intake = _Intake(raw, path.name, policy)
+    intake = _Intake(raw, path.name, policy, resolve)
     tables = intake.tables
     stations = _stations(intake)
     enterprises = _places(intake, "enterprises", enterprises_from_frame)

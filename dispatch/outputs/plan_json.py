@@ -7,8 +7,9 @@ The dataclasses below *are* the format: their field names are the JSON keys, doc
 
 Privacy: worker ids only — no names, id numbers, phone numbers or health data (exclusions for
 health reasons carry the public code of ``dispatch.outputs.disclosure``). No timings either, so the
-same seed gives a byte-identical file. The supply entries (truck routes, deliveries, unserved
-shipments) are in ``dispatch.outputs.truck_json``.
+same seed gives a byte-identical file. Bus and truck routes share one entry
+(``dispatch.outputs.route_json``); the supply entries (truck routes, deliveries, unserved
+shipments) are made in ``dispatch.outputs.truck_json``.
 """
 
 from __future__ import annotations
@@ -30,12 +31,8 @@ from dispatch.outputs.disclosure import PublicExclusion, describe_public, public
 from dispatch.outputs.json_units import CNY_DIGITS, KM_DIGITS, MIN_DIGITS, SHARE_DIGITS
 from dispatch.outputs.json_units import degrees as _deg
 from dispatch.outputs.json_units import whole_seconds as _t
-from dispatch.outputs.truck_json import (
-    DeliveryEntry,
-    TruckRouteEntry,
-    UnservedShipmentEntry,
-    supply_entries,
-)
+from dispatch.outputs.route_json import RouteEntry, StepEntry
+from dispatch.outputs.truck_json import DeliveryEntry, UnservedShipmentEntry, supply_entries
 from dispatch.plan import (
     Exclusion,
     IdleVehicle,
@@ -43,7 +40,6 @@ from dispatch.plan import (
     Plan,
     PlanMeta,
     Step,
-    StepKind,
     SubsidyRow,
     Trip,
     Unserved,
@@ -83,47 +79,6 @@ class IdleReason(StrEnum):
 
 
 # --------------------------------------------------------------------------- the document
-
-
-@dataclass(frozen=True, slots=True)
-class StepEntry:
-    """One step of a route (``type`` is a ``StepKind`` value)."""
-
-    type: StepKind
-    place: str
-    name: str
-    lon: float
-    lat: float
-    arrival: dt.datetime
-    begin: dt.datetime
-    departure: dt.datetime
-    on_board: int
-    trip: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RouteEntry:
-    """One used vehicle's day."""
-
-    vehicle: str
-    operator: str
-    depot: str
-    vehicle_class: VehicleClass
-    capacity: int
-    permit_no: str
-    permit_valid_from: dt.datetime
-    permit_valid_to: dt.datetime
-    start: dt.datetime
-    end: dt.datetime
-    steps: tuple[StepEntry, ...]
-    trips: tuple[str, ...]
-    workers: int
-    distance_km: float
-    loaded_km: float
-    empty_km: float
-    duration_min: float
-    cost_cny: float
-    seats: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,7 +350,7 @@ class PlanDocument:
     exits: tuple[ExitEntry, ...]
     places: PlanPlaces
     meta: PlanMetaEntry
-    truck_routes: tuple[TruckRouteEntry, ...] = ()
+    truck_routes: tuple[RouteEntry, ...] = ()
     deliveries: tuple[DeliveryEntry, ...] = ()
     unserved_shipments: tuple[UnservedShipmentEntry, ...] = ()
 
@@ -436,16 +391,16 @@ def _place(day: Day, place_id: str) -> tuple[str, float, float]:
 def _step(day: Day, step: Step) -> StepEntry:
     name, lon, lat = _place(day, step.place_id)
     return StepEntry(
-        step.kind,
-        step.place_id,
-        name,
-        _deg(lon),
-        _deg(lat),
-        _t(step.arrival),
-        _t(step.begin),
-        _t(step.departure),
-        step.on_board,
-        step.trip_id,
+        type=step.kind,
+        place=step.place_id,
+        name=name,
+        lon=_deg(lon),
+        lat=_deg(lat),
+        arrival=_t(step.arrival),
+        begin=_t(step.begin),
+        departure=_t(step.departure),
+        on_board=step.on_board,
+        trip=step.trip_id,
     )
 
 

@@ -1,7 +1,8 @@
 """The supply part of plan.json: truck routes, deliveries and unserved shipments as entries.
 
 The dataclasses are the format (field names are the JSON keys, documented in docs/API.md);
-``dispatch.outputs.plan_json`` holds them in the document. Place keys are those of
+``dispatch.outputs.plan_json`` holds them in the document. A truck route is a
+``dispatch.outputs.route_json.RouteEntry``, the entry bus routes have too. Place keys are those of
 ``dispatch.supply.truck_problem.supply_places``: a place id, or ``lon,lat`` of a bare point.
 """
 
@@ -15,54 +16,11 @@ from dispatch.day import Cargo, Day, Shipment
 from dispatch.outputs.json_units import CNY_DIGITS, KM_DIGITS, MIN_DIGITS, T_DIGITS
 from dispatch.outputs.json_units import degrees as _deg
 from dispatch.outputs.json_units import whole_seconds as _t
-from dispatch.plan import Delivery, Step, StepKind, UnservedShipment, VehicleRoute
+from dispatch.outputs.route_json import RouteEntry, StepEntry
+from dispatch.plan import Delivery, Step, UnservedShipment, VehicleRoute
 from dispatch.reasons import ShipmentReason, reason_text
 from dispatch.supply.truck_problem import ShipmentEnds, SupplyPlace, shipment_ends
-from routing.network.speed import VehicleClass
 from stations.lang import Lang
-
-
-@dataclass(frozen=True, slots=True)
-class TruckStepEntry:
-    """One step of a truck's route (``type`` is a ``StepKind`` value)."""
-
-    type: StepKind
-    place: str
-    name: str
-    lon: float
-    lat: float
-    arrival: dt.datetime
-    begin: dt.datetime
-    departure: dt.datetime
-    on_board: int
-    load_t: float
-    green_channel: bool
-    shipment: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TruckRouteEntry:
-    """One used truck's day (one or two runs, depot to depot each)."""
-
-    vehicle: str
-    operator: str
-    depot: str
-    vehicle_class: VehicleClass
-    capacity_t: float
-    permit_no: str
-    permit_valid_from: dt.datetime
-    permit_valid_to: dt.datetime
-    start: dt.datetime
-    end: dt.datetime
-    steps: tuple[TruckStepEntry, ...]
-    shipments: tuple[str, ...]
-    tonnes: float
-    distance_km: float
-    loaded_km: float
-    empty_km: float
-    duration_min: float
-    cost_cny: float
-    capacity_m3: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +76,9 @@ def _opt_t(moment: dt.datetime | None) -> dt.datetime | None:
     return None if moment is None else _t(moment)
 
 
-def _step(places: Mapping[str, SupplyPlace], step: Step) -> TruckStepEntry:
+def _step(places: Mapping[str, SupplyPlace], step: Step) -> StepEntry:
     place = places[step.place_id]
-    return TruckStepEntry(
+    return StepEntry(
         type=step.kind,
         place=step.place_id,
         name=place.name,
@@ -138,9 +96,9 @@ def _step(places: Mapping[str, SupplyPlace], step: Step) -> TruckStepEntry:
 
 def truck_route_entry(
     places: Mapping[str, SupplyPlace], route: VehicleRoute, shipments: Mapping[str, Shipment]
-) -> TruckRouteEntry:
+) -> RouteEntry:
     """A truck route as its plan.json entry."""
-    return TruckRouteEntry(
+    return RouteEntry(
         vehicle=route.vehicle_id,
         operator=route.operator,
         depot=route.depot_id,
@@ -220,7 +178,7 @@ def unserved_shipment_entry(
 class SupplyEntries:
     """The supply arrays of plan.json."""
 
-    truck_routes: tuple[TruckRouteEntry, ...]
+    truck_routes: tuple[RouteEntry, ...]
     deliveries: tuple[DeliveryEntry, ...]
     unserved_shipments: tuple[UnservedShipmentEntry, ...]
 

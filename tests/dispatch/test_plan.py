@@ -125,3 +125,11 @@ def test_unserved_describes_itself_in_both_languages(small_plan: Plan) -> None:
     assert late.reason is UnservedReason.AFTER_OPERATING_HOURS
     assert late.describe(Lang.EN).startswith("arrives after the operating day ends: arrives 23:30")
     assert late.describe(Lang.ZH).startswith("到站过晚，运营时间已结束: ")
+
+
+def test_the_plan_carries_the_network_it_was_made_on(small_plan: Plan) -> None:
+    """``plan_day`` hands on its DayNetwork (for the map); it is not part of equality."""
+    assert small_plan.network is not None
+    assert small_plan.network.network.name == small_plan.meta.network
+    assert dataclasses.replace(small_plan, network=None) == small_plan
+    assert "DayNetwork" not in repr(small_plan)

@@ -1,7 +1,12 @@
-"""A real-browser check of the plan map: headless Chromium, file:// URL, network cut off."""
+"""A real-browser check of the plan map: headless Chromium, file:// URL, network cut off.
+
+Without Chromium (or Playwright) every test here skips before anything is planned or drawn;
+with ``CHARTER_REQUIRE_BROWSER=1`` (CI) they fail instead.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -34,6 +39,7 @@ DEMO = ROOT / "scenarios" / "demo"
 INJECTED = "E001"  # the demo employer renamed like an attack
 
 CHROMIUM = Path("/usr/bin/chromium")
+REQUIRE = "CHARTER_REQUIRE_BROWSER"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -68,7 +74,8 @@ class Seen:
 def offline_page(chromium: Path, html: Path, profile: Path) -> Iterator[tuple[Any, Seen]]:
     """``html`` opened in headless Chromium with every http(s) request refused; the page
     (once its layer control is drawn) and what it did."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api
+
     seen = Seen()
     with sync_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
@@ -106,18 +113,30 @@ def offline_page(chromium: Path, html: Path, profile: Path) -> Iterator[tuple[An
             context.close()
 
 
-@pytest.fixture
+def browser_or_skip(chromium: Path, *, required: bool) -> Path:
+    """``chromium`` if it and Playwright are installed; else skip, or fail when ``required``."""
+    missing = []
+    if not chromium.exists():
+        missing.append(f"{chromium} is not installed")
+    if importlib.util.find_spec("playwright") is None:
+        missing.append("playwright is not installed")
+    if missing and required:
+        pytest.fail(f"{REQUIRE} is set but " + " and ".join(missing))
+    if missing:
+        pytest.skip(" and ".join(missing))
+    return chromium
+
+
+@pytest.fixture(scope="module")
 def chromium() -> Path:
-    """The Debian Chromium; skipped where absent unless CHARTER_REQUIRE_BROWSER is set (CI)."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CHARTER_REQUIRE_BROWSER"):
-            pytest.fail(f"CHARTER_REQUIRE_BROWSER is set but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    return CHROMIUM
+    """The Debian Chromium. Module-scoped, and asked for first by every fixture that plans or
+    draws, so a machine without it skips before any work (CI sets CHARTER_REQUIRE_BROWSER=1:
+    there it fails)."""
+    return browser_or_skip(CHROMIUM, required=os.environ.get(REQUIRE, "") not in ("", "0"))
 
 
 @pytest.fixture
-def plan_file(tmp_path: Path) -> Path:
+def plan_file(chromium: Path, tmp_path: Path) -> Path:
     """The plan map of the grid-town day drawn on the embedded Suzhou districts, roads and
     railways (two buses, one truck, unserved requests, permits, an employer named like XSS)."""
     town = grid_town_places()
@@ -187,7 +206,7 @@ def test_plan_map_in_headless_chromium_offline(
 
 
 @pytest.fixture(scope="module")
-def demo_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_map(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo day's map from ``charter plan`` (short search: effort 40), with employer
     E001 renamed like an attack so that the injection is checked on the real map."""
     root = tmp_path_factory.mktemp("demo-map")
@@ -243,3 +262,13 @@ def test_demo_map_in_headless_chromium_offline(
         page.wait_for_timeout(300)
         page.screenshot(path=str(tmp_path / "demo-map.png"))
     seen.assert_clean()
+
+
+def test_without_a_browser_the_tests_skip(tmp_path: Path) -> None:
+    with pytest.raises(pytest.skip.Exception, match=r"nowhere/chromium is not installed"):
+        browser_or_skip(tmp_path / "nowhere" / "chromium", required=False)
+
+
+def test_without_a_browser_ci_fails(tmp_path: Path) -> None:
+    with pytest.raises(pytest.fail.Exception, match=r"CHARTER_REQUIRE_BROWSER is set but .*"):
+        browser_or_skip(tmp_path / "nowhere" / "chromium", required=True)

@@ -8,7 +8,7 @@ import pytest
 
 from dispatch.intake.reader import read_day
 from maps.base import MapBuilder
-from maps.day_map import day_map, day_reference_map, exit_summary, permit_states
+from maps.day_map import day_reference_map, exit_summary, permit_states, planning_day_map
 from maps.permits import PermitStatus
 from stations.lang import Lang
 from tests.map_cases import DAY, depot_fleet_permits, grid_town_places, read_rendered
@@ -74,7 +74,7 @@ def test_permit_states_follow_dispatchs_fleet_check() -> None:
 
 def test_day_map_draws_the_days_places_on_the_base() -> None:
     day = read_day(PERMITS_MIX)
-    rendered = read_rendered(day_map(day, grid_town_places(), lang=Lang.EN).render())
+    rendered = read_rendered(planning_day_map(day, grid_town_places(), lang=Lang.EN).render())
     assert rendered.map_calls["frame"]["t"].endswith("2020-02-24")
     assert "Vehicles: permit expiring (1)" in rendered.overlays
     ((_, stations), _labels) = rendered.layer("Arrival stations")

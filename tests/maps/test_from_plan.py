@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from pathlib import Path
 
 import pytest
 
-from dispatch.outputs.plan_json import PlanDocument, StepEntry, plan_document
+from dispatch.charters.bus_problem import day_network
+from dispatch.outputs.plan_folder import write_plan
+from dispatch.outputs.plan_json import PlanDocument, plan_document, read_plan_json
+from dispatch.outputs.route_json import StepEntry
 from maps.from_plan import (
     checkpoint_delays,
     document_map,
@@ -17,6 +21,7 @@ from maps.from_plan import (
     permit_states,
     route_layers,
     unserved_markers,
+    write_plan_map,
 )
 from maps.permits import PermitStatus
 from maps.safety import has_personal_number
@@ -142,3 +147,22 @@ def test_step_entries_keep_their_order_in_the_path(document: PlanDocument) -> No
     again = dataclasses.replace(document, routes=(dataclasses.replace(route, steps=doubled),))
     (layer,) = route_layers(again, document_network(again))
     assert layer.path[0] == layer.path[-1]
+
+
+def test_a_plans_map_is_drawn_on_its_own_network(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``write_plan_map`` draws the document ``write_plan`` made on ``plan.network``: no
+    network is bound again, and the map equals the one rebuilt from the folder."""
+    plan = hand_plan()
+    plan = dataclasses.replace(plan, network=day_network(plan.day))
+    files = write_plan(plan, tmp_path, lang=Lang.EN)
+
+    def rebind(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the network was built again")
+
+    monkeypatch.setattr("maps.from_plan.network_for_day", rebind)
+    drawn = read_rendered(write_plan_map(plan, files, lang=Lang.BOTH).read_text(encoding="utf-8"))
+    monkeypatch.undo()
+    again = read_rendered(document_map(read_plan_json(tmp_path), lang=Lang.ZH).render())
+    assert list(drawn.overlays) == list(again.overlays)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from dispatch.outputs.plan_folder import PlanFiles
 from dispatch.outputs.plan_json import read_plan_json
 from dispatch.plan import Plan
 from scenarios.changes import CloseStation, DelayArrivals, ExitSetting, ScaleArrivals, SetExits
@@ -150,9 +151,11 @@ def test_folder_names_are_safe_and_unique() -> None:
 def test_after_plan_hook_and_map_flag(tmp_path: Path) -> None:
     seen: list[str] = []
 
-    def hook(plan: Plan, folder: Path) -> None:
-        seen.append(folder.name)
-        (folder / "map.html").write_text("<html></html>", encoding="utf-8")
+    def hook(plan: Plan, files: PlanFiles) -> None:
+        assert files.document.summary.buses_used == plan.kpis.buses_used  # made once, handed on
+        assert plan.network is not None and plan.network.network is settings.network
+        seen.append(files.folder.name)
+        (files.folder / "map.html").write_text("<html></html>", encoding="utf-8")
 
     settings = RunSettings(tmp_path, network=bridge_network(), after_plan=hook)
     comparison = run_scenarios([_scenario("double", ScaleArrivals(2.0))], settings, sequential=True)

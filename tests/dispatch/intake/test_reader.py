@@ -12,6 +12,7 @@ import pytest
 
 from dispatch.day import HealthCode, NucleicTest, RiskLevel
 from dispatch.intake.reader import read_day
+from dispatch.policy import Policy
 from stations.errors import InputError, InputWarning
 from stations.model import ExitStatus
 from tests.day_cases import DAYS, at
@@ -297,6 +298,39 @@ def test_policy_override_replaces_the_days_policy() -> None:
 
     day = read_day(GOOD, policy=Policy(planning_date=dt.date(2020, 2, 24), load_factor=0.7))
     assert day.policy.load_factor == 0.7
+
+
+def test_resolve_turns_the_days_own_policy_into_the_one_read_with(tmp_path: Path) -> None:
+    """``read_day(resolve=…)`` applies flags and a --policy file over the day's policy before
+    the tables are read (so the day is read once); a window past midnight set there already
+    admits the 00:40 arrival."""
+    from dispatch.policy import resolve_policy
+
+    folder = copy_day(tmp_path)
+    edit(folder, "arrivals.csv", "2020-02-24T09:30", "2020-02-25T00:40")
+    override = tmp_path / "late.toml"
+    override.write_text('day_end_min = "26:00"\n', encoding="utf-8")
+    seen = []
+
+    def resolve(own: Policy) -> Policy:
+        seen.append(own)
+        return resolve_policy({"seed": 9}, file=override, base=own)
+
+    day = read_day(folder, resolve=resolve)
+    assert [own.planning_date for own in seen] == [dt.date(2020, 2, 24)]  # the day's own
+    assert (day.policy.seed, day.policy.day_end_min) == (9, 26 * 60)
+    assert day.arrivals[3].arrival_time == at("24:40")
+
+
+def test_a_bad_override_joins_the_days_problems(tmp_path: Path) -> None:
+    """A bad --policy file is reported together with the tables' problems, not first alone."""
+    from dispatch.policy import resolve_policy
+
+    override = tmp_path / "bad.toml"
+    override.write_text("load_factor = 3\n", encoding="utf-8")
+    with pytest.raises(InputError, match="11 input problems") as caught:
+        read_day(DAYS / "bad_rows", resolve=lambda own: resolve_policy(file=override, base=own))
+    assert "bad.toml" in {p.table for p in caught.value.problems}
 
 
 def test_gbk_csv_is_read(tmp_path: Path) -> None:

@@ -26,9 +26,7 @@ from dispatch.outputs.plan_json import (
     PlanDocument,
     PlanMetaEntry,
     PlanSummary,
-    RouteEntry,
     StationEntry,
-    StepEntry,
     SubsidyEntry,
     TripEntry,
     UnservedEntry,
@@ -39,6 +37,7 @@ from dispatch.outputs.plan_json import (
     read_plan_json,
     write_plan_json,
 )
+from dispatch.outputs.route_json import RouteEntry, StepEntry
 from dispatch.plan import Kpis, Plan, StepKind
 from dispatch.reasons import UnservedReason, VehicleReason
 from stations.errors import InputError

@@ -18,12 +18,8 @@ from dispatch.intake.reader import read_day
 from dispatch.outputs.labels import kpi_rows
 from dispatch.outputs.plan_folder import write_plan
 from dispatch.outputs.plan_json import PlanSummary, document_json, parse_plan_json, plan_document
-from dispatch.outputs.truck_json import (
-    DeliveryEntry,
-    TruckRouteEntry,
-    TruckStepEntry,
-    UnservedShipmentEntry,
-)
+from dispatch.outputs.route_json import RouteEntry, StepEntry
+from dispatch.outputs.truck_json import DeliveryEntry, UnservedShipmentEntry
 from dispatch.plan import Plan, PlanInvariantError, StepKind
 from dispatch.planner import plan_day
 from dispatch.reasons import ShipmentReason
@@ -91,7 +87,7 @@ def _plan_json_section() -> str:
 
 
 @pytest.mark.parametrize(
-    "entry", [PlanSummary, TruckRouteEntry, TruckStepEntry, DeliveryEntry, UnservedShipmentEntry]
+    "entry", [PlanSummary, RouteEntry, StepEntry, DeliveryEntry, UnservedShipmentEntry]
 )
 def test_every_supply_key_is_documented(entry: type) -> None:
     section = _plan_json_section()

@@ -6,21 +6,21 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
-from charter.cli import app
-from charter.console import JsonOption, LangOption, Output, QuietOption
+from charter.console import Output
 from charter.exitcodes import ExitCode
-from dispatch.charters.prepare import prepare
-from dispatch.charters.summary import DaySummary, summarise
-from dispatch.intake.reader import read_day
-from dispatch.intake.template import write_template
-from dispatch.policy import resolve_policy
+from charter.options import DayArgument, JsonOption, LangOption, PolicyOption, QuietOption
 from stations.errors import InputError, InputProblem, InputWarning
-from stations.lang import Lang
+from stations.lang import Lang, pick
+
+if TYPE_CHECKING:
+    from dispatch.charters.summary import DaySummary
+
+app = typer.Typer()
 
 LABELS: dict[str, tuple[str, str]] = {
     "date": ("计划日期", "planning date"),
@@ -59,6 +59,8 @@ def template(
     quiet: QuietOption = False,
 ) -> None:
     """Write a blank planning-day workbook (sheets, headers, README, drop-down lists)."""
+    from dispatch.intake.template import write_template
+
     if out.exists() and not force:
         raise InputError(
             InputProblem(
@@ -70,8 +72,7 @@ def template(
 
 
 def _label(key: str, lang: Lang) -> str:
-    zh, en = LABELS.get(key) or GROUPS[key]
-    return zh if lang == Lang.ZH else en
+    return pick(LABELS.get(key) or GROUPS[key], lang)
 
 
 def _rows(summary: DaySummary, lang: Lang) -> list[tuple[str, str]]:
@@ -98,31 +99,24 @@ def _problem_json(problem: InputProblem) -> dict[str, object]:
 
 @app.command("check")
 def check(
-    day: Annotated[
-        Path,
-        typer.Argument(
-            exists=True, help="A day folder (CSV files + policy.toml) or .xlsx workbook."
-        ),
-    ],
-    policy_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--policy", exists=True, dir_okay=False, help="policy.toml overriding the day's."
-        ),
-    ] = None,
+    day: DayArgument,
+    policy_file: PolicyOption = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
     lang: LangOption = Lang.EN,
 ) -> None:
     """Validate a planning day only: print its counts, or every problem (exit code 2)."""
+    from dispatch.charters.prepare import prepare
+    from dispatch.charters.summary import summarise
+    from dispatch.intake.reader import read_day
+    from dispatch.policy import resolve_policy
+
     output = Output(quiet=quiet, as_json=as_json, lang=lang)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
         try:
-            policy = None
-            if policy_file is not None:
-                policy = resolve_policy(file=policy_file, base=read_day(day).policy)
-            summary = summarise(prepare(read_day(day, policy=policy)))
+            read = read_day(day, resolve=lambda own: resolve_policy(file=policy_file, base=own))
+            summary = summarise(prepare(read))
         except InputError as error:
             if not as_json:
                 raise
@@ -138,10 +132,10 @@ def check(
     if as_json:
         output.json({"code": int(ExitCode.OK), "summary": summary.as_dict(), "warnings": notes})
         return
-    title = f"{'计划日检查' if lang == Lang.ZH else 'Day check'}: {summary.source}"
-    headers = ("项目", "数量") if lang == Lang.ZH else ("item", "count")
+    title = f"{pick(('计划日检查', 'Day check'), lang)}: {summary.source}"
+    headers = (pick(("项目", "item"), lang), pick(("数量", "count"), lang))
     output.table(title, headers, _rows(summary, lang))
     for note in notes:
         output.console.print(f"[yellow]warning:[/yellow] {escape(note)}")
-    verdict = "无输入问题" if lang == Lang.ZH else "no input problems"
+    verdict = pick(("无输入问题", "no input problems"), lang)
     output.console.print(f"[green]{verdict}[/green]")

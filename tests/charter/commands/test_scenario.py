@@ -1,4 +1,4 @@
-"""Tests of charter.cmd_scenario: ``charter scenario check | run | compare | sweep`` on the
+"""Tests of charter.commands.scenario: ``charter scenario check | run | compare | sweep`` on the
 plan_small day (sequential runs with a tiny solver budget; the Dask path is tested in
 test_runner)."""
 
@@ -10,9 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import charter.cmd_scenario  # noqa: F401  (registers the commands even before cli lists it)
 from charter.cli import main
-from charter.cmd_scenario import _exit_code
+from charter.commands.scenario import _exit_code
 from scenarios.compare import Comparison, Failure, ScenarioResult
 from tests.paths import DATA
 from tests.scenarios.test_compare import kpis

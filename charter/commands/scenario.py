@@ -8,80 +8,44 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import Progress
 from rich.text import Text
 
-from charter.cli import app
-from charter.console import JsonOption, Output, QuietOption
+from charter.console import Output
 from charter.exitcodes import ExitCode
-from dispatch.intake.reader import read_day
-from dispatch.outputs.plan_folder import MAP_HTML
-from dispatch.outputs.plan_json import plan_document
-from dispatch.plan import Plan
-from maps.from_plan import document_map
-from scenarios.compare import Comparison, ComparisonFiles, Failure, Verdict, write_comparison
-from scenarios.records import comparison_from_folders
-from scenarios.runner import RunSettings, jobs_of, run_jobs, with_policy
-from scenarios.spec import DEMO, DEMO_DAY, CheckedScenario, load_scenarios
-from scenarios.sweep import (
-    SWEEP_PARAMS,
-    base_value,
-    check_param,
-    plot_sweep,
-    start_from_day,
-    sweep_scenarios,
-    sweep_values,
+from charter.options import (
+    EffortOption,
+    JsonOption,
+    LangOption,
+    NoMapOption,
+    QuietOption,
+    RunFolderOption,
+    ScenarioFilesArgument,
+    SchedulerOption,
+    SeedOption,
+    SequentialOption,
+    TimeLimitOption,
+    WorkersOption,
 )
 from stations.errors import InputError, InputProblem, InputWarning
 from stations.lang import Lang, pick
 
-scenario_app = typer.Typer(
-    name="scenario",
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from scenarios.compare import Comparison, ComparisonFiles
+    from scenarios.runner import RunSettings
+    from scenarios.spec import CheckedScenario
+
+app = typer.Typer(
     help="What-if scenarios: check, run and compare them with the baseline, sweep a parameter.",
     no_args_is_help=True,
 )
-app.add_typer(scenario_app, name="scenario")
 
 SWEEP_PNG = "sweep.png"
-_STYLES = {Verdict.BETTER: "green", Verdict.WORSE: "red", Verdict.CHANGED: "yellow"}
-_EXIT = {Failure.INPUT: ExitCode.INPUT, Failure.ROUTING: ExitCode.ROUTING}
-
-
-FilesArgument = Annotated[
-    list[Path],
-    typer.Argument(exists=True, dir_okay=False, help="Scenario files (YAML).", show_default=False),
-]
-OutOption = Annotated[Path, typer.Option("--out", "-o", help="Run folder to write.")]
-WorkersOption = Annotated[
-    int | None,
-    typer.Option("--workers", "-w", min=1, help="Worker processes (default: one per core)."),
-]
-SchedulerOption = Annotated[
-    str | None,
-    typer.Option("--scheduler", help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786."),
-]
-SequentialOption = Annotated[
-    bool, typer.Option("--sequential", help="Plan one after another in this process (no Dask).")
-]
-NoMapOption = Annotated[bool, typer.Option("--no-map", help="Do not draw map.html per plan.")]
-LangOption = Annotated[
-    Lang, typer.Option("--lang", help="Labels: zh, en or both (bilingual files).")
-]
-TimeLimitOption = Annotated[
-    float | None,
-    typer.Option("--time-limit", min=0.1, help="Solver time limit per call for every plan, s."),
-]
-EffortOption = Annotated[
-    int | None,
-    typer.Option(
-        "--effort", min=1, help="Deterministic search budget for every plan (see the docs)."
-    ),
-]
-SeedOption = Annotated[int | None, typer.Option("--seed", min=0, help="Seed for every plan.")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,15 +61,6 @@ class RunOptions:
     time_limit_s: float | None
     effort: int | None
     seed: int | None
-
-
-def _output(quiet: bool, as_json: bool, lang: Lang) -> Output:
-    return Output(quiet=quiet, as_json=as_json, lang=Lang.ZH if lang == Lang.ZH else Lang.EN)
-
-
-def draw_map(plan: Plan, folder: Path, *, lang: Lang) -> None:
-    """Draw ``map.html`` of ``plan`` in its plan folder (runs in the Dask workers)."""
-    document_map(plan_document(plan), lang=lang).save(folder / MAP_HTML)
 
 
 @contextmanager
@@ -126,15 +81,17 @@ def _print_warnings(output: Output, notes: Sequence[str]) -> None:
 # --------------------------------------------------------------------------- check
 
 
-@scenario_app.command("check")
+@app.command("check")
 def check_command(
-    files: FilesArgument,
+    files: ScenarioFilesArgument,
     lang: LangOption = Lang.EN,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Validate scenario files only: every problem of every file at once (exit code 2)."""
-    output = _output(quiet, as_json, lang)
+    from scenarios.spec import load_scenarios
+
+    output = Output(quiet=quiet, as_json=as_json, lang=lang)
     with _warnings_kept() as notes:
         checked = load_scenarios(files)
     text: Lang = lang
@@ -183,8 +140,11 @@ def _check_row(checked: CheckedScenario) -> tuple[str, str, str, int, str, str, 
 
 
 def _settings(out: Path, lang: Lang, no_map: bool) -> RunSettings:
-    map_lang = Lang.EN if lang == Lang.EN else Lang.ZH
-    hook = None if no_map else partial(draw_map, lang=map_lang)
+    from maps.from_plan import write_plan_map
+    from scenarios.runner import RunSettings
+
+    # map.html of each plan on the network it was planned on, from the document written once
+    hook = None if no_map else partial(write_plan_map, lang=lang)
     return RunSettings(out, lang=lang, after_plan=hook)
 
 
@@ -198,13 +158,18 @@ def _progressing(progress: Progress, total: int, lang: Lang) -> Callable[..., No
 
 
 def _exit_code(comparison: Comparison) -> int:
+    from scenarios.compare import Failure
+
+    exits = {Failure.INPUT: ExitCode.INPUT, Failure.ROUTING: ExitCode.ROUTING}
     failures = [r.failure for r in comparison.results if r.failure is not None]
     if not failures:
         return int(ExitCode.OK)
-    return int(_EXIT.get(failures[0], ExitCode.INTERNAL))
+    return int(exits.get(failures[0], ExitCode.INTERNAL))
 
 
 def _render(comparison: Comparison, files: ComparisonFiles, output: Output, lang: Lang) -> int:
+    from scenarios.compare import Verdict
+
     code = _exit_code(comparison)
     if output.as_json:
         frame = comparison.frame().astype(object)
@@ -223,9 +188,8 @@ def _render(comparison: Comparison, files: ComparisonFiles, output: Output, lang
         )
         return code
     header, rows = comparison.side_by_side(lang)
-    styled = [
-        [Text(cell.text, style=_STYLES.get(cell.verdict, "")) for cell in row] for row in rows
-    ]
+    styles = {Verdict.BETTER: "green", Verdict.WORSE: "red", Verdict.CHANGED: "yellow"}
+    styled = [[Text(cell.text, style=styles.get(cell.verdict, "")) for cell in row] for row in rows]
     output.table(
         pick(
             ("方案对比（括号内为与基线之差）", "Scenarios vs baseline (difference in brackets)"),
@@ -248,6 +212,10 @@ def _run(
     output: Output,
     sweep: tuple[str, Sequence[float], float] | None = None,
 ) -> int:
+    from scenarios.compare import Comparison, write_comparison
+    from scenarios.runner import jobs_of, run_jobs, with_policy
+    from scenarios.sweep import plot_sweep
+
     out = options.out
     text: Lang = options.lang
     param = sweep[0] if sweep else None
@@ -285,10 +253,10 @@ def _run(
     return _render(comparison, files, output, text)
 
 
-@scenario_app.command("run")
+@app.command("run")
 def run_command(
-    files: FilesArgument,
-    out: OutOption,
+    files: ScenarioFilesArgument,
+    out: RunFolderOption,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     sequential: SequentialOption = False,
@@ -302,7 +270,9 @@ def run_command(
 ) -> int:
     """Plan each scenario and its baseline (in parallel on Dask), write each plan folder and
     comparison.html/.xlsx/.csv in --out, print the comparison."""
-    output = _output(quiet, as_json, lang)
+    from scenarios.spec import load_scenarios
+
+    output = Output(quiet=quiet, as_json=as_json, lang=lang)
     with _warnings_kept() as notes:
         checked = load_scenarios(files)
     _print_warnings(output, notes)
@@ -315,7 +285,7 @@ def run_command(
 # --------------------------------------------------------------------------- compare
 
 
-@scenario_app.command("compare")
+@app.command("compare")
 def compare_command(
     folders: Annotated[
         list[Path],
@@ -340,7 +310,10 @@ def compare_command(
     as_json: JsonOption = False,
 ) -> int:
     """Compare existing plan folders again (from their plan.json) and rewrite the comparison."""
-    output = _output(quiet, as_json, lang)
+    from scenarios.compare import write_comparison
+    from scenarios.records import comparison_from_folders
+
+    output = Output(quiet=quiet, as_json=as_json, lang=lang)
     comparison, parent = comparison_from_folders(folders)
     if out is not None and out.resolve() != parent:
         raise InputError(
@@ -363,6 +336,10 @@ def compare_command(
 
 def _sweep_start(base: str) -> CheckedScenario:
     """A scenario file, a day folder or workbook, or ``demo``."""
+    from dispatch.intake.reader import read_day
+    from scenarios.spec import DEMO, DEMO_DAY, load_scenarios
+    from scenarios.sweep import start_from_day
+
     if base.strip().lower() == DEMO:
         return start_from_day(DEMO_DAY, DEMO, read_day(DEMO_DAY))
     path = Path(base)
@@ -383,7 +360,7 @@ def _sweep_start(base: str) -> CheckedScenario:
     return start_from_day(path.resolve(), str(path), read_day(path))
 
 
-@scenario_app.command("sweep")
+@app.command("sweep")
 def sweep_command(
     base: Annotated[
         str,
@@ -393,12 +370,17 @@ def sweep_command(
     ],
     param: Annotated[
         str,
-        typer.Option("--param", "-p", help="Parameter: " + ", ".join(SWEEP_PARAMS) + "."),
+        typer.Option(
+            "--param",
+            "-p",
+            help="A numeric policy key (load_factor, max_wait_min, …) or scale_fleet / "
+            "scale_arrivals; a name that cannot be swept gets the full list.",
+        ),
     ],
     start: Annotated[float, typer.Option("--from", help="First value.")],
     stop: Annotated[float, typer.Option("--to", help="Last value (included).")],
     step: Annotated[float, typer.Option("--step", help="Step between values.")],
-    out: OutOption,
+    out: RunFolderOption,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     sequential: SequentialOption = False,
@@ -412,7 +394,9 @@ def sweep_command(
 ) -> int:
     """Plan the base at each value of one parameter; plot buses and unserved workers against
     it (sweep.png, also in comparison.html)."""
-    output = _output(quiet, as_json, lang)
+    from scenarios.sweep import base_value, check_param, sweep_scenarios, sweep_values
+
+    output = Output(quiet=quiet, as_json=as_json, lang=lang)
     values = sweep_values(start, stop, step)
     check_param(param, values)
     with _warnings_kept() as notes:

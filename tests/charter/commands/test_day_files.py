@@ -1,4 +1,4 @@
-"""Tests for charter.cmd_day: ``charter template`` and ``charter check``."""
+"""Tests for charter.commands.day_files: ``charter template`` and ``charter check``."""
 
 from __future__ import annotations
 

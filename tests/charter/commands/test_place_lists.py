@@ -1,4 +1,4 @@
-"""Tests for charter.cmd_places: ``charter stations list`` and ``charter exits list``."""
+"""Tests for charter.commands.place_lists: ``charter stations list`` and ``charter exits list``."""
 
 from __future__ import annotations
 
@@ -107,3 +107,11 @@ def test_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> No
     assert "does not exist" in capsys.readouterr().err
     assert main(["exits", "list", "--json", "--exits", str(PLACES / "no_such.csv")]) == 2
     assert json.loads(capsys.readouterr().out)["code"] == 2
+
+
+@pytest.mark.parametrize("command", ["stations", "exits"])
+def test_both_languages_side_by_side(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--lang both`` (every command takes it) gives ``中文 / English`` headers."""
+    assert main([command, "list", "--lang", "both"]) == 0
+    out = capsys.readouterr().out
+    assert "编号 / id" in out and "经度 / lon" in out

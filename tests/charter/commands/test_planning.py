@@ -11,9 +11,10 @@ import pytest
 from openpyxl import load_workbook
 
 from charter.cli import main
-from charter.cmd_plan import demo_day
+from charter.commands.planning import demo_day
 from dispatch.day import Day
-from dispatch.outputs import plan_json
+from dispatch.intake.sources import RawDay
+from dispatch.outputs import plan_json, route_json
 from dispatch.outputs.plan_json import read_plan_json
 from dispatch.plan import Plan
 from tests.map_cases import read_rendered
@@ -111,6 +112,27 @@ def test_flags_override_the_policy_file_which_overrides_the_day(tmp_path: Path) 
     assert meta.seed == 7
 
 
+def test_a_policy_file_reads_the_day_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--policy` is resolved over the day's own policy before the tables are read."""
+    from dispatch.intake import reader
+
+    reads: list[Path] = []
+    read_raw_day = reader.read_raw_day
+
+    def counted(path: Path) -> RawDay:
+        reads.append(path)
+        return read_raw_day(path)
+
+    monkeypatch.setattr(reader, "read_raw_day", counted)
+    policy = tmp_path / "policy.toml"
+    policy.write_text("max_wait_min = 45\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["plan", str(PLAN_SMALL), "--out", str(out), "--policy", str(policy), *FAST, "-q"]
+    assert main(args) == 0
+    assert reads == [PLAN_SMALL]
+    assert read_plan_json(out).meta.policy.max_wait_min == 45
+
+
 def test_chinese_labels(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan", str(PLAN_SMALL), "--out", str(tmp_path), *FAST, "--lang", "zh"]) == 0
     shown = capsys.readouterr().out
@@ -173,7 +195,8 @@ OPTIONAL_KEYS = {
     for entry in vars(plan_json).values()
     if isinstance(entry, type) and dataclasses.is_dataclass(entry)
     for field in dataclasses.fields(entry)
-    if field.default is not dataclasses.MISSING and entry.__module__ == plan_json.__name__
+    if field.default is not dataclasses.MISSING
+    and entry.__module__ in (plan_json.__name__, route_json.__name__)
 }
 
 
@@ -210,7 +233,7 @@ def test_a_plan_that_loses_a_worker_is_exit_1_and_not_written(
     def losing_planner(day: Day, **_: object) -> Plan:
         return with_lost_worker(hand_plan(day))
 
-    monkeypatch.setattr("charter.cmd_plan.plan_day", losing_planner)
+    monkeypatch.setattr("dispatch.planner.plan_day", losing_planner)
     out = tmp_path / "out"
     assert main(["plan", str(PLAN_SMALL), "--out", str(out), "--json"]) == 1
     error = json.loads(capsys.readouterr().out)

@@ -1,4 +1,4 @@
-"""Tests for charter.cmd_map: ``charter map --layers-only``."""
+"""Tests for charter.commands.mapping: ``charter map --layers-only``."""
 
 from __future__ import annotations
 

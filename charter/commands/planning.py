@@ -13,66 +13,40 @@ from contextlib import contextmanager
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
-from rich.progress import Progress, TaskID
 
-from charter.cli import app
-from charter.console import JsonOption, Output, QuietOption
+from charter.console import Output
 from charter.exitcodes import ExitCode
-from dispatch.day import Day
-from dispatch.intake.reader import read_day
-from dispatch.outputs.disclosure import PublicExclusion, public_text
-from dispatch.outputs.labels import kpi_rows
-from dispatch.outputs.plan_folder import MAP_HTML, PlanFiles, write_plan
-from dispatch.plan import Plan
-from dispatch.planner import plan_day
-from dispatch.policy import resolve_policy
-from dispatch.reasons import ShipmentReason, UnservedReason, reason_text
-from maps.from_plan import document_map
+from charter.options import (
+    DayArgument,
+    EffortOption,
+    JsonOption,
+    LangOption,
+    PlanFolderOption,
+    PolicyOption,
+    QuietOption,
+    SeedOption,
+    TimeLimitOption,
+    UnmaskOption,
+)
 from stations.errors import InputWarning
 from stations.lang import Lang, pick
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from dispatch.day import Day
+    from dispatch.outputs.plan_folder import PlanFiles
+    from dispatch.plan import Plan
 
 DEMO_PACKAGE = "scenarios"
 DEMO_FOLDER = "demo"
 PLANNING_SHARE = 0.85  # of the progress bar; writing files and drawing the map share the rest
 
-
-PlanLangOption = Annotated[
-    Lang,
-    typer.Option(
-        "--lang",
-        help="Labels: zh, en or both (bilingual workbook, English CSV headers; the map is "
-        "drawn in Chinese for both).",
-    ),
-]
-TimeLimitOption = Annotated[
-    float | None,
-    typer.Option(
-        "--time-limit", min=0.1, help="Wall-clock limit of the whole solve stage, seconds."
-    ),
-]
-EffortOption = Annotated[
-    int | None,
-    typer.Option(
-        "--effort",
-        min=1,
-        help="Deterministic search budget (same seed and effort, same plan); see docs/planning.md.",
-    ),
-]
-SeedOption = Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")]
-PolicyOption = Annotated[
-    Path | None,
-    typer.Option("--policy", exists=True, dir_okay=False, help="policy.toml overriding the day's."),
-]
-UnmaskOption = Annotated[
-    bool,
-    typer.Option(
-        "--unmask", help="Show names, id numbers and phones in full on the manifest sheet only."
-    ),
-]
+app = typer.Typer()
 
 STAGE_LABELS: dict[str, tuple[str, str]] = {
     "write": ("写出计划文件", "writing the plan files"),
@@ -106,17 +80,16 @@ class PlanRun:
 
 
 def load_day(source: Path, options: PlanOptions) -> Day:
-    """Read the day and resolve its policy: flag > ``--policy`` file > the day's > defaults."""
-    day = read_day(source)
+    """Read the day once, under its resolved policy: flag > ``--policy`` file > the day's >
+    defaults (the file may change intake, e.g. the planning date, so it is resolved before
+    the tables are read)."""
+    from dispatch.intake.reader import read_day
+    from dispatch.policy import resolve_policy
+
     flags = {"time_limit_s": options.time_limit, "seed": options.seed, "effort": options.effort}
-    policy = resolve_policy(flags, file=options.policy_file, base=day.policy)
-    if options.policy_file is not None:  # the file may change intake (e.g. the planning date)
-        return read_day(source, policy=policy)
-    return day.replace(policy=policy)
-
-
-def _map_lang(lang: Lang) -> Lang:
-    return Lang.EN if lang == Lang.EN else Lang.ZH
+    return read_day(
+        source, resolve=lambda own: resolve_policy(flags, file=options.policy_file, base=own)
+    )
 
 
 def _stage_text(name: str, lang: Lang) -> str:
@@ -136,6 +109,10 @@ def run_plan(source: Path, options: PlanOptions, progress: Progress | None) -> P
     progress
         Where to show the stages (None: nowhere).
     """
+    from dispatch.outputs.plan_folder import write_plan
+    from dispatch.planner import plan_day
+    from maps.from_plan import write_plan_map
+
     lang: Lang = options.lang
     started = time.perf_counter()
     task: TaskID | None = None
@@ -156,8 +133,7 @@ def run_plan(source: Path, options: PlanOptions, progress: Progress | None) -> P
         show("write", PLANNING_SHARE)
         files = write_plan(plan, options.out, lang=lang, unmask=options.unmask)
         show("map", (1.0 + PLANNING_SHARE) / 2)
-        map_html = options.out / MAP_HTML
-        document_map(files.document, lang=_map_lang(options.lang)).save(map_html)
+        map_html = write_plan_map(plan, files, lang=lang)
         show("done", 1.0)
     notes = tuple(sorted({str(w.message) for w in caught if issubclass(w.category, InputWarning)}))
     return PlanRun(plan, files, map_html, time.perf_counter() - started, notes)
@@ -186,16 +162,22 @@ def _headers(lang: Lang, *pairs: tuple[str, str]) -> list[str]:
 
 
 def _unserved_text(code: str, lang: Lang) -> str:
+    from dispatch.reasons import UnservedReason, reason_text
+
     reason = UnservedReason(code)
     return pick((reason_text(reason, Lang.ZH), reason_text(reason, Lang.EN)), lang)
 
 
 def _shipment_text(code: str, lang: Lang) -> str:
+    from dispatch.reasons import ShipmentReason, reason_text
+
     reason = ShipmentReason(code)
     return pick((reason_text(reason, Lang.ZH), reason_text(reason, Lang.EN)), lang)
 
 
 def _excluded_text(code: str, lang: Lang) -> str:
+    from dispatch.outputs.disclosure import PublicExclusion, public_text
+
     reason = PublicExclusion(code)
     return pick((public_text(reason, Lang.ZH), public_text(reason, Lang.EN)), lang)
 
@@ -203,6 +185,8 @@ def _excluded_text(code: str, lang: Lang) -> str:
 def render(run: PlanRun, output: Output, lang: Lang) -> None:
     """Print the KPI table (workers, and shipments on a day with any), the unserved and
     excluded workers and the unserved shipments by reason, and the files."""
+    from dispatch.outputs.labels import kpi_rows
+
     if output.as_json:
         output.json(_summary_json(run))
         return
@@ -243,12 +227,8 @@ def render(run: PlanRun, output: Output, lang: Lang) -> None:
     console.print(f"{pick(('用时', 'took'), lang)} {run.seconds:.1f} s")
 
 
-def _output(quiet: bool, as_json: bool, lang: Lang) -> Output:
-    return Output(quiet=quiet, as_json=as_json, lang=Lang.ZH if lang == Lang.ZH else Lang.EN)
-
-
 def _plan_and_render(source: Path, options: PlanOptions, quiet: bool, as_json: bool) -> None:
-    output = _output(quiet, as_json, options.lang)
+    output = Output(quiet=quiet, as_json=as_json, lang=options.lang)
     with output.progress() as progress:
         run = run_plan(source, options, progress)
     render(run, output, options.lang)
@@ -256,14 +236,9 @@ def _plan_and_render(source: Path, options: PlanOptions, quiet: bool, as_json: b
 
 @app.command("plan")
 def plan_command(
-    day: Annotated[
-        Path,
-        typer.Argument(
-            exists=True, help="A day folder (CSV files + policy.toml) or .xlsx workbook."
-        ),
-    ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Plan folder to write.")],
-    lang: PlanLangOption = Lang.BOTH,
+    day: DayArgument,
+    out: PlanFolderOption,
+    lang: LangOption = Lang.BOTH,
     time_limit: TimeLimitOption = None,
     effort: EffortOption = None,
     seed: SeedOption = None,
@@ -303,10 +278,8 @@ def demo_day() -> Iterator[Path]:
 
 @app.command("demo")
 def demo_command(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Plan folder to write.")] = Path(
-        "demo-plan"
-    ),
-    lang: PlanLangOption = Lang.BOTH,
+    out: PlanFolderOption = Path("demo-plan"),
+    lang: LangOption = Lang.BOTH,
     time_limit: TimeLimitOption = None,
     effort: EffortOption = None,
     seed: SeedOption = None,

@@ -1,0 +1,109 @@
+"""Tests of charter.cli: the command groups joined into one app, shared options declared once,
+and a quick start that leaves the solvers, Dask, folium and geopandas unimported."""
+
+from __future__ import annotations
+
+import ast
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+
+from charter.cli import app, main
+from tests.fresh import HEAVY, run_fresh
+from tests.paths import ROOT
+
+# Options whose one name means different things in different commands (a plan folder, a run
+# folder, an HTML file, where a comparison goes).
+MEANS_OTHER_THINGS = frozenset({"--out", "-o"})
+RUN_CHARTER = "import sys\nfrom charter.cli import main\nprint('exit', main(sys.argv[1:]))"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["check", str(ROOT / "scenarios" / "demo"), "--quiet"],
+        ["template", "day.xlsx", "--quiet"],
+        ["stations", "list", "--quiet"],
+        ["plan", "--help"],
+        ["scenario", "run", "--help"],
+    ],
+    ids=["help", "check", "template", "stations-list", "plan-help", "scenario-help"],
+)
+def test_quick_commands_leave_the_heavy_libraries_unimported(
+    args: list[str], tmp_path: Path
+) -> None:
+    printed, modules = run_fresh(RUN_CHARTER, *args, cwd=tmp_path)
+    assert printed.rstrip().endswith("exit 0")
+    assert modules & HEAVY == set()
+
+
+def _commands(group: Any, prefix: str = "") -> dict[str, Any]:
+    """Every command under ``group`` by its full name (Typer's own click: duck-typed)."""
+    found: dict[str, Any] = {}
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            found |= _commands(command, f"{prefix}{name} ")
+        else:
+            found[f"{prefix}{name}"] = command
+    return found
+
+
+def test_every_command_group_is_joined() -> None:
+    assert set(_commands(typer.main.get_command(app))) == {
+        "plan",
+        "demo",
+        "template",
+        "check",
+        "map",
+        "scenario check",
+        "scenario run",
+        "scenario compare",
+        "scenario sweep",
+        "stations list",
+        "exits list",
+    }
+
+
+def test_a_shared_option_has_one_help_text() -> None:
+    texts: dict[str, set[str]] = defaultdict(set)
+    for command in _commands(typer.main.get_command(app)).values():
+        for param in command.params:
+            if param.param_type_name == "option":
+                for name in param.opts:
+                    texts[name].add(param.help or "")
+    differing = {
+        name: sorted(helps)
+        for name, helps in texts.items()
+        if len(helps) > 1 and name not in MEANS_OTHER_THINGS
+    }
+    assert differing == {}
+
+
+def test_no_command_module_imports_the_app_back() -> None:
+    for module in sorted((ROOT / "charter" / "commands").glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)} | {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        }
+        assert "charter.cli" not in imported, module.name
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("charter-dispatch ")
+
+
+def test_an_unknown_command_is_exit_2_with_the_json_envelope(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["replan", "--json"]) == 2
+    error = json.loads(capsys.readouterr().out)
+    assert error["code"] == 2 and "replan" in error["error"]
