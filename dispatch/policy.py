@@ -29,10 +29,34 @@ LATEST_CLOCK_MIN = 30 * 60  # "30:00" = 06:00 next morning: the day window may r
 
 
 class Mixing(StrEnum):
-    """Whether a bus may carry several employers' groups at once."""
+    """Whether a bus may carry several employers' groups at once (docs/planning.md, "Pooling").
 
-    NONE = "none"  # point-to-point: one employer's group on board at a time
-    MULTI_DROP = "multi_drop"  # several groups from one station, dropped in turn
+    ``multi_drop`` (the first wave's name) is read as ``pooled``.
+    """
+
+    NONE = "none"  # point-to-point: one employer's group on board at a time (点对点)
+    POOLED = "pooled"  # several groups from one station on one bus, dropped in turn
+    AUTO = "auto"  # groups of pool_below workers or more ride alone, smaller ones are pooled
+
+    MULTI_DROP = "pooled"  # alias of POOLED (the first wave's name)
+
+    @classmethod
+    def _missing_(cls, value: object) -> Mixing | None:
+        if isinstance(value, str):
+            text = value.strip().lower()
+            if text == "multi_drop":
+                return cls.POOLED
+            for member in cls:
+                if member.value == text:
+                    return member
+        return None
+
+
+class PoolArea(StrEnum):
+    """Which employers' groups may share a pooled bus besides sharing the station."""
+
+    ANY = "any"  # any employers (the detour limit keeps the ride short)
+    DISTRICT = "district"  # employers of the same district or park only
 
 
 class PolicyValueError(ValueError):
@@ -75,6 +99,19 @@ def format_clock(minutes: float) -> str:
 Clock = Annotated[int, BeforeValidator(parse_clock), Field(ge=0, le=LATEST_CLOCK_MIN)]
 
 
+def parse_ids(value: object) -> object:
+    """A list of ids from a workbook cell: ``"E001, E017"`` (comma, 、 or ; separated)."""
+    if isinstance(value, str):
+        text = value
+        for separator in ("、", ";", "；", "，"):
+            text = text.replace(separator, ",")
+        return tuple(part.strip() for part in text.split(",") if part.strip())
+    return value
+
+
+Ids = Annotated[tuple[str, ...], BeforeValidator(parse_ids)]
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     """Every tunable of a planning day (defaults follow the seed documents).
@@ -89,8 +126,32 @@ class Policy:
     escort_seats
         Seats per trip for the employer's escort (用工企业派员随车). Default 1.
     mixing
-        ``none``: one employer's group on board at a time (点对点); ``multi_drop``: several
-        groups from one station, dropped in turn. Default ``none``.
+        ``none``: one employer's group on board at a time (点对点, the seed documents' rule);
+        ``pooled``: several employers' groups from one station on one bus, dropped in turn,
+        one escort seat per group (``multi_drop`` is read as ``pooled``); ``auto``: groups of
+        ``pool_below`` workers or more ride point to point, smaller ones are pooled.
+        Default ``none``.
+    pool_below
+        Under ``mixing = auto``: groups with fewer workers than this may be pooled.
+        Default 10.
+    pool_max_detour_min
+        A pooled worker's ride may exceed the direct ride from the station to the employer
+        by at most this (``max_ride_min`` still holds). Default 30.
+    pool_area
+        ``any``: any employers' groups may share a pooled bus; ``district``: only employers of
+        the same district or park (employers without a district ride only with their own
+        district-less kind). Default ``any``.
+    priority_weight
+        When the buses cannot serve everyone, a worker of a priority employer (a key
+        enterprise, or one listed in ``priority_employers``) counts this many times a worker
+        of another employer. 1 means no priority. Default 3.
+    priority_employers
+        Employer ids served with ``priority_weight`` besides the key enterprises (hospitals,
+        epidemic-supply producers the centre names). Default none.
+    advice
+        When workers are left unserved, measure what would serve them (pooling, a later end
+        of the operating day, more buses at a depot) by planning the changed day again and
+        report it. Default true.
     max_wait_min
         Longest a worker waits at the station, from arrival until boarding starts. Default 60.
     max_ride_min
@@ -135,6 +196,12 @@ class Policy:
     load_factor: Annotated[float, Field(gt=0, le=1)] = 0.5
     escort_seats: Annotated[int, Field(ge=0, le=10)] = 1
     mixing: Mixing = Mixing.NONE
+    pool_below: Annotated[int, Field(ge=1, le=1000)] = 10
+    pool_max_detour_min: Annotated[float, Field(ge=0, le=720)] = 30.0
+    pool_area: PoolArea = PoolArea.ANY
+    priority_weight: Annotated[float, Field(ge=1, le=100)] = 3.0
+    priority_employers: Ids = ()
+    advice: bool = True
     max_wait_min: Annotated[float, Field(gt=0, le=720)] = 60.0
     max_ride_min: Annotated[float, Field(gt=0, le=720)] = 120.0
     transfer_min: Annotated[float, Field(ge=0, le=720)] = 10.0
@@ -156,6 +223,10 @@ class Policy:
         _check_bounds(self)
         if isinstance(self.mixing, str) and not isinstance(self.mixing, Mixing):
             object.__setattr__(self, "mixing", Mixing(self.mixing))
+        if isinstance(self.pool_area, str) and not isinstance(self.pool_area, PoolArea):
+            object.__setattr__(self, "pool_area", PoolArea(self.pool_area))
+        if not isinstance(self.priority_employers, tuple):
+            object.__setattr__(self, "priority_employers", tuple(self.priority_employers))
         if self.transfer_min > self.max_wait_min:
             raise PolicyValueError(
                 "transfer_min",
@@ -214,6 +285,12 @@ class Policy:
             green_channel_min=defaults.green_channel_min if green_min is None else green_min,
         )
 
+    def pools(self, workers: int) -> bool:
+        """Whether a group of ``workers`` may share a bus with other groups."""
+        if self.mixing is Mixing.POOLED:
+            return True
+        return self.mixing is Mixing.AUTO and workers < self.pool_below
+
     def solve_params(self) -> SolveParams:
         """The solver settings of this policy."""
         return SolveParams(time_limit_s=self.time_limit_s, seed=self.seed, effort=self.effort)
@@ -227,6 +304,9 @@ class Policy:
                 continue
             if field.name in ("day_start_min", "day_end_min"):
                 lines.append(f'{field.name} = "{format_clock(value)}"')
+            elif isinstance(value, tuple):
+                items = ", ".join(f'"{item}"' for item in value)
+                lines.append(f"{field.name} = [{items}]")
             elif isinstance(value, bool | int | float):
                 lines.append(f"{field.name} = {str(value).lower()}")
             elif isinstance(value, dt.date):
@@ -283,6 +363,15 @@ def describe_key(name: str) -> str:
     elif name == "mixing":
         kind = "one of " + ", ".join(m.value for m in Mixing)
         shown = str(default)
+    elif name == "pool_area":
+        kind = "one of " + ", ".join(m.value for m in PoolArea)
+        shown = str(default)
+    elif name == "priority_employers":
+        kind = 'a list of employer ids such as ["E001", "E017"]'
+        shown = "none"
+    elif name == "advice":
+        kind = "true or false"
+        shown = "true"
     elif name == "planning_date":
         kind = "a date such as 2020-02-24"
         shown = "none"

@@ -10,7 +10,8 @@ Objective weights (see docs/planning.md):
   (``cost_per_hour × shift_hours + cost_per_km × shift_hours × 80 km/h``): no saving in
   running cost that one more bus could bring is larger, so fewer buses come first.
 * ``drop_penalty`` — twice (``vehicle_weight`` + the largest fixed cost + that full shift),
-  per worker of the request (``priority`` = headcount): serving even one worker beats saving
+  per unit of ``priority`` (``request_priority``: 10 per worker, times ``priority_weight`` for
+  a priority employer): serving even one worker beats saving
   a bus, and when buses run short the larger groups are served first.
 """
 
@@ -25,7 +26,7 @@ from dispatch.charters.fleet import UsableVehicle
 from dispatch.charters.grouping import TripRequest
 from dispatch.charters.prepare import Prepared
 from dispatch.day import Day
-from dispatch.policy import Mixing
+from dispatch.policy import Mixing, PoolArea
 from routing.network.checkpoints import CheckpointDelays
 from routing.network.daynetwork import DayNetwork, network_for_day
 from routing.network.matrix import TravelMatrix
@@ -37,6 +38,7 @@ from stations.model import Place
 FEN_PER_CNY = 100
 FLAT_OUT_KMH = 80.0  # speed bound used for the vehicle weight (no bus averages more all day)
 PROFILE = "bus"
+PRIORITY_SCALE = 10  # job priority per worker of an ordinary employer
 
 
 class PlaceKind(StrEnum):
@@ -202,8 +204,49 @@ def vehicle_spec(day: Day, usable: UsableVehicle, travel: DayTravel) -> VehicleS
     )
 
 
+def is_priority(day: Day, enterprise_id: str) -> bool:
+    """Whether the employer's workers are served first when buses run short: a key
+    enterprise, or one the policy names in ``priority_employers``."""
+    enterprise = day.enterprises[enterprise_id]
+    return enterprise.key_enterprise or enterprise_id in day.policy.priority_employers
+
+
+def request_priority(day: Day, request: TripRequest) -> int:
+    """The job priority of a request: its workers × ``PRIORITY_SCALE``, times the policy's
+    ``priority_weight`` for a priority employer (the drop penalty scales with it, so the
+    solver serves workers first, priority workers before others)."""
+    weight = day.policy.priority_weight if is_priority(day, request.enterprise_id) else 1.0
+    return max(1, round(request.passengers * weight * PRIORITY_SCALE))
+
+
+def board_key(day: Day, request: TripRequest) -> str | None:
+    """Who may share the bus with a request's group (``routing.vrp.problem.Job.board_key``):
+    none under point to point, its own key for a group that rides alone, else its station
+    (and district, under ``pool_area = district``)."""
+    policy = day.policy
+    if policy.mixing is Mixing.NONE:
+        return None
+    if not policy.pools(request.passengers):
+        return f"alone:{request.request_id}"
+    key = f"station:{request.station_id}"
+    if policy.pool_area is PoolArea.DISTRICT:
+        key += f"|district:{day.enterprises[request.enterprise_id].district or '-'}"
+    return key
+
+
+def max_ride_s(day: Day, request: TripRequest, travel: DayTravel) -> int:
+    """The ride limit of a request: ``max_ride_min``, and for a group that may be pooled
+    also its direct ride plus ``pool_max_detour_min``."""
+    longest = request.max_ride_min * 60
+    if board_key(day, request) is not None and day.policy.pools(request.passengers):
+        direct = travel.minutes(station_key(request), employer_key(request)) * 60
+        if math.isfinite(direct):
+            longest = min(longest, direct + day.policy.pool_max_detour_min * 60)
+    return math.floor(longest + 1e-6)
+
+
 def request_job(day: Day, request: TripRequest, travel: DayTravel) -> Job:
-    """The routing job of a trip request (priority = headcount)."""
+    """The routing job of a trip request (priority: see ``request_priority``)."""
     earliest = day.seconds_of(request.pickup_earliest)
     return Job(
         job_id=request.request_id,
@@ -214,9 +257,9 @@ def request_job(day: Day, request: TripRequest, travel: DayTravel) -> Job:
         delivery_window=TimeWindow(earliest, max(earliest, day.seconds_of(day.day_end))),
         pickup_service_s=seconds_up(request.pickup_service_min),
         delivery_service_s=seconds_up(request.delivery_service_min),
-        max_ride_s=math.floor(request.max_ride_min * 60 + 1e-6),
-        board_key=request.station_id if day.policy.mixing is Mixing.MULTI_DROP else None,
-        priority=request.passengers,
+        max_ride_s=max_ride_s(day, request, travel),
+        board_key=board_key(day, request),
+        priority=request_priority(day, request),
         profile=PROFILE,
     )
 

@@ -47,7 +47,7 @@ import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
 
 from routing.errors import SolverError
-from routing.vrp.backends.trips import Trip, best_pooled, single_trip
+from routing.vrp.backends.trips import Trip, best_pooled, savings_pools, single_trip
 from routing.vrp.budget import Budget
 from routing.vrp.features import chainable, poolable
 from routing.vrp.problem import Problem, Route, Solution, SolveParams
@@ -67,6 +67,10 @@ _INF = math.inf
 _NEW_ROUTE = 1e9  # added cost of opening an idle vehicle (seconds): used routes come first
 RELOCATE_TRIES = 8  # served trips an open one may displace to a gap elsewhere, cheapest first
 POOL_WINDOW_SLACK_S = 3600.0  # boarding windows this far apart may still merge (pre-filter)
+POOL_MAX_ADDED = 0.8  # a group joins a pooled trip only if that adds < this share of its own trip
+MERGE_MIN_GAIN_S = 60.0  # a served trip joins another only if that saves this much time
+POOL_CAPACITY_QUANTILE = 0.9  # pooled trips before chaining fit 10 % of the fleet at least
+POOL_MIN_SAVING_S = 120.0  # least drive a merge of the savings method must save
 
 FloatGrid = npt.NDArray[np.float64]
 IntGrid = npt.NDArray[np.int64]
@@ -717,7 +721,7 @@ class Chains:
                 if not self.open(k):
                     continue
                 budget.spend()
-                if self.insert(k, idle=True) or self.absorb(k):
+                if self.best_placement(k) if self.pool else self.insert(k, idle=True):
                     changed = True
                     continue
                 best = self._exchange_cell(k)
@@ -747,20 +751,21 @@ class Chains:
         for column2 in (self.e, self.penalty, self.retired, self.where):
             column2.pop()
 
-    def absorb(self, k: int) -> bool:
-        """Pooling: put open single-job trip ``k`` on a served trip that boards at the same
-        pickup under the same board key, dropped where the trip gets least longer, if the
-        vehicle still fits the longer trip; the merged trip replaces both (False: none fits)."""
+    def _absorb_option(self, k: int) -> tuple[float, int, Trip] | None:
+        """The cheapest way to pool single-job trip ``k`` (served or not) into another served
+        trip that boards at the same pickup under the same board key: ``(added seconds of
+        that trip, its index, the merged trip)``, checked against the other trip's chain
+        (with ``k`` taken out of it if it rides there); None if none fits."""
         if not self.pool or len(self.trips[k].jobs) != 1:
-            return False
-        job = self.problem.jobs[self.trips[k].jobs[0]]
-        if job.board_key is None:
-            return False
+            return None
         jobs = self.problem.jobs
+        job = jobs[self.trips[k].jobs[0]]
+        if job.board_key is None:
+            return None
         best: tuple[float, int, Trip] | None = None
         for u in self.at_pickup.get(self.s[k], ()):
             v = self.where[u]
-            if v < 0 or self.retired[u]:
+            if v < 0 or u == k or self.retired[u]:
                 continue
             if max(self.a[u], self.a[k]) > min(self.b[u], self.b[k]) + POOL_WINDOW_SLACK_S:
                 continue
@@ -772,25 +777,114 @@ class Chains:
             if merged is None:
                 continue
             added = merged.go + merged.unload - self.go[u] - self.unload[u]
-            if best is None or (added, u) < (best[0], best[1]):
-                trial = self._new_trip(merged)
-                seq = self.routes[v]
-                fits = self.allowed[trial, v] and self.fits(
-                    v, [t if t != u else trial for t in seq]
-                )
-                self._drop_new_trip(trial)
-                if fits:
-                    best = (added, u, merged)
-        if best is None:
-            return False
-        _, u, merged = best
+            if best is not None and (added, u) >= (best[0], best[1]):
+                continue
+            trial = self._new_trip(merged)
+            swapped = [trial if t == u else t for t in self.routes[v] if t != k]
+            fits = bool(self.allowed[trial, v]) and self.fits(v, swapped)
+            self._drop_new_trip(trial)
+            if fits:
+                best = (added, u, merged)
+        return best
+
+    def _absorb_apply(self, k: int, u: int, merged: Trip) -> None:
+        """Replace trip ``u`` by ``merged`` (``u`` plus ``k``'s job); ``k`` leaves its route."""
+        if self.where[k] >= 0:
+            self.take_out(k)
         v = self.where[u]
         m = self._new_trip(merged)
         self.at_pickup.setdefault(merged.pickup, []).append(m)
-        self._apply(v, [t if t != u else m for t in self.routes[v]])
+        self._apply(v, [m if t == u else t for t in self.routes[v]])
         self.retired[u] = True
         self.retired[k] = True
+
+    def absorb(self, k: int) -> bool:
+        """Pooling: put open single-job trip ``k`` on the served trip at its pickup (same board
+        key) that gets least longer, if the vehicle still fits it (False: none does)."""
+        option = self._absorb_option(k)
+        if option is None:
+            return False
+        _, u, merged = option
+        self._absorb_apply(k, u, merged)
         return True
+
+    def own_time(self, k: int) -> float:
+        """Vehicle time served trip ``k`` takes in its chain: the drive to it, the trip, and
+        the drive on, less the direct drive it saves (at its earliest timing)."""
+        v = self.where[k]
+        seq = self.routes[v]
+        p = seq.index(k)
+        before = self.e[seq[p - 1]] if p else self.vo[v]
+        after = self.s[seq[p + 1]] if p + 1 < len(seq) else self.vd[v]
+        t = self.time
+        own = t[before][self.s[k]] + self.go[k] + self.unload[k] + t[self.e[k]][after]
+        return float(own - t[before][after])
+
+    def merge_served(self, budget: Budget) -> None:
+        """Pooling after construction: each served single-job trip (longest first) joins
+        another served trip at its pickup when that costs less vehicle time than the trip
+        takes on its own; the time it frees serves open trips (``exchange``)."""
+        singles = [
+            k
+            for k in range(self.n)
+            if self.where[k] >= 0 and not self.retired[k] and len(self.trips[k].jobs) == 1
+        ]
+        for k in sorted(singles, key=lambda t: (-(self.go[t] + self.unload[t]), t)):
+            if not budget.searching():
+                return
+            if self.where[k] < 0 or self.retired[k]:
+                continue
+            budget.spend()
+            option = self._absorb_option(k)
+            if option is not None and option[0] < self.own_time(k) - MERGE_MIN_GAIN_S:
+                self._absorb_apply(k, option[1], option[2])
+
+    def best_placement(self, k: int) -> bool:
+        """Serve open trip ``k`` where it takes the least vehicle time: pooled into a served
+        trip (``absorb``) or in a gap of its own (``insert``, idle vehicles last)."""
+        option = self._absorb_option(k)
+        if option is not None and option[0] > POOL_MAX_ADDED * (self.go[k] + self.unload[k]):
+            option = None
+        gaps = self.insertions(k, idle=True)
+        if gaps:
+            v, p = gaps[0]
+            seq = self.routes[v]
+            before = self.e[seq[p - 1]] if p else self.vo[v]
+            after = self.s[seq[p]] if p < len(seq) else self.vd[v]
+            t = self.time
+            own = t[before][self.s[k]] + self.go[k] + self.unload[k] + t[self.e[k]][after]
+            own -= t[before][after] if self.used[v] else -_NEW_ROUTE
+            if option is None or own <= option[0]:
+                self._apply(v, [*seq[:p], k, *seq[p:]])
+                return True
+        if option is None:
+            return False
+        self._absorb_apply(k, option[1], option[2])
+        return True
+
+    def start_pools(self) -> None:
+        """Pooled trips before chaining (``routing.vrp.backends.trips.savings_pools``): the jobs
+        of each become one trip (their own trips retired until it dissolves)."""
+        jobs = [k for k, job in enumerate(self.problem.jobs) if job.board_key is not None]
+        limit = np.quantile(self.capacity, POOL_CAPACITY_QUANTILE, axis=0, method="lower")
+        pools = savings_pools(
+            self.problem,
+            jobs,
+            self.time_np,
+            self.dist_np,
+            capacity=[int(c) for c in limit],
+            min_saving_s=POOL_MIN_SAVING_S,
+        )
+        for trip in pools:
+            if not trip.pooled:
+                continue
+            k = self.add_trip(trip)
+            if not self.allowed[k].any():
+                self.retired[k] = True
+                continue
+            self.at_pickup.setdefault(trip.pickup, []).append(k)
+            for j in trip.jobs:
+                self.retired[j] = True
 
     def dissolve(self) -> None:
         """Pooled trips left unserved fall apart: their jobs become open single trips again."""
@@ -804,11 +898,11 @@ class Chains:
         """Construction with pooling: each trip, by earliest start, joins a served trip at
         its pickup (``absorb``) where that fits, else takes the gap that adds the least empty
         driving."""
-        order = np.lexsort((self.np_b, self.np_a)).tolist()
+        order = np.lexsort((np.array(self.b), np.array(self.a))).tolist()
         for k in order:
             if budget.past_end():
                 return
-            if self.open(k) and not self.absorb(k) and not self.insert(k, idle=True):
+            if self.open(k) and not self.best_placement(k):
                 logger.debug("construction: trip %d fits no vehicle", k)
 
     # ------------------------------------------------------------------ vehicles, routes
@@ -930,10 +1024,13 @@ def solve_chains(
     budget.reserve(params.time_limit_s * POLISH_SHARE)
     chains = Chains(problem, servability, seed=params.seed, pool=pool)
     if pool:
+        chains.start_pools()
         chains.construct_pooled(budget)
     else:
         chains.construct(budget)
     chains.rescue(budget)
+    if pool:
+        chains.merge_served(budget)
     chains.exchange(budget)
     first = chains.count()
     total = budget.steps_left

@@ -26,6 +26,7 @@ from routing.vrp.problem import Job, Problem
 from routing.vrp.schedule import Visit
 
 _INF = math.inf
+_WINDOW_REACH_S = 3600.0  # boarding windows this far apart are never paired
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,3 +178,86 @@ def best_pooled(
         ):
             best = candidate
     return best
+
+
+def savings_pools(
+    problem: Problem,
+    jobs: Sequence[int],
+    time_s: npt.NDArray[np.float64],
+    dist_m: npt.NDArray[np.float64],
+    *,
+    capacity: Sequence[int],
+    min_saving_s: float = 0.0,
+) -> list[Trip]:
+    """Pooled trips of ``jobs`` by the savings method (after Clarke and Wright).
+
+    Jobs may ride together when they share a pickup and a board key. Every job starts as a trip
+    of its own; pairs are merged in order of the drive they save — dropping ``i`` then ``j``
+    instead of returning from ``i`` to the pickup and driving out to ``j`` saves
+    ``t(i → pickup) + t(pickup → j) − t(i → j)`` — joining the trip that ends with ``i`` to the
+    trip that starts with ``j`` when the merged trip keeps every window and ride limit
+    (``pooled_trip``) and its load fits ``capacity``. Pairs are only formed where the boarding
+    windows could meet.
+
+    Parameters
+    ----------
+    problem
+        The instance.
+    jobs
+        Indices of the jobs that may be pooled (with a board key).
+    time_s, dist_m
+        The profile's travel times (``inf`` where unreachable) and distances.
+    capacity
+        Largest load of one trip, per capacity dimension.
+    min_saving_s
+        Least drive saved by a merge. Default 0.
+
+    Returns
+    -------
+    list[Trip]
+        The trips (single-job ones included), in order of their first job.
+    """
+    every = problem.jobs
+    trips: dict[int, Trip] = {}
+    owner: dict[int, int] = {}  # job -> id of its trip (the trip's first job)
+    groups: dict[tuple[str | None, int], list[int]] = {}
+    for k in jobs:
+        job = every[k]
+        trip = pooled_trip(problem, [k], time_s, dist_m)
+        if trip is None:
+            continue
+        trips[k] = trip
+        owner[k] = k
+        groups.setdefault((job.board_key, job.pickup), []).append(k)
+    pairs: list[tuple[float, int, int]] = []
+    for (_, pickup), members in groups.items():
+        members.sort(key=lambda k: (trips[k].earliest, k))
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                if trips[j].earliest > trips[i].latest + _WINDOW_REACH_S:
+                    break
+                ei, ej = every[i].delivery, every[j].delivery
+                for first, second, a, b in ((i, j, ei, ej), (j, i, ej, ei)):
+                    saving = time_s[a, pickup] + time_s[pickup, b] - time_s[a, b]
+                    if math.isfinite(saving) and saving > min_saving_s:
+                        pairs.append((-float(saving), first, second))
+    pairs.sort()
+    limit = tuple(capacity)
+    for _, i, j in pairs:
+        ti, tj = trips.get(owner[i]), trips.get(owner[j])
+        if ti is None or tj is None or ti is tj:
+            continue
+        if ti.jobs[-1] != i or tj.jobs[0] != j:
+            continue  # i must end its trip and j start its own
+        load = tuple(a + b for a, b in zip(ti.amount, tj.amount, strict=True))
+        if any(x > c for x, c in zip(load, limit, strict=True)):
+            continue
+        merged = pooled_trip(problem, [*ti.jobs, *tj.jobs], time_s, dist_m)
+        if merged is None:
+            continue
+        del trips[owner[i]], trips[owner[j]]
+        head = merged.jobs[0]
+        trips[head] = merged
+        for k in merged.jobs:
+            owner[k] = head
+    return sorted(trips.values(), key=lambda t: t.jobs[0])

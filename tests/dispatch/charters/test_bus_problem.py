@@ -7,6 +7,7 @@ import pytest
 
 from dispatch.charters.bus_problem import (
     FEN_PER_CNY,
+    PRIORITY_SCALE,
     PlaceKey,
     PlaceKind,
     build_problem,
@@ -57,14 +58,15 @@ def test_jobs_carry_the_requests() -> None:
     assert first.pickup_window.end == 9 * 3600  # 60-min longest wait
     assert first.pickup_service_s == 60 * (5 + 2)  # health check 5 + 0.5 × (3 + 1)
     assert first.delivery_service_s == 300 and first.max_ride_s == 7200
-    assert first.priority == 3 and first.board_key is None
+    assert first.priority == 3 * PRIORITY_SCALE and first.board_key is None
     assert {v.max_onboard_jobs for v in built.problem.vehicles} == {1}
 
 
 def test_multi_drop_keys_jobs_by_station() -> None:
-    """Under multi-drop a job's board key is its station and vehicles have no on-board limit."""
+    """Under pooling (multi_drop is its old name) a job's board key is its station and
+    vehicles have no on-board limit."""
     _, built = built_of("multi_drop")
-    assert {j.board_key for j in built.problem.jobs} == {"s1"}
+    assert {j.board_key for j in built.problem.jobs} == {"station:s1"}
     assert {v.max_onboard_jobs for v in built.problem.vehicles} == {None}
 
 
