@@ -223,9 +223,7 @@ def load_instance(path: Path | str) -> BenchInstance:
 
 
 def _solve_ours(instance: Instance, params: SolveParams) -> Solution:
-    # The front door, named by its module: while the module routing.vrp.solve shares its name
-    # with the function, ``from routing.vrp import solve`` yields the module.
-    from routing.vrp.solve import solve
+    from routing.vrp import solve  # the front door, as the planner calls it
 
     return solve(instance.problem, params)
 
