@@ -212,6 +212,20 @@ def real_distance(coords: npt.NDArray[np.float64], solution: Solution) -> float:
     return total
 
 
+def euclidean_matrix(coords: npt.NDArray[np.float64], scale: int) -> Matrix:
+    """Scaled Euclidean distances (rounded) and travel times (rounded *up*) between all points.
+
+    Travel time equals distance. Rounding times up makes every arc at most one scaled unit
+    longer than the real one, so a timing feasible in integers is feasible in real numbers.
+    """
+    real = np.sqrt(((coords[:, None, :] - coords[None, :, :]) ** 2).sum(axis=2)) * scale
+    return Matrix(
+        time_s=np.ceil(real - 1e-6).astype(np.int64),
+        dist_m=np.rint(real).astype(np.int64),
+        reachable=np.ones(real.shape, dtype=bool),
+    )
+
+
 def _window(row: list[float], scale: int) -> TimeWindow:
     return TimeWindow(round(row[4] * scale), round(row[5] * scale))
 
@@ -232,12 +246,7 @@ def _problem(
     capacity: int,
     scale: int,
 ) -> Problem:
-    real = np.sqrt(((coords[:, None, :] - coords[None, :, :]) ** 2).sum(axis=2)) * scale
-    matrix = Matrix(
-        time_s=np.ceil(real - 1e-6).astype(np.int64),
-        dist_m=np.rint(real).astype(np.int64),
-        reachable=np.ones(real.shape, dtype=bool),
-    )
+    matrix = euclidean_matrix(coords, scale)
     shift = _window(depot, scale)
     width = len(str(n_vehicles - 1))
     vehicles = tuple(

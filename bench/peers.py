@@ -33,6 +33,13 @@ VROOM_EXPLORATION = 5  # the highest exploration level VROOM offers
 _UINT32_MAX = 2**32 - 1
 
 
+# Where the peer's own project tracks a feature it lacks (shown with the `unsupported` reason).
+UPSTREAM = {
+    ("PyVRP", "ride-time limits"): "PyVRP has no ride-time limit: PyVRP issue #1097",
+    ("VROOM", "ride-time limits"): "VROOM has no ride-time limit: VROOM issue #703, PR #1352",
+}
+
+
 class UnsupportedProblemError(ValueError):
     """The problem uses a feature this peer adapter does not model."""
 
@@ -55,7 +62,8 @@ def _check_supported(problem: Problem, peer: str) -> _Fleet:
     if len({v.cost_per_km for v in problem.vehicles}) > 1:
         missing.append("different per-km costs")
     if missing:
-        raise UnsupportedProblemError(f"{peer} adapter does not model {', '.join(missing)}")
+        named = [f"{m} ({UPSTREAM[peer, m]})" if (peer, m) in UPSTREAM else m for m in missing]
+        raise UnsupportedProblemError(f"{peer} adapter does not model {', '.join(named)}")
     groups: dict[tuple[object, ...], list[VehicleSpec]] = {}
     for v in problem.vehicles:
         key = (v.start, v.end, v.capacity, v.shift, v.fixed_cost)

@@ -1,13 +1,16 @@
-"""Solver-quality benchmark: public PDPTW/VRPTW instances, our solver beside its peers.
+"""Solver-quality benchmark: public PDPTW/VRPTW/DARP instances, our solver beside its peers.
 
 ``python -m bench.vrp INSTANCE_PATHS… --time-limit 30 --solvers ours,ortools,pyvrp,vroom
---out DIR`` reads each instance (Li & Lim or Solomon text format, detected from the file),
-solves it with every solver in turn at the same per-instance budget on one thread, re-scores
-every solution with the independent checker (``routing.vrp.checker``) and measures its distance
-on the real-valued Euclidean coordinates, and appends one row per (instance, solver) to
-``DIR/results.csv`` as soon as it is measured; ``DIR/results.md`` is rewritten after every
-row. Conventions (``shared/benchmarks/SOURCES.md``): vehicles first, then distance; a gap to
-the best-known distance only at the best-known vehicle count.
+--out DIR`` reads each instance (Li & Lim, Solomon or Cordeau DARP text format, detected from
+the file), solves it with every solver in turn at the same per-instance budget on one thread,
+re-scores every solution with the independent checker (``routing.vrp.checker``) and measures
+its distance on the real-valued Euclidean coordinates, and appends one row per (instance,
+solver) to ``DIR/results.csv`` as soon as it is measured; ``DIR/results.md`` is rewritten after
+every row. Conventions (``shared/benchmarks/SOURCES.md``): for PDPTW/VRPTW vehicles first, then
+distance, a gap to the best-known distance only at the best-known vehicle count; for DARP the
+distance alone with at most K vehicles, every rule re-checked in real numbers
+(``bench.darp_rescore``: ride times, route durations, windows), a gap to the optimal cost
+whenever the solution is feasible.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from bench.darp import CordeauInstance, read_cordeau
+from bench.darp_rescore import rescore
 from bench.instances import (
     Bks,
     Instance,
@@ -56,11 +61,14 @@ class BenchInstance:
     collection
         Name of the folder holding it (e.g. ``li_lim_100``): groups the summary.
     kind
-        ``pdptw`` (Li & Lim format) or ``vrptw`` (Solomon format).
+        ``pdptw`` (Li & Lim format), ``vrptw`` (Solomon format) or ``darp`` (Cordeau format).
     instance
         The scaled integer problem and its coordinates.
     bks
-        Best-known vehicles and distance. Default None (no BKS known).
+        Best-known vehicles and distance (for DARP: the fleet size K and the optimal cost).
+        Default None (no BKS known).
+    cordeau
+        The real-valued DARP instance, for re-scoring in its own units. Default None.
     """
 
     path: Path
@@ -68,6 +76,7 @@ class BenchInstance:
     kind: str
     instance: Instance
     bks: Bks | None = None
+    cordeau: CordeauInstance | None = None
 
     @property
     def name(self) -> str:
@@ -99,8 +108,9 @@ class ResultRow:
         ``100 * (distance - bks_distance) / bks_distance``, only when feasible at the BKS
         vehicle count; otherwise None.
     comparison
-        ``equal`` (gap meaningful), ``more_vehicles``, ``fewer_vehicles``, ``infeasible``,
-        ``no_bks``, ``unsupported`` or ``error``.
+        ``equal`` (gap meaningful), ``more_vehicles``, ``fewer_vehicles``, ``within_fleet``
+        (DARP: at most K vehicles, gap meaningful), ``infeasible``, ``no_bks``,
+        ``unsupported`` or ``error``.
     time_s
         Wall time of the solver call measured by the harness (model building included).
     time_limit_s, seed
@@ -139,6 +149,7 @@ class ResultRow:
 COLUMNS = tuple(f.name for f in fields(ResultRow))
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 _LI_LIM_HEADER = re.compile(rf"{_NUMBER}\s+{_NUMBER}\s+{_NUMBER}")
+_CORDEAU_HEADER = re.compile(rf"{_NUMBER}(?:\s+{_NUMBER}){{4}}")
 
 
 # -- instances ----------------------------------------------------------------------------------
@@ -171,12 +182,13 @@ def expand_paths(patterns: Iterable[str | Path]) -> list[Path]:
 
 
 def instance_kind(path: Path) -> str:
-    """``vrptw`` for Solomon's format (``VEHICLE`` / ``CUSTOMER`` sections), else ``pdptw``.
+    """``vrptw`` for Solomon's format (``VEHICLE`` / ``CUSTOMER`` sections), ``pdptw`` for Li &
+    Lim's (first line ``K Q speed``), ``darp`` for Cordeau's (first line ``K n T Q L``).
 
     Raises
     ------
     ValueError
-        When the file is neither (the Li & Lim header ``K Q speed`` is missing).
+        When the file is none of them.
     """
     text = path.read_text()
     if "CUSTOMER" in text.upper() and "VEHICLE" in text.upper():
@@ -184,9 +196,11 @@ def instance_kind(path: Path) -> str:
     first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
     if _LI_LIM_HEADER.fullmatch(first):
         return "pdptw"
+    if _CORDEAU_HEADER.fullmatch(first):
+        return "darp"
     raise ValueError(
-        f"{path}: neither Solomon (VEHICLE/CUSTOMER sections) nor Li & Lim (first line "
-        f"'K Q speed') format; first line is {first!r}"
+        f"{path}: neither Solomon (VEHICLE/CUSTOMER sections), Li & Lim (first line "
+        f"'K Q speed') nor Cordeau DARP (first line 'K n T Q L') format; first line is {first!r}"
     )
 
 
@@ -194,18 +208,22 @@ def load_instance(path: Path | str) -> BenchInstance:
     """Read an instance file and look up its BKS in ``bks.csv`` beside it."""
     path = Path(path)
     kind = instance_kind(path)
-    reader = read_solomon_instance if kind == "vrptw" else read_li_lim_instance
-    instance = reader(path)
+    cordeau = read_cordeau(path) if kind == "darp" else None
+    if cordeau is not None:
+        instance = cordeau.to_instance()
+    else:
+        reader = read_solomon_instance if kind == "vrptw" else read_li_lim_instance
+        instance = reader(path)
     bks_file = path.parent / "bks.csv"
     bks = read_bks(bks_file).get(instance.name) if bks_file.is_file() else None
-    return BenchInstance(path, path.parent.name, kind, instance, bks)
+    return BenchInstance(path, path.parent.name, kind, instance, bks, cordeau)
 
 
 # -- solvers ------------------------------------------------------------------------------------
 
 
 def _solve_ours(instance: Instance, params: SolveParams) -> Solution:
-    from routing.vrp import solve
+    from routing.vrp import solve  # the front door, as the planner calls it
 
     return solve(instance.problem, params)
 
@@ -251,7 +269,9 @@ def score(
 ) -> ResultRow:
     """Re-score a solution: the checker's verdict, real-valued distance, vehicles and gap.
 
-    Nothing the solver reports about itself is used except its status text.
+    Nothing the solver reports about itself is used except its status text. A DARP solution is
+    also re-checked in the instance's real-valued units (``bench.darp_rescore``); its
+    violations count like the integer checker's, prefixed ``real-valued``.
 
     Parameters
     ----------
@@ -273,30 +293,26 @@ def score(
     """
     problem = bench.instance.problem
     evaluation = evaluate(problem, solution)
-    complete = evaluation.served == len(problem.jobs)
-    feasible = evaluation.feasible and complete
+    violations = [str(v) for v in evaluation.violations]
     distance = bench.instance.real_distance(solution)
+    if bench.cordeau is not None:
+        real = rescore(bench.cordeau, solution, scale=bench.instance.scale)
+        violations += [f"real-valued {v}" for v in real.violations]
+        distance = real.cost
+    complete = evaluation.served == len(problem.jobs)
+    feasible = not violations and complete
     vehicles = evaluation.vehicles_used
-    bks = bench.bks
-    gap: float | None = None
-    if not feasible:
-        comparison = "infeasible"
-    elif bks is None:
-        comparison = "no_bks"
-    elif vehicles == bks.vehicles:
-        comparison = "equal"
-        gap = 100.0 * (distance - bks.distance) / bks.distance
-    else:
-        comparison = "more_vehicles" if vehicles > bks.vehicles else "fewer_vehicles"
-    first = str(evaluation.violations[0]) if evaluation.violations else ""
+    comparison, gap = _comparison(bench, feasible, vehicles, distance)
+    first = violations[0] if violations else ""
     if not first and not complete:
         first = f"{len(problem.jobs) - evaluation.served} job(s) unserved"
+    bks = bench.bks
     return ResultRow(
         collection=bench.collection,
         instance=bench.name,
         solver=solver,
         feasible=feasible,
-        violations=len(evaluation.violations),
+        violations=len(violations),
         served=evaluation.served,
         jobs=len(problem.jobs),
         vehicles=vehicles,
@@ -311,6 +327,28 @@ def score(
         status=solution.status,
         first_violation=first,
     )
+
+
+def _comparison(
+    bench: BenchInstance, feasible: bool, vehicles: int, distance: float
+) -> tuple[str, float | None]:
+    """How a scored solution compares with the BKS, and its gap where one is meaningful.
+
+    PDPTW/VRPTW: vehicles first, so a gap only at the BKS vehicle count. DARP: the BKS
+    vehicle count is the fleet size K, a limit, and the optimum is distance alone: a gap for
+    every feasible solution with at most K vehicles.
+    """
+    bks = bench.bks
+    if not feasible:
+        return "infeasible", None
+    if bks is None:
+        return "no_bks", None
+    gap = 100.0 * (distance - bks.distance) / bks.distance
+    if bench.kind == "darp":
+        return ("within_fleet", gap) if vehicles <= bks.vehicles else ("more_vehicles", None)
+    if vehicles == bks.vehicles:
+        return "equal", gap
+    return ("more_vehicles" if vehicles > bks.vehicles else "fewer_vehicles"), None
 
 
 def run_one(bench: BenchInstance, solver: str, params: SolveParams) -> ResultRow:
@@ -511,7 +549,11 @@ def _summary(collection: str, solver: str, group: Sequence[ResultRow]) -> Summar
 
 
 def common_gaps(rows: Sequence[ResultRow], collection: str) -> tuple[int, dict[str, float]]:
-    """Mean gap per solver over the instances where *every* solver run reached BKS vehicles.
+    """Mean gap per solver over the instances where *every* solver run has a gap (reached
+    the BKS vehicle count; DARP: feasible with at most K vehicles).
+
+    Solvers that model none of the collection's problems (every row ``unsupported``) are left
+    out rather than emptying the comparison.
 
     Returns
     -------
@@ -519,10 +561,12 @@ def common_gaps(rows: Sequence[ResultRow], collection: str) -> tuple[int, dict[s
         Number of such instances and the mean gap per solver (empty when none).
     """
     chosen = [r for r in rows if collection in ("all", r.collection)]
-    solvers = _solver_order(chosen)
+    modelled = {r.solver for r in chosen if r.comparison != "unsupported"}
+    solvers = [s for s in _solver_order(chosen) if s in modelled]
     by_instance: dict[tuple[str, str], dict[str, ResultRow]] = {}
     for r in chosen:
-        by_instance.setdefault((r.collection, r.instance), {})[r.solver] = r
+        if r.solver in modelled:
+            by_instance.setdefault((r.collection, r.instance), {})[r.solver] = r
     common = [
         runs
         for runs in by_instance.values()
@@ -545,6 +589,17 @@ def render_markdown(rows: Sequence[ResultRow]) -> str:
         "single thread. Every solution re-scored by `routing.vrp.checker`; distances are "
         "real-valued Euclidean. Gap to the best-known distance only at the best-known "
         "vehicle count (vehicles first, then distance).",
+    ]
+    if any(r.comparison == "within_fleet" for r in rows):
+        lines += [
+            "",
+            "DARP (Cordeau): the objective is distance alone with at most K vehicles, so "
+            "'BKS vehicles' is the fleet size K (a limit), 'at BKS vehicles' means at most K, "
+            "and the gap is to the proven optimal cost for every feasible solution; every "
+            "rule (ride time, route duration, windows) is also re-checked in real numbers "
+            "(`bench.darp_rescore`).",
+        ]
+    lines += [
         "",
         "## Summary",
         "",
@@ -562,15 +617,31 @@ def render_markdown(rows: Sequence[ResultRow]) -> str:
         )
     lines += ["", _common_block(rows), "", "## Per instance", ""]
     lines += _instance_table(rows)
-    failures = [r for r in rows if r.comparison in ("infeasible", "unsupported", "error")]
-    if failures:
-        lines += ["", "## Failures", ""]
-        lines += [
-            f"- {r.collection}/{r.instance} {r.solver}: {r.comparison} — "
-            f"{r.first_violation or r.status}"
-            for r in failures
-        ]
+    lines += _failures_block(rows)
     return "\n".join([*lines, ""])
+
+
+def _failures_block(rows: Sequence[ResultRow]) -> list[str]:
+    """Infeasible and failed rows one by one; unsupported rows once per solver and reason."""
+    failures = [r for r in rows if r.comparison in ("infeasible", "error")]
+    unsupported: dict[tuple[str, str, str], int] = {}
+    for r in rows:
+        if r.comparison == "unsupported":
+            key = (r.collection, r.solver, r.status)
+            unsupported[key] = unsupported.get(key, 0) + 1
+    if not failures and not unsupported:
+        return []
+    lines = ["", "## Failures", ""]
+    lines += [
+        f"- {r.collection}/{r.instance} {r.solver}: {r.comparison} — "
+        f"{r.first_violation or r.status}"
+        for r in failures
+    ]
+    lines += [
+        f"- {collection} {solver}: unsupported on {count} instance(s) — {reason}"
+        for (collection, solver, reason), count in unsupported.items()
+    ]
+    return lines
 
 
 def _common_block(rows: Sequence[ResultRow]) -> str:
@@ -582,9 +653,10 @@ def _common_block(rows: Sequence[ResultRow]) -> str:
             text = ", ".join(f"{s} {g:.2f}%" for s, g in means.items())
             parts.append(f"{collection}: {n} instances — {text}")
         else:
-            parts.append(f"{collection}: no instance where every solver reached BKS vehicles")
-    return "Mean gap on the instances where every solver reached the BKS vehicle count: " + (
-        "; ".join(parts) + "."
+            parts.append(f"{collection}: no instance where every solver has a gap")
+    return (
+        "Mean gap on the instances where every solver that models them has a gap (reached "
+        "the BKS vehicle count; DARP: feasible with at most K vehicles): " + "; ".join(parts) + "."
     )
 
 

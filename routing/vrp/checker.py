@@ -42,6 +42,7 @@ class ViolationKind(StrEnum):
     MAX_ONBOARD = "max_onboard"
     LOAD_MISMATCH = "load_mismatch"
     METRIC_MISMATCH = "metric_mismatch"
+    FLEET_SIZE = "fleet_size"  # more routes than a benchmark's fleet limit (bench re-scorers)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ from tests.paths import DATA
 BENCH_DATA = DATA / "bench"
 LINE6 = BENCH_DATA / "line6.txt"  # Li & Lim format, BKS 2 vehicles / 240 (see README.md)
 LINE4 = BENCH_DATA / "line4.txt"  # Solomon format, BKS 2 vehicles / 80
+DARP2 = BENCH_DATA / "darp2.txt"  # Cordeau DARP format, K = 2, optimum 80 on one vehicle
 PARAMS = SolveParams(time_limit_s=1.0)
 RIGHT = ("1", "3", "5")  # line6 jobs (ids = pickup nodes) going right of the depot
 LEFT = ("7", "9", "11")  # and going left
@@ -221,7 +222,7 @@ def test_score_rejects_tampered_solutions(
 
 def test_instance_kind_and_bks_lookup(tmp_path: Path) -> None:
     """Formats are told apart by content; the BKS comes from the bks.csv beside the file."""
-    assert (instance_kind(LINE6), instance_kind(LINE4)) == ("pdptw", "vrptw")
+    assert [instance_kind(p) for p in (LINE6, LINE4, DARP2)] == ["pdptw", "vrptw", "darp"]
     loaded = load_instance(LINE4)
     assert loaded.bks is not None
     assert (loaded.collection, loaded.name, loaded.bks.vehicles) == ("bench", "line4", 2)
@@ -230,14 +231,14 @@ def test_instance_kind_and_bks_lookup(tmp_path: Path) -> None:
     assert load_instance(lonely).bks is None
     garbage = tmp_path / "notes.txt"
     garbage.write_text("shopping list\n")
-    with pytest.raises(ValueError, match=r"neither Solomon .* nor Li & Lim"):
+    with pytest.raises(ValueError, match=r"neither Solomon .*, Li & Lim .* nor Cordeau DARP"):
         instance_kind(garbage)
 
 
 def test_expand_paths_takes_folders_globs_and_files() -> None:
     """A folder means its *.txt files; repeats are dropped; an empty match is an error."""
     both = [LINE4.resolve(), LINE6.resolve()]
-    assert expand_paths([BENCH_DATA]) == both
+    assert expand_paths([BENCH_DATA]) == [DARP2.resolve(), *both]
     assert expand_paths([str(BENCH_DATA / "line*.txt"), LINE6]) == both
     with pytest.raises(FileNotFoundError, match="no instance file matches"):
         expand_paths([str(BENCH_DATA / "nothing*.txt")])
@@ -321,3 +322,48 @@ def test_merge_combines_side_by_side_runs_and_refuses_overlaps(tmp_path: Path) -
     with pytest.raises(ValueError, match="bench/line6/ours is in both"):
         merge([ours, ours], tmp_path / "again")
     assert main(["--merge", str(tmp_path / "nothing"), "--out", str(out)]) == 2
+
+
+def test_darp_harness_lists_peers_without_ride_limits_as_unsupported(tmp_path: Path) -> None:
+    """ours and plain OR-Tools find the optimum on one of the two vehicles; PyVRP and VROOM
+    rows read ``unsupported`` with the upstream request that would lift it."""
+    rows = list(run([DARP2], list(vrp.SOLVERS), tmp_path, time_limit_s=1.0))
+    solved = [(r.solver, r.feasible, r.vehicles, r.comparison) for r in rows[:2]]
+    assert solved == [("ours", True, 1, "within_fleet"), ("ortools", True, 1, "within_fleet")]
+    assert all(
+        r.distance == pytest.approx(80.0) and r.gap_pct == pytest.approx(0.0) for r in rows[:2]
+    )
+    assert [(r.solver, r.comparison) for r in rows[2:]] == [
+        ("pyvrp", "unsupported"),
+        ("vroom", "unsupported"),
+    ]
+    assert "ride-time limits (PyVRP has no ride-time limit: PyVRP issue #1097)" in rows[2].status
+    assert "VROOM issue #703, PR #1352" in rows[3].status
+    report = (tmp_path / "results.md").read_text()
+    assert "bench pyvrp: unsupported on 1 instance(s) — UnsupportedProblemError" in report
+    assert "bench: 1 instances — ours 0.00%, ortools 0.00%" in report
+    assert "'at BKS vehicles' means at most K" in report
+
+
+def test_darp_score_rechecks_in_real_numbers() -> None:
+    """A gap at any vehicle count up to K; the real-valued re-check rejects what the integer
+    problem cannot see (here a ride limit tighter than the problem was built with)."""
+    bench = load_instance(DARP2)
+    assert bench.cordeau is not None
+    p, d = StopKind.PICKUP, StopKind.DELIVERY
+    optimum = hand_solution(bench, [(p, "1"), (p, "2"), (d, "1"), (d, "2")])
+    row = score(bench, "hand", optimum, time_s=0.0, params=PARAMS)
+    assert (row.feasible, row.vehicles, row.comparison, row.gap_pct) == (True, 1, "within_fleet", 0)
+    two = hand_solution(bench, pairs(("1",)), pairs(("2",)))
+    row = score(bench, "hand", two, time_s=0.0, params=PARAMS)
+    assert (row.feasible, row.vehicles, row.distance) == (True, 2, pytest.approx(140.0))
+    assert row.gap_pct == pytest.approx(75.0)
+    stricter = dataclasses.replace(bench, cordeau=dataclasses.replace(bench.cordeau, max_ride=21.5))
+    row = score(stricter, "hand", optimum, time_s=0.0, params=PARAMS)
+    assert (row.feasible, row.comparison, row.gap_pct, row.violations) == (
+        False,
+        "infeasible",
+        None,
+        2,
+    )
+    assert row.first_violation.startswith("real-valued max_ride (vehicle v0 stop 3)")

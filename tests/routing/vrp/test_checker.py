@@ -114,6 +114,29 @@ def test_rejects_ride_time() -> None:
     assert "ride of 2400 s exceeds the limit of 1800 s" in violations[0].message
 
 
+def test_ride_and_shift_limits_are_inclusive() -> None:
+    """A ride of exactly ``max_ride_s`` (from the end of pickup service) and a shift of exactly
+    ``max_shift_s`` pass; one second less in either limit is a violation of that limit."""
+    problem = line_problem(
+        [0, 10, 30],
+        [job("a", 1, 2, pickup_service_s=120, max_ride_s=20 * 60)],
+        [bus("bus1", max_shift_s=3720)],
+    )
+    sequence = [(P, "a"), (D, "a")]  # out 10 min, service 2, ride 20, back 30: 62 min
+    route = route_from_sequence(problem, "bus1", sequence)
+    assert (route.stops[2].begin_s - route.stops[1].departure_s, route.duration_s) == (1200, 3720)
+    assert check(problem, _solution(problem, route)) == []
+    shorter_ride = dataclasses.replace(
+        problem, jobs=(dataclasses.replace(problem.jobs[0], max_ride_s=1199),)
+    )
+    violations = check(shorter_ride, _solution(shorter_ride, route))
+    assert [(v.kind, v.job_id) for v in violations] == [(ViolationKind.MAX_RIDE, "a")]
+    shorter_shift = dataclasses.replace(problem, vehicles=(bus("bus1", max_shift_s=3719),))
+    violations = check(shorter_shift, _solution(shorter_shift, route))
+    assert [v.kind for v in violations] == [ViolationKind.MAX_SHIFT]
+    assert "shift of 3720 s exceeds the limit of 3719 s" in violations[0].message
+
+
 def test_rejects_board_key_mix_but_allows_same_key() -> None:
     """Jobs with different board keys may not be on board at once; equal keys may."""
     mixed = line_problem(
