@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from dispatch.charters.bus_problem import is_priority
 from dispatch.charters.prepare import Prepared
 from dispatch.day import Cargo
 from dispatch.plan import Kpis, SubsidyRow, Trip, Unserved, VehicleRoute
@@ -37,6 +38,7 @@ def plan_kpis(
     requests_unserved: int,
     fleet_lower_bound: int | None,
     solve_seconds: float,
+    buses_needed_all: int | None = None,
 ) -> Kpis:
     """The KPIs of a plan made from ``prepared``.
 
@@ -50,6 +52,8 @@ def plan_kpis(
         Trip requests the solving stage left unserved.
     fleet_lower_bound
         Fewest buses any plan needs for the served trips (None when not computed).
+    buses_needed_all
+        Fewest buses any plan needs to serve every request (None when not computed).
     solve_seconds
         Wall time of the solving stage.
     """
@@ -64,6 +68,9 @@ def plan_kpis(
     rejected = sum(
         1 for r in prepared.fleet.rejected if r.vehicle.vehicle_class is VehicleClass.BUS
     )
+    first = {e: is_priority(day, e) for e in day.enterprises}
+    priority_eligible = sum(1 for a in prepared.screening.eligible if first[a.enterprise_id])
+    priority_moved = sum(t.headcount for t in trips if first[t.enterprise_id])
     return Kpis(
         workers_registered=len(day.arrivals),
         workers_eligible=len(prepared.screening.eligible),
@@ -88,6 +95,9 @@ def plan_kpis(
         cost_cny=round(sum((r.cost_cny for r in routes), 0.0), 2),
         subsidy_cny=round(sum((s.subsidy_cny for s in subsidy), 0.0), 2),
         fleet_lower_bound=fleet_lower_bound,
+        buses_needed_all=buses_needed_all,
+        priority_workers_eligible=priority_eligible,
+        priority_workers_transported=priority_moved,
         solve_seconds=round(solve_seconds, 3),
     )
 

@@ -430,6 +430,45 @@ class SubsidyRow:
     subsidy_cny: float
 
 
+class AdviceKind(StrEnum):
+    """The kinds of change the advice measures."""
+
+    POOLING = "pooling"
+    LATER_DAY_END = "later_day_end"
+    MORE_BUSES = "more_buses"
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """A change that would serve more workers, measured by planning the changed day again.
+
+    Parameters
+    ----------
+    kind
+        What kind of change.
+    change
+        The change as the policy or fleet states it (``mixing = auto``, …).
+    text_zh, text_en
+        The advice in words.
+    workers_more
+        Workers the changed day transports beyond this plan (the re-plan's figure).
+    buses_more, cost_more_cny
+        Buses and charter running cost the changed day uses beyond this plan.
+    depot_id, buses_added
+        For more buses: the depot and how many. Default None / 0.
+    """
+
+    kind: AdviceKind
+    change: str
+    text_zh: str
+    text_en: str
+    workers_more: int
+    buses_more: int
+    cost_more_cny: float
+    depot_id: str | None = None
+    buses_added: int = 0
+
+
 @dataclass(frozen=True, slots=True)
 class Kpis:
     """Key figures of a plan (the KPI sheet, the scenario comparison)."""
@@ -456,7 +495,10 @@ class Kpis:
     load_factor_cap: float
     cost_cny: float
     subsidy_cny: float
-    fleet_lower_bound: int | None = None
+    fleet_lower_bound: int | None = None  # fewest buses for the trips served (point to point)
+    buses_needed_all: int | None = None  # fewest buses that could serve every request
+    priority_workers_eligible: int = 0  # of key enterprises and the policy's priority employers
+    priority_workers_transported: int = 0
     solve_seconds: float = 0.0
     shipments: int = 0
     shipments_delivered: int = 0
@@ -542,6 +584,7 @@ class Plan:
     truck_routes: tuple[VehicleRoute, ...] = ()
     deliveries: tuple[Delivery, ...] = ()
     unserved_shipments: tuple[UnservedShipment, ...] = ()
+    advice: tuple[Advice, ...] = ()
     network: DayNetwork | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:

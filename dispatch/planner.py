@@ -8,21 +8,23 @@ docs/planning.md.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 
+from dispatch.charters.advice import advise, outcome
 from dispatch.charters.bound import fleet_lower_bound
-from dispatch.charters.bus_problem import build_problem, day_network, day_travel
-from dispatch.charters.bus_routes import translate
+from dispatch.charters.bus_problem import Built, build_problem, day_network, day_travel
+from dispatch.charters.bus_routes import Translated, translate
 from dispatch.charters.explain import unserved_rows
 from dispatch.charters.idle import idle_vehicles
 from dispatch.charters.prepare import prepare
 from dispatch.charters.subsidy import subsidy_rows
 from dispatch.day import Day
 from dispatch.kpis import plan_kpis, with_supply
-from dispatch.plan import Plan, PlanMeta
+from dispatch.plan import Advice, Plan, PlanMeta
 from dispatch.policy import Mixing
 from dispatch.supply.shipments import plan_supply
 from routing.network.roads import RoadNetwork
@@ -38,11 +40,45 @@ STAGES: dict[str, float] = {
     "network": 0.02,
     "matrix": 0.04,
     "solve": 0.08,
-    "supply": 0.82,  # reported only on a day with shipments (docs/supply.md)
-    "explain": 0.92,
-    "assemble": 0.96,
+    "supply": 0.62,  # reported only on a day with shipments (docs/supply.md)
+    "explain": 0.7,
+    "assemble": 0.74,
+    "advice": 0.8,  # reported only when workers are left unserved and the policy asks
     "done": 1.0,
 }
+MIN_SUPPLY_S = 1.0  # the supply runs get at least this much of the solve stage
+MAX_CHARTER_SHARE = 0.9  # of the solve stage's time limit, on a day with shipments
+
+
+def charter_share(charter_jobs: int, day: Day) -> float:
+    """The share of the solve stage's time limit for the charters: all of it without
+    shipments, else in proportion to the requests and shipments (at most ``MAX_CHARTER_SHARE``,
+    at least half)."""
+    shipments = len(day.shipments)
+    if not shipments:
+        return 1.0
+    share = charter_jobs / max(1, charter_jobs + shipments)
+    return min(MAX_CHARTER_SHARE, max(0.5, share))
+
+
+def _bounds(
+    built: Built, translated: Translated, servable_ids: Sequence[str]
+) -> tuple[int | None, int | None]:
+    """The fleet lower bounds of a point-to-point day: for the trips served, and for every
+    request some bus could serve alone ("buses needed for all"); None under pooling."""
+    prepared = built.prepared
+    day = prepared.day
+    if day.policy.mixing is not Mixing.NONE:
+        return None, None
+    buses = prepared.fleet.buses
+    served = [built.requests[t.trip_id] for t in translated.trips]
+    duties = [route.trip_ids for route in translated.routes]
+    served_bound = fleet_lower_bound(day, served, built.travel, buses, duties=duties).buses
+    if len(servable_ids) == len(served):
+        return served_bound, served_bound
+    wanted = [built.requests[i] for i in servable_ids]
+    all_bound = fleet_lower_bound(day, wanted, built.travel, buses, duties=duties).buses
+    return served_bound, max(all_bound, served_bound)
 
 
 def _version() -> str:
@@ -103,28 +139,36 @@ def plan_day(
     _report(on_stage, "solve")
     built = build_problem(prepared, travel)
     options = servable(built.problem)
+    params = day.policy.solve_params()
+    solve_started = time.monotonic()
+    charter_params = dataclasses.replace(
+        params, time_limit_s=params.time_limit_s * charter_share(len(built.problem.jobs), day)
+    )
     solution = solve(
         built.problem,
-        day.policy.solve_params(),
+        charter_params,
         servability=options,
         on_progress=lambda done: _report(on_stage, "solve", done),
     )
     if day.shipments:
         _report(on_stage, "supply")
+    left = params.time_limit_s - (time.monotonic() - solve_started)
     supply = plan_supply(
-        day, daynet, prepared.fleet, on_progress=lambda f: _report(on_stage, "supply", f)
+        day,
+        daynet,
+        prepared.fleet,
+        params=dataclasses.replace(params, time_limit_s=max(MIN_SUPPLY_S, left)),
+        on_progress=lambda f: _report(on_stage, "supply", f),
     )
+    solve_seconds = time.monotonic() - solve_started
     _report(on_stage, "explain")
     reasons = explain(built.problem, solution, servability=options)
     unserved = unserved_rows(built, solution.unassigned, reasons, daynet)
     _report(on_stage, "assemble")
     translated = translate(built, solution.routes)
     subsidy = subsidy_rows(day, translated.routes, translated.trips)
-    bound = None
-    if day.policy.mixing is Mixing.NONE:
-        served = [built.requests[t.trip_id] for t in translated.trips]
-        duties = [route.trip_ids for route in translated.routes]
-        bound = fleet_lower_bound(day, served, travel, prepared.fleet.buses, duties=duties).buses
+    servable_ids = [j.job_id for j in built.problem.jobs if options[j.job_id].vehicles]
+    served_bound, all_bound = _bounds(built, translated, servable_ids)
     kpis = plan_kpis(
         prepared,
         translated.routes,
@@ -132,10 +176,24 @@ def plan_day(
         unserved,
         subsidy,
         requests_unserved=len(solution.unassigned),
-        fleet_lower_bound=bound,
-        solve_seconds=solution.wall_time_s,
+        fleet_lower_bound=served_bound,
+        buses_needed_all=all_bound,
+        solve_seconds=solve_seconds,
     )
     kpis = with_supply(kpis, prepared, supply)
+    advice: tuple[Advice, ...] = ()
+    if day.policy.advice and kpis.workers_unserved:
+        _report(on_stage, "advice")
+        left_out = [i for i in servable_ids if i in set(solution.unassigned)]
+        advice = advise(
+            day,
+            prepared,
+            travel,
+            daynet,
+            charter_params,
+            base=outcome(prepared, solution),
+            unserved_requests=left_out,
+        )
     used = {r.vehicle_id for r in translated.routes} | supply.used
     plan = Plan(
         day=day,
@@ -149,6 +207,7 @@ def plan_day(
         truck_routes=supply.truck_routes,
         deliveries=supply.deliveries,
         unserved_shipments=supply.unserved,
+        advice=advice,
         network=daynet,  # the map draws on it (see ``Plan``)
         meta=PlanMeta(
             seed=day.policy.seed,
@@ -165,10 +224,11 @@ def plan_day(
     )
     _report(on_stage, "done")
     logger.info(
-        "planned %s: %d buses (bound %s), %d trips, %d unserved, %.1f s",
+        "planned %s: %d buses (bound %s; all requests %s), %d trips, %d unserved, %.1f s",
         day.date,
         kpis.buses_used,
-        bound,
+        kpis.fleet_lower_bound,
+        kpis.buses_needed_all,
         kpis.trips,
         kpis.workers_unserved,
         plan.meta.wall_seconds,

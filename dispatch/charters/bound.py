@@ -9,6 +9,7 @@ and ``routing.vrp.bounds.duty`` for the maths.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ from dispatch.charters.bus_problem import (
 from dispatch.charters.fleet import UsableVehicle
 from dispatch.charters.grouping import TripRequest
 from dispatch.day import Day
-from routing.vrp.bounds.duty import MAX_ROUNDS, TIME_LIMIT_S, DutyBound, duty_bound
+from routing.vrp.bounds.duty import BOUND_WORK, MAX_ROUNDS, DutyBound, duty_bound
 from routing.vrp.bounds.path_cover import BoundTrip, path_cover_bound
 
 log = logging.getLogger(__name__)
@@ -93,8 +94,9 @@ def fleet_lower_bound(
     buses: Sequence[UsableVehicle],
     *,
     duties: Sequence[Sequence[str]] = (),
-    time_limit_s: float = TIME_LIMIT_S,
+    time_limit_s: float = math.inf,
     max_rounds: int = MAX_ROUNDS,
+    max_work: float | None = BOUND_WORK,
 ) -> FleetBound:
     """Fewest buses any plan needs to serve ``requests`` point to point (mixing = none).
 
@@ -111,8 +113,10 @@ def fleet_lower_bound(
         the policy's ``shift_hours`` capped by the longest working window).
     duties
         Request ids of known bus days (e.g. the plan's buses), to start the duty bound with.
-    time_limit_s, max_rounds
-        Limits of the duty bound's work (valid after any round; benchmarks raise them).
+    time_limit_s, max_rounds, max_work
+        Limits of the duty bound's work (valid after any round). The default caps rounds
+        and pricing work only, so the same day gives the same bound on any machine;
+        benchmarks raise them or add a time limit.
     """
     if not requests:
         return FleetBound(0)
@@ -132,6 +136,7 @@ def fleet_lower_bound(
         duties=known,
         time_limit_s=time_limit_s,
         max_rounds=max_rounds,
+        max_work=max_work,
     )
     log.info(
         "fleet bound: path cover %d, duties %.2f (%d rounds, grid %g s, %s)",

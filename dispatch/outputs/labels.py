@@ -153,7 +153,26 @@ KPI_LABELS: dict[str, tuple[str, str, str]] = {
     "buses_usable": ("可派客车", "buses usable", ""),
     "buses_rejected": ("不可派客车", "buses not dispatchable", ""),
     "buses_used": ("使用客车", "buses used", ""),
-    "fleet_lower_bound": ("最少所需客车（下界）", "fewest buses possible (bound)", ""),
+    "fleet_lower_bound": (
+        "已运送行程最少所需客车（下界）",
+        "fewest buses for the trips served (bound)",
+        "",
+    ),
+    "buses_needed_all": (
+        "全部需求最少所需客车（下界）",
+        "fewest buses to serve every request (bound)",
+        "",
+    ),
+    "priority_workers_eligible": (
+        "重点企业符合条件人数",
+        "priority employers' workers eligible",
+        "",
+    ),
+    "priority_workers_transported": (
+        "重点企业已运送",
+        "priority employers' workers transported",
+        "",
+    ),
     "trips": ("行程数", "trips", ""),
     "bus_km": ("总里程", "bus-km", "km"),
     "bus_km_loaded": ("载客里程", "bus-km loaded", "km"),

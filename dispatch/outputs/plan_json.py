@@ -34,6 +34,8 @@ from dispatch.outputs.json_units import whole_seconds as _t
 from dispatch.outputs.route_json import RouteEntry, StepEntry
 from dispatch.outputs.truck_json import DeliveryEntry, UnservedShipmentEntry, supply_entries
 from dispatch.plan import (
+    Advice,
+    AdviceKind,
     Exclusion,
     IdleVehicle,
     Kpis,
@@ -294,6 +296,9 @@ class PlanSummary:
     unserved_by_reason: Mapping[str, int]
     fleet_lower_bound: int | None = None
     buses_vs_bound: float | None = None
+    buses_needed_all: int | None = None
+    priority_workers_eligible: int = 0
+    priority_workers_transported: int = 0
     shipments: int = 0
     shipments_delivered: int = 0
     shipments_unserved: int = 0
@@ -335,6 +340,21 @@ class PlanMetaEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class AdviceEntry:
+    """A measured change that would serve more workers (``dispatch.plan.Advice``)."""
+
+    kind: AdviceKind
+    change: str
+    text_zh: str
+    text_en: str
+    workers_more: int
+    buses_more: int
+    cost_more_cny: float
+    depot: str | None = None
+    buses_added: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class PlanDocument:
     """The whole of plan.json."""
 
@@ -353,6 +373,7 @@ class PlanDocument:
     truck_routes: tuple[RouteEntry, ...] = ()
     deliveries: tuple[DeliveryEntry, ...] = ()
     unserved_shipments: tuple[UnservedShipmentEntry, ...] = ()
+    advice: tuple[AdviceEntry, ...] = ()
 
     def __post_init__(self) -> None:
         if self.format != FORMAT:
@@ -610,6 +631,9 @@ def _summary(plan: Plan, excluded: tuple[ExcludedEntry, ...]) -> PlanSummary:
         ),
         fleet_lower_bound=k.fleet_lower_bound,
         buses_vs_bound=None if ratio is None else round(ratio, SHARE_DIGITS),
+        buses_needed_all=k.buses_needed_all,
+        priority_workers_eligible=k.priority_workers_eligible,
+        priority_workers_transported=k.priority_workers_transported,
         shipments=k.shipments,
         shipments_delivered=k.shipments_delivered,
         shipments_unserved=k.shipments_unserved,
@@ -678,6 +702,21 @@ def plan_document(plan: Plan) -> PlanDocument:
         truck_routes=supply.truck_routes,
         deliveries=supply.deliveries,
         unserved_shipments=supply.unserved_shipments,
+        advice=tuple(_advice(a) for a in plan.advice),
+    )
+
+
+def _advice(advice: Advice) -> AdviceEntry:
+    return AdviceEntry(
+        kind=advice.kind,
+        change=advice.change,
+        text_zh=advice.text_zh,
+        text_en=advice.text_en,
+        workers_more=advice.workers_more,
+        buses_more=advice.buses_more,
+        cost_more_cny=round(advice.cost_more_cny, CNY_DIGITS),
+        depot=advice.depot_id,
+        buses_added=advice.buses_added,
     )
 
 

@@ -161,6 +161,7 @@ def plan_supply(
     fleet: FleetCheck,
     *,
     rules: SupplyRules | None = None,
+    params: SolveParams | None = None,
     on_progress: Progress | None = None,
 ) -> SupplyPlan:
     """Plan the day's shipments on its usable trucks (see the module docstring).
@@ -175,6 +176,9 @@ def plan_supply(
         The checked fleet (its usable trucks hold a valid goods permit).
     rules
         Loading and unloading times. Default ``SupplyRules()``.
+    params
+        Solver settings of the whole supply stage (its time limit is shared by the runs).
+        Default the policy's.
     on_progress
         Called with the fraction of the stage done. Default None.
 
@@ -197,7 +201,7 @@ def plan_supply(
     travel = supply_travel(day, daynet)
     priority = [s for s in day.shipments if s.cargo in PRIORITY_CARGO]
     other = [s for s in day.shipments if s.cargo not in PRIORITY_CARGO]
-    params = day.policy.solve_params()
+    params = params or day.policy.solve_params()
     total = len(day.shipments)
     started = time.monotonic()
     solved: list[tuple[SupplyProblem, Solution, FreshCheck | None]] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -47,6 +48,7 @@ def explain(
     servability = servability if servability is not None else servable(problem)
     jobs = {j.job_id: j for j in problem.jobs}
     used = {r.vehicle_id: r for r in solution.routes if len(r.stops) > 2}
+    views: dict[str, _RouteView] = {}
     reasons: dict[str, Reason] = {}
     for job_id in solution.unassigned:
         job = jobs[job_id]
@@ -55,7 +57,7 @@ def explain(
             reasons[job_id] = found.reason
             continue
         candidates = [problem.vehicles[i] for i in found.vehicles]
-        reasons[job_id] = _busy_reason(problem, job, candidates, used, jobs)
+        reasons[job_id] = _busy_reason(problem, job, candidates, used, jobs, views)
     return reasons
 
 
@@ -65,6 +67,7 @@ def _busy_reason(
     candidates: list[VehicleSpec],
     used: dict[str, Route],
     jobs: dict[str, Job],
+    views: dict[str, _RouteView],
 ) -> Reason:
     """The job fits some vehicles alone: is one idle, can a route take it, or is all busy?"""
     ids = tuple(v.vehicle_id for v in candidates)
@@ -94,7 +97,10 @@ def _busy_reason(
         route = used.get(vehicle.vehicle_id)
         if route is None:
             continue
-        delta = _insertion_cost(problem, job, vehicle, route, jobs, good_enough=penalty)
+        view = views.get(vehicle.vehicle_id)
+        if view is None:
+            view = views[vehicle.vehicle_id] = _RouteView.of(problem, vehicle, route, jobs)
+        delta = _insertion_cost(problem, job, view, good_enough=penalty)
         if delta is None:
             continue
         if delta > penalty:
@@ -120,34 +126,55 @@ def _busy_reason(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _RouteView:
+    """What insertion tests need of one used route, computed once for every unserved job."""
+
+    vehicle: VehicleSpec
+    route: Route
+    visits: list[Visit]
+    loads: npt.NDArray[np.int64]  # on board after each stop (0 = leaving the depot)
+    counts: npt.NDArray[np.int64]
+    keys: list[set[str]]
+    earliest: list[int]
+    latest: list[int]
+    locs: list[int]
+
+    @classmethod
+    def of(
+        cls, problem: Problem, vehicle: VehicleSpec, route: Route, jobs: dict[str, Job]
+    ) -> _RouteView:
+        visits = [
+            Visit(jobs[s.job_id], s.kind is StopKind.PICKUP)
+            for s in route.stops[1:-1]
+            if s.job_id is not None
+        ]
+        loads = np.array([s.load for s in route.stops[:-1]], dtype=np.int64)
+        counts, keys = _on_board(visits)
+        earliest, latest = _time_bounds(problem, vehicle, visits)
+        locs = [vehicle.start, *(v.location for v in visits), vehicle.end]
+        return cls(vehicle, route, visits, loads, counts, keys, earliest, latest, locs)
+
+
 def _insertion_cost(
     problem: Problem,
     job: Job,
-    vehicle: VehicleSpec,
-    route: Route,
-    jobs: dict[str, Job],
+    view: _RouteView,
     *,
     good_enough: int,
 ) -> int | None:
-    """Extra cost of inserting ``job`` into ``route`` (None when no insertion fits).
+    """Extra cost of inserting ``job`` into the route of ``view`` (None when none fits).
 
     The cheapest insertion, or the first one found that costs at most ``good_enough``.
     """
-    visits = [
-        Visit(jobs[s.job_id], s.kind is StopKind.PICKUP)
-        for s in route.stops[1:-1]
-        if s.job_id is not None
-    ]
-    base = route.cost
-    loads = np.array([s.load for s in route.stops[:-1]], dtype=np.int64)  # after stop k
-    counts, keys = _on_board(visits)
+    vehicle, visits = view.vehicle, view.visits
+    base = view.route.cost
+    loads, counts, keys = view.loads, view.counts, view.keys
     amount = np.asarray(job.amount, dtype=np.int64)
     cap = np.asarray(vehicle.capacity, dtype=np.int64)
     limit = vehicle.max_onboard_jobs
-    earliest, latest = _time_bounds(problem, vehicle, visits)
-    matrix = problem.matrices[vehicle.profile]
-    t = matrix.time_s
-    locs = [vehicle.start, *(v.location for v in visits), vehicle.end]
+    earliest, latest, locs = view.earliest, view.latest, view.locs
+    t = problem.matrices[vehicle.profile].time_s
     best: int | None = None
     for i in range(len(visits) + 1):  # pickup goes after stop i (0 = depot)
         arrive = earliest[i] + _service(visits, i) + int(t[locs[i], job.pickup])

@@ -343,9 +343,9 @@ class SolveParams:
             raise ValueError(f"effort must be >= 1, got {self.effort}")
         if self.slice_jobs < 1:
             raise ValueError(f"slice_jobs must be >= 1, got {self.slice_jobs}")
-        if not 0.0 <= self.priority_repair_share <= 1.0:
+        if not 0.0 <= self.priority_repair_share <= 0.5:
             raise ValueError(
-                f"priority_repair_share must be in [0, 1], got {self.priority_repair_share}"
+                f"priority_repair_share must be in [0, 0.5], got {self.priority_repair_share}"
             )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from collections.abc import Mapping, Sequence
 
 from routing.vrp.problem import Job, Problem, Route, StopKind, VehicleSpec
@@ -112,6 +113,8 @@ def insert_unassigned(
     routes: Sequence[Route],
     unassigned: Sequence[str],
     servability: Mapping[str, Servability],
+    *,
+    deadline: float | None = None,
 ) -> list[Route]:
     """Routes with as many of the ``unassigned`` jobs inserted as fit (largest first).
 
@@ -125,6 +128,8 @@ def insert_unassigned(
         Ids of the jobs it left out.
     servability
         ``routing.vrp.servability.servable(problem)``: which vehicles could serve each job alone.
+    deadline
+        ``time.monotonic()`` after which no further job is tried. Default None (no limit).
 
     Returns
     -------
@@ -136,6 +141,9 @@ def insert_unassigned(
     order = {j.job_id: k for k, j in enumerate(problem.jobs)}
     pending = sorted(unassigned, key=lambda j: (-problem.penalty(jobs[j]), order[j]))
     for job_id in pending:
+        if deadline is not None and time.monotonic() > deadline:
+            logger.info("repair: stopped at the time limit with %s", job_id)
+            break
         job = jobs[job_id]
         best: tuple[int, Route] | None = None
         tried_idle: set[tuple[object, ...]] = set()

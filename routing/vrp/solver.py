@@ -42,6 +42,7 @@ from routing.vrp.servability import Servability, servable
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[float], None]
+REPAIR_SHARE = 0.1  # of the time limit kept for the insertion repair after an OR-Tools search
 
 
 class Backend(StrEnum):
@@ -148,6 +149,10 @@ def solve(
     choice = choose_backend(problem, params)
     logger.info("solving %d jobs with %s: %s", len(problem.jobs), choice.backend, choice.reason)
     options = servability if servability is not None else servable(problem)
+    search = params
+    if choice.backend not in _OWN_REPAIR:  # keep time for the repairs after the search
+        keep = REPAIR_SHARE + params.priority_repair_share
+        search = dataclasses.replace(params, time_limit_s=params.time_limit_s * (1 - keep))
     if choice.backend is Backend.NONE:
         found = Solution.of(problem, (), wall_time_s=0.0, status="no_jobs")
     elif choice.backend is Backend.ORTOOLS_SLICES:
@@ -158,20 +163,20 @@ def solve(
 
         found = solve_in_slices(
             problem,
-            params,
+            search,
             solve_slice=_solve_whole,
             slice_jobs=params.slice_jobs,
             on_slice=sliced,
         )
     else:
-        found = _run(choice.backend, problem, params, options)
+        found = _run(choice.backend, problem, search, options)
     routes = list(found.routes)
+    end = started + params.time_limit_s
     if found.unassigned and choice.backend not in _OWN_REPAIR:
-        routes = insert_unassigned(problem, routes, found.unassigned, options)
+        routes = insert_unassigned(problem, routes, found.unassigned, options, deadline=end)
         left = Solution.of(problem, routes, wall_time_s=0.0).unassigned
         if left and params.priority_repair_share > 0:
-            deadline = time.monotonic() + params.priority_repair_share * params.time_limit_s
-            routes = prefer_priority(problem, routes, left, options, deadline=deadline)
+            routes = prefer_priority(problem, routes, left, options, deadline=end)
     return Solution.of(
         problem,
         routes,

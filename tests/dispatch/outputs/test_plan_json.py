@@ -17,6 +17,7 @@ from dispatch.day import Day
 from dispatch.outputs.disclosure import PublicExclusion
 from dispatch.outputs.plan_json import (
     FORMAT,
+    AdviceEntry,
     DepotEntry,
     EnterpriseEntry,
     ExcludedEntry,
@@ -220,6 +221,7 @@ def _plan_json_section() -> str:
         EnterpriseEntry,
         DepotEntry,
         PlanMetaEntry,
+        AdviceEntry,
     ],
 )
 def test_every_key_is_documented(entry: type) -> None:
