@@ -14,11 +14,11 @@ from rich.markup import escape
 from charter.cli import app
 from charter.console import JsonOption, LangOption, Output, QuietOption
 from charter.exitcodes import ExitCode
-from dispatch.charters.prepare import prepare
 from dispatch.charters.summary import DaySummary, summarise
 from dispatch.intake.reader import read_day
 from dispatch.intake.template import write_template
 from dispatch.policy import resolve_policy
+from dispatch.preflight import check_day
 from stations.errors import InputError, InputProblem, InputWarning
 from stations.lang import Lang
 
@@ -122,7 +122,7 @@ def check(
             policy = None
             if policy_file is not None:
                 policy = resolve_policy(file=policy_file, base=read_day(day).policy)
-            summary = summarise(prepare(read_day(day, policy=policy)))
+            summary = summarise(check_day(read_day(day, policy=policy)))
         except InputError as error:
             if not as_json:
                 raise
