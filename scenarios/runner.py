@@ -301,9 +301,30 @@ def check_scheduler(address: str) -> str:
 
 
 @contextmanager
+def _dask_logs_follow_ours() -> Iterator[None]:
+    """Dask's scheduler and nanny log INFO lines (addresses, the dashboard, every worker
+    joining and leaving): let them through only when this application logs INFO (``-v``)."""
+    logger = logging.getLogger("distributed")
+    before = logger.level
+    if not logging.getLogger().isEnabledFor(logging.INFO):
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
+
+
+@contextmanager
 def dask_client(*, workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
     """A ``dask.distributed.Client``: on ``scheduler`` (``tcp://host:port``) if given, else on
-    a new local cluster of ``workers`` single-threaded processes (default: one per core)."""
+    a new local cluster of ``workers`` single-threaded processes (default: one per core).
+    Dask logs INFO only when the root logger does (see ``_dask_logs_follow_ours``)."""
+    with _dask_logs_follow_ours(), _client(workers=workers, scheduler=scheduler) as client:
+        yield client
+
+
+@contextmanager
+def _client(*, workers: int | None, scheduler: str | None) -> Iterator[Any]:
     from dask.distributed import Client, LocalCluster
 
     if scheduler is not None:

@@ -174,7 +174,7 @@ def parse_cell(value: object, column: Column) -> tuple[object, str | None]:
     """Convert one non-blank cell; return ``(value, None)`` or ``(None, why it is wrong)``."""
     kind = column.kind
     if isinstance(value, Formula):
-        return None, f"is a formula without a saved value ({value.text})"
+        return None, "is a formula without a saved value"
     if kind in (Kind.TEXT, Kind.ID):
         text = str(value).strip()
         if isinstance(value, float) and value.is_integer():
@@ -239,6 +239,20 @@ def _blank_rows(frame: pd.DataFrame) -> list[bool]:
     return [all(is_blank(cell) for cell in row) for row in frame.itertuples(index=False)]
 
 
+def _hint(column: Column) -> str:
+    """What a valid cell of ``column`` is, with its range (e.g. "a number from 0 to 1000")."""
+    hint = _describe_kind(column)
+    low, high = column.minimum, column.maximum
+    finite = [b is not None and math.isfinite(b) for b in (low, high)]
+    if column.kind in (Kind.INT, Kind.FLOAT) and all(finite):
+        hint += f" from {low:g} to {high:g}"
+    elif column.kind in (Kind.INT, Kind.FLOAT) and finite[0]:
+        hint += f" of at least {low:g}"
+    elif column.kind in (Kind.INT, Kind.FLOAT) and finite[1]:
+        hint += f" of at most {high:g}"
+    return hint
+
+
 def _check_cell(
     cell: object, column: Column, table: str, row: int, problems: ProblemCollector
 ) -> object:
@@ -253,12 +267,7 @@ def _check_cell(
         problems.add(table, row, column.name, cell, why or "is a formula", FORMULA_FIX)
         return column.default
     if why is not None:
-        hint = _describe_kind(column)
-        if why.startswith("is below"):
-            hint += f" (at least {why.rsplit(' ', 1)[-1]})"
-        elif why.startswith("is above"):
-            hint += f" (at most {why.rsplit(' ', 1)[-1]})"
-        problems.add(table, row, column.name, cell, why, column.fix or f"give {hint}")
+        problems.add(table, row, column.name, cell, why, column.fix or f"give {_hint(column)}")
     return parsed
 
 

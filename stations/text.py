@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 # Province-level divisions by their short names, longest first so that 内蒙古/黑龙江 win.
@@ -66,10 +67,27 @@ def clean_text(value: str) -> str:
     >>> clean_text("ＥＸＩＴ／０１")
     'EXIT/01'
     """
+    if value.isascii() and value.isprintable() and value == value.strip() and "  " not in value:
+        return value  # the common case, already clean
+    return _settled(_clean_once, value)
+
+
+def _clean_once(value: str) -> str:
     text = unicodedata.normalize("NFKC", value)
     if not text.isascii():
         text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     return _SPACES.sub(" ", _CONTROLS.sub(" ", text)).strip()
+
+
+def _settled(step: Callable[[str], str], value: str) -> str:
+    """``step`` applied until nothing changes: removing an invisible character or a space can
+    bring a letter and a combining mark together, which NFKC then composes (``K\u200b¸``)."""
+    for _ in range(8):
+        changed = step(value)
+        if changed == value:
+            break
+        value = changed
+    return value
 
 
 def identity(value: str) -> str:
@@ -80,7 +98,9 @@ def identity(value: str) -> str:
     >>> identity(" 苏Ｅ•12345\\u200d")
     '苏E·12345'
     """
-    return clean_text(value).translate(_DOTS).translate(_HYPHENS)
+    if value.isascii():
+        return clean_text(value)  # the look-alikes unified here are not ASCII
+    return _settled(lambda text: clean_text(text).translate(_DOTS).translate(_HYPHENS), value)
 
 
 def word_key(value: str) -> str:
@@ -93,7 +113,9 @@ def word_key(value: str) -> str:
     >>> word_key("Arrivals\\u200b")
     'arrivals'
     """
-    return identity(value).casefold()
+    if value.isascii():
+        return clean_text(value).lower()
+    return _settled(lambda text: identity(text).casefold(), value)
 
 
 def _drop_province(text: str) -> tuple[str, str]:

@@ -130,12 +130,12 @@ def _cells(sheet: ReadOnlyWorksheet) -> Iterator[tuple[int, int, object]]:
             date_formats=book._date_formats,
             timedelta_formats=book._timedelta_formats,
         )
-        for row, cells in parser.parse():
+        for _, cells in parser.parse():
             for cell in cells:
                 value = cell["value"]
                 if value is None or (isinstance(value, str) and not value.strip()):
                     continue
-                column = int(cell["column"])
+                row, column = int(cell["row"]), int(cell["column"])
                 if not (1 <= row <= MAX_ROW and 1 <= column <= MAX_COLUMN):
                     raise ValueError(f"cell at row {row}, column {column} is outside a sheet")
                 yield row, column, value

@@ -133,6 +133,7 @@ class _Table:
     frame: pd.DataFrame
     bad_rows: set[int] = field(default_factory=set)
     broken: bool = False  # unreadable, or a column missing: its keys are not known
+    bad_keys: bool = False  # some row's key cell has a problem: that key is not known
 
     def rows(self) -> Iterator[Row]:
         """The rows without problems so far."""
@@ -216,7 +217,8 @@ class _Intake:
         broken = any(p.row is None for p in found)  # a required column is missing
         if broken:
             bad = set(range(2, len(frame) + 2))
-        return _Table(table, label, frame, bad, broken)
+        bad_keys = any(p.column == table.spec.key for p in found)
+        return _Table(table, label, frame, bad, broken, bad_keys)
 
     def add(
         self, t: _Table, row: int | None, column: str | None, value: object, message: str, fix: str
@@ -231,15 +233,13 @@ class _Intake:
     ) -> bool:
         """Problem unless the cell is one of the ``known`` ids of table ``target``.
 
-        Nothing is checked against a table that is missing, unreadable or lacks a column (that
-        is reported once, not again for every reference to it).
+        Nothing is checked against a table that is missing, unreadable, lacks a column or has a
+        row whose key cell is bad (that is reported once, not again for every reference to it).
         """
         table = self.tables[target]
-        if (
-            row.text(column) in known
-            or table.broken
-            or (target not in self.raw.frames and not known)
-        ):
+        absent = target not in self.raw.frames and not known
+        keys_unknown = table.broken or table.bad_keys or absent
+        if row.text(column) in known or keys_unknown:
             return True
         self.add(
             t,
@@ -284,7 +284,7 @@ class _Intake:
                 value,
                 f"is outside the years {FIRST_DAY.year}–{LAST_DAY.year}",
                 f"give a time between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}"
-                + (" (for a permit without an end, its last possible day)" if end_of_date else ""),
+                + (f" (a permit without an end: {LAST_DAY.isoformat()})" if end_of_date else ""),
             )
             return None
         if self.planning_date is None and moment.when is None and moment.date is None:
@@ -387,6 +387,7 @@ def _places(intake: _Intake, name: str, reader: Callable[..., Registry[P]]) -> R
     except InputError as error:
         intake.problems.extend(error.problems)
         t.broken = any(p.row is None for p in error.problems)
+        t.bad_keys = any(p.column == t.table.spec.key for p in error.problems)
         return Registry(kind, ())
 
 
