@@ -99,14 +99,14 @@ def _duplicates(label: str, names: dict[str, list[str]], what: str) -> list[Inpu
 
 def _folder_files(folder: Path) -> tuple[dict[str, list[Path]], list[str]]:
     """Day-table name → the CSV files in ``folder`` that map to it (by ``word_key`` of the
-    file name), and the names of CSV files that map to no table."""
-    tables = {word_key(t.filename): t.name for t in DAY_TABLES}
+    file name without ``.csv``), and the names of CSV files that map to no table."""
+    tables = {t.name for t in DAY_TABLES}
     found: dict[str, list[Path]] = {}
     strays: list[str] = []
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() != ".csv":
             continue
-        table = tables.get(word_key(path.name))
+        table = word_key(path.stem) if word_key(path.stem) in tables else None
         if table is None:
             strays.append(path.name)
         else:
