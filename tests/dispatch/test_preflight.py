@@ -3,7 +3,6 @@ reports first, with table and row."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from dispatch.intake.reader import read_day
 from dispatch.planner import plan_day
 from dispatch.preflight import check_day
 from stations.errors import InputError, SnapWarning
-from tests.day_cases import DAYS
+from tests.day_cases import DAYS, copied_day, edit
 
 FAR = "113.0,28.0"  # Changsha: in China, 700 km from the Suzhou road network
 # (file, old position, where the problem is reported, what is named)
@@ -26,12 +25,8 @@ FAR_PLACES = [
 
 
 def _day_with(tmp_path: Path, file: str, old: str, new: str) -> Path:
-    folder = tmp_path / "day"
-    shutil.copytree(DAYS / "supply_small", folder)
-    path = folder / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    folder = copied_day(tmp_path, DAYS / "supply_small")
+    edit(folder, file, old, new)
     return folder
 
 

@@ -18,20 +18,26 @@ from stations.workbook import Formula, read_workbook
 from tests.paths import ROOT
 
 
+def book_of(path: Path, sheets: dict[str, list[list[object]]]) -> Workbook:
+    """A workbook with the given sheets and rows, saved at ``path`` (returned for edits)."""
+    book = Workbook()
+    book.remove(book.worksheets[0])
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return book
+
+
 def small_book(path: Path, *, far_cell: bool = False) -> Path:
     """A two-sheet workbook: ``arrivals`` (header + 2 rows) and ``fleet``; ``far_cell`` adds
     one filled cell at XFD1048576 of ``arrivals`` (the file stays a few KB)."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "arrivals"
-    sheet.append(["worker_id", "station_id"])
-    sheet.append(["W1", "suzhou"])
-    sheet.append(["W2", "suzhou_north"])
+    arrivals = [["worker_id", "station_id"], ["W1", "suzhou"], ["W2", "suzhou_north"]]
+    book = book_of(path, {"arrivals": arrivals, "fleet": [["vehicle_id", "seats"]]})
     if far_cell:
-        sheet["XFD1048576"] = "x"
-    book.create_sheet("fleet").append(["vehicle_id", "seats"])
-    book.save(path)
+        book["arrivals"]["XFD1048576"] = "x"
+        book.save(path)
     return path
 
 
@@ -144,13 +150,7 @@ def test_a_zip_of_garbage_is_refused(tmp_path: Path) -> None:
 
 def test_formulas_without_a_saved_value_are_kept_as_formulas(tmp_path: Path) -> None:
     """A formula written by a script has no cached value: it is a Formula, not an empty cell."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "fleet"
-    sheet.append(["vehicle_id", "seats"])
-    sheet.append(["苏E·1", "=50+3"])
-    book.save(tmp_path / "f.xlsx")
+    book_of(tmp_path / "f.xlsx", {"fleet": [["vehicle_id", "seats"], ["苏E·1", "=50+3"]]})
     frame = read_workbook(tmp_path / "f.xlsx")["fleet"]
     assert frame.loc[0, "seats"] == Formula("=50+3")
 

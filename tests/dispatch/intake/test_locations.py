@@ -3,7 +3,6 @@ the Suzhou prefecture."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,22 +10,13 @@ import pytest
 from dispatch.day import SourceRow
 from dispatch.intake.locations import OutsideWarning
 from dispatch.intake.reader import read_day
-from tests.day_cases import DAYS
+from tests.day_cases import DAYS, copied_day, edit
 
 PEOPLES_SQUARE = "121.4737,31.2304"  # central Shanghai, about 30 km outside Suzhou
 
 
 def _day(tmp_path: Path) -> Path:
-    folder = tmp_path / "day"
-    shutil.copytree(DAYS / "supply_small", folder)
-    return folder
-
-
-def _edit(folder: Path, file: str, old: str, new: str) -> None:
-    path = folder / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    return copied_day(tmp_path, DAYS / "supply_small")
 
 
 @pytest.mark.parametrize(
@@ -45,7 +35,7 @@ def test_a_place_outside_the_prefecture_is_named_with_its_distance(
     not without a word: table, row, id and how far outside."""
     folder = _day(tmp_path)
     new = f'"{PEOPLES_SQUARE}"' if old.startswith('"') else PEOPLES_SQUARE
-    _edit(folder, file, old, new)
+    edit(folder, file, old, new)
     with pytest.warns(OutsideWarning) as caught:
         read_day(folder)
     messages = [str(w.message) for w in caught if what in str(w.message)]

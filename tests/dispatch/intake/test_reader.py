@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import tomllib
 from pathlib import Path
 
@@ -17,24 +16,14 @@ from dispatch.intake.risk import RiskMatchWarning
 from stations.errors import InputError, InputWarning
 from stations.model import ExitStatus
 from stations.tabular import Kind
-from tests.day_cases import DAYS, at
+from tests.day_cases import DAYS, at, copied_day, edit
 
 GOOD = DAYS / "one_station_two_employers"
 
 
 def copy_day(tmp_path: Path, source: Path = GOOD) -> Path:
-    """A writable copy of a fixture day."""
-    target = tmp_path / source.name
-    shutil.copytree(source, target)
-    return target
-
-
-def edit(folder: Path, file: str, old: str, new: str) -> None:
-    """Replace ``old`` (which must occur) by ``new`` in one file of a day folder."""
-    path = folder / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {file}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    """A writable copy of a fixture day (``one_station_two_employers`` unless given)."""
+    return copied_day(tmp_path, source)
 
 
 def to_workbook(folder: Path, book: Path) -> Path:

@@ -12,7 +12,7 @@ import pytest
 from dispatch.intake.reader import read_day
 from dispatch.intake.sources import read_raw_day
 from stations.errors import InputError, InputWarning
-from tests.day_cases import DAYS
+from tests.day_cases import DAYS, copied_day
 
 
 def test_folder_tables_labels_and_policy() -> None:
@@ -92,12 +92,11 @@ def test_two_policy_sheets_are_an_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("second", ["Arrivals.csv", "ARRIVALS.CSV", "arrivals .csv"])
 def test_two_files_that_map_to_one_table_are_an_error(tmp_path: Path, second: str) -> None:
-    folder = tmp_path / "day"
-    shutil.copytree(DAYS / "one_station_two_employers", folder)
+    folder = copied_day(tmp_path, DAYS / "one_station_two_employers")
     shutil.copy(folder / "arrivals.csv", folder / second)
     raw = read_raw_day(folder)
     clash = [p for p in raw.problems if "map to the table `arrivals`" in p.message]
-    assert len(clash) == 1 and clash[0].table == "day"
+    assert len(clash) == 1 and clash[0].table == folder.name
     assert "arrivals" not in raw.frames
     with pytest.raises(InputError, match=r"2 files that all map to the table `arrivals`"):
         read_day(folder)
@@ -105,8 +104,7 @@ def test_two_files_that_map_to_one_table_are_an_error(tmp_path: Path, second: st
 
 def test_a_table_file_named_in_another_case_is_read(tmp_path: Path) -> None:
     """`Fleet.CSV` is the fleet table (file names are matched like sheet names)."""
-    folder = tmp_path / "day"
-    shutil.copytree(DAYS / "one_station_two_employers", folder)
+    folder = copied_day(tmp_path, DAYS / "one_station_two_employers")
     (folder / "fleet.csv").rename(folder / "Fleet.CSV")
     raw = read_raw_day(folder)
     assert "fleet" in raw.frames and raw.labels["fleet"] == "Fleet.CSV"
@@ -114,8 +112,7 @@ def test_a_table_file_named_in_another_case_is_read(tmp_path: Path) -> None:
 
 def test_a_pipe_named_like_a_table_is_refused_not_read(tmp_path: Path) -> None:
     """A FIFO would block the reader for ever; it is reported instead."""
-    folder = tmp_path / "day"
-    shutil.copytree(DAYS / "one_station_two_employers", folder)
+    folder = copied_day(tmp_path, DAYS / "one_station_two_employers")
     (folder / "risk_regions.csv").unlink()
     os.mkfifo(folder / "risk_regions.csv")
     raw = read_raw_day(folder)
