@@ -11,9 +11,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -23,6 +22,7 @@ from dispatch.policy import Policy
 from routing.network.speed import VehicleClass as VehicleClass  # re-exported: the fleet's class
 from stations.errors import InputError, ProblemCollector
 from stations.model import Depot, Enterprise, Exit, Registry, Station, check_lon_lat
+from stations.text import region_key
 
 
 class HealthCode(StrEnum):
@@ -183,27 +183,20 @@ class Permit:
             raise ValueError(f"permit {self.permit_no}: valid_to is not after valid_from")
 
 
-_REGION_SEPARATORS = re.compile(r"[\s/·\-,，、|>]+")
-
-
-def normalise_region(name: str) -> str:
-    """Region name for matching: separators and spaces removed, Latin letters lower-cased."""
-    return _REGION_SEPARATORS.sub("", name).casefold()
-
-
 @dataclass(frozen=True, slots=True)
 class RiskRegion:
     """A region with an epidemic risk level (regions not listed are low risk).
 
-    A worker's ``origin_region`` matches the longest listed region that is a prefix of it
-    after :func:`normalise_region`, so ``湖北省`` covers ``湖北省武汉市``.
+    A worker's ``origin_region`` matches the longest listed region whose
+    :func:`stations.text.region_key` is a prefix of the origin's, so ``湖北省`` covers
+    ``湖北省武汉市`` and ``湖北孝感`` covers ``湖北省孝感市``.
     """
 
     region: str
     level: RiskLevel
 
     def __post_init__(self) -> None:
-        if not normalise_region(self.region):
+        if not region_key(self.region):
             raise ValueError("risk region name must not be empty")
         object.__setattr__(self, "level", RiskLevel(self.level))
 
@@ -267,6 +260,18 @@ ARRIVAL_DTYPES: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """Where a place or shipment of the day was read: the table (as named in problems, e.g.
+    ``depots.csv`` or ``day.xlsx[depots]``) and its spreadsheet row (the header is row 1)."""
+
+    table: str
+    row: int
+
+    def __str__(self) -> str:
+        return f"{self.table} row {self.row}"
+
+
 def _registry_of_risk(regions: Iterable[RiskRegion]) -> Registry[RiskRegion]:
     return Registry.of("risk region", list(regions), "region")
 
@@ -295,6 +300,10 @@ class Day:
         Supply shipments. Default ().
     source
         Where the day was read from (for messages). Default "".
+    rows
+        Where each place and shipment read from a table came from, by ``(kind, id)`` with kind
+        ``station``, ``enterprise``, ``depot``, ``exit`` or ``shipment`` (for messages that
+        name table and row; embedded places have none). Not compared. Default empty.
     """
 
     date: dt.date
@@ -311,6 +320,9 @@ class Day:
     )
     shipments: tuple[Shipment, ...] = ()
     source: str = ""
+    rows: Mapping[tuple[str, str], SourceRow] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         for key in ("arrivals", "fleet", "permits", "shipments"):
@@ -421,11 +433,11 @@ class Day:
 
     def risk_of(self, origin_region: str) -> tuple[RiskLevel, RiskRegion | None]:
         """Risk level of a worker's origin and the listed region that decided it (if any)."""
-        origin = normalise_region(origin_region)
+        origin = region_key(origin_region)
         best: RiskRegion | None = None
         best_len = -1
         for region in self.risk_regions.values_list():
-            key = normalise_region(region.region)
+            key = region_key(region.region)
             if origin.startswith(key) and len(key) > best_len:
                 best, best_len = region, len(key)
         return (best.level if best else RiskLevel.LOW), best

@@ -26,6 +26,7 @@ from dispatch.day import Day
 from dispatch.kpis import plan_kpis, with_supply
 from dispatch.plan import Advice, Plan, PlanMeta
 from dispatch.policy import Mixing
+from dispatch.preflight import check_on_network
 from dispatch.supply.shipments import plan_supply
 from routing.network.roads import RoadNetwork
 from routing.vrp import explain, servable, solve
@@ -133,6 +134,7 @@ def plan_day(
     prepared = prepare(day)
     _report(on_stage, "network")
     roads = network if network is not None else RoadNetwork.embedded()
+    check_on_network(day, prepared, roads, warn=False)  # refusals name table and row
     daynet = day_network(day, roads)
     _report(on_stage, "matrix")
     travel = day_travel(prepared, daynet)

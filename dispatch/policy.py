@@ -19,11 +19,21 @@ from pathlib import Path
 from typing import Annotated
 
 import annotated_types
-from pydantic import BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+)
 
 from routing.network.checkpoints import CheckpointDelays
 from routing.vrp.problem import SolveParams
-from stations.errors import ProblemCollector
+from stations.errors import InputError, InputProblem, ProblemCollector
+from stations.tabular import FIRST_DAY, LAST_DAY
+from stations.text import clean_text, word_key
+from stations.textfile import read_text_file
 
 LATEST_CLOCK_MIN = 30 * 60  # "30:00" = 06:00 next morning: the day window may run past midnight
 
@@ -87,7 +97,10 @@ def parse_clock(value: object) -> object:
         raise ValueError(f"{value!r} is not a clock time HH:MM")
     if int(minutes) >= 60:
         raise ValueError(f"{value!r} has more than 59 minutes")
-    return int(hours) * 60 + int(minutes)
+    total = int(hours) * 60 + int(minutes)
+    if total > LATEST_CLOCK_MIN:
+        raise ValueError(f"{value!r} is later than 30:00 (06:00 the next morning), the latest")
+    return total
 
 
 def format_clock(minutes: float) -> str:
@@ -96,6 +109,27 @@ def format_clock(minutes: float) -> str:
     return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
+def plain_number(value: object) -> object:
+    """Refuse a boolean where a number is meant (``escort_seats = true`` is not 1); text is
+    cleaned (full-width digits, spaces) before pydantic reads it as a number."""
+    if isinstance(value, bool):
+        raise ValueError("is true/false, not a number")
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def plain_word(value: object) -> object:
+    """An enumeration word as it is matched: case, width and spaces do not matter."""
+    return word_key(value) if isinstance(value, str) else value
+
+
+def date_in_range(value: dt.date | None) -> dt.date | None:
+    """Refuse a planning date outside ``FIRST_DAY`` … ``LAST_DAY``."""
+    if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"is outside {FIRST_DAY.isoformat()} … {LAST_DAY.isoformat()}")
+    return value
+
+
+Number = BeforeValidator(plain_number)
 Clock = Annotated[int, BeforeValidator(parse_clock), Field(ge=0, le=LATEST_CLOCK_MIN)]
 
 
@@ -192,32 +226,32 @@ class Policy:
 
     __pydantic_config__ = ConfigDict(extra="forbid")
 
-    planning_date: dt.date | None = None
-    load_factor: Annotated[float, Field(gt=0, le=1)] = 0.5
-    escort_seats: Annotated[int, Field(ge=0, le=10)] = 1
-    mixing: Mixing = Mixing.NONE
-    pool_below: Annotated[int, Field(ge=1, le=1000)] = 10
-    pool_max_detour_min: Annotated[float, Field(ge=0, le=720)] = 30.0
-    pool_area: PoolArea = PoolArea.ANY
-    priority_weight: Annotated[float, Field(ge=1, le=100)] = 3.0
+    planning_date: Annotated[dt.date | None, AfterValidator(date_in_range)] = None
+    load_factor: Annotated[float, Number, Field(gt=0, le=1)] = 0.5
+    escort_seats: Annotated[int, Number, Field(ge=0, le=10)] = 1
+    mixing: Annotated[Mixing, BeforeValidator(plain_word)] = Mixing.NONE
+    pool_below: Annotated[int, Number, Field(ge=1, le=1000)] = 10
+    pool_max_detour_min: Annotated[float, Number, Field(ge=0, le=720)] = 30.0
+    pool_area: Annotated[PoolArea, BeforeValidator(plain_word)] = PoolArea.ANY
+    priority_weight: Annotated[float, Number, Field(ge=1, le=100)] = 3.0
     priority_employers: Ids = ()
     advice: bool = True
-    max_wait_min: Annotated[float, Field(gt=0, le=720)] = 60.0
-    max_ride_min: Annotated[float, Field(gt=0, le=720)] = 120.0
-    transfer_min: Annotated[float, Field(ge=0, le=720)] = 10.0
-    health_check_min: Annotated[float, Field(ge=0, le=120)] = 5.0
-    board_min_per_person: Annotated[float, Field(ge=0, le=10)] = 0.5
-    alight_min: Annotated[float, Field(ge=0, le=120)] = 5.0
-    shift_hours: Annotated[float, Field(gt=0, le=24)] = 10.0
+    max_wait_min: Annotated[float, Number, Field(gt=0, le=720)] = 60.0
+    max_ride_min: Annotated[float, Number, Field(gt=0, le=720)] = 120.0
+    transfer_min: Annotated[float, Number, Field(ge=0, le=720)] = 10.0
+    health_check_min: Annotated[float, Number, Field(ge=0, le=120)] = 5.0
+    board_min_per_person: Annotated[float, Number, Field(ge=0, le=10)] = 0.5
+    alight_min: Annotated[float, Number, Field(ge=0, le=120)] = 5.0
+    shift_hours: Annotated[float, Number, Field(gt=0, le=24)] = 10.0
     day_start_min: Clock = 5 * 60
     day_end_min: Clock = 24 * 60
-    subsidy_rate: Annotated[float, Field(ge=0, le=1)] = 0.5
-    subsidy_min_workers: Annotated[int, Field(ge=1)] = 20
-    checkpoint_delay_open_min: Annotated[float | None, Field(ge=0, le=1440)] = None
-    checkpoint_delay_green_min: Annotated[float | None, Field(ge=0, le=1440)] = None
-    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
-    time_limit_s: Annotated[float, Field(gt=0, le=86400)] = 30.0
-    effort: Annotated[int | None, Field(ge=1)] = None
+    subsidy_rate: Annotated[float, Number, Field(ge=0, le=1)] = 0.5
+    subsidy_min_workers: Annotated[int, Number, Field(ge=1, le=100_000)] = 20
+    checkpoint_delay_open_min: Annotated[float, Number, Field(ge=0, le=1440)] | None = None
+    checkpoint_delay_green_min: Annotated[float, Number, Field(ge=0, le=1440)] | None = None
+    seed: Annotated[int, Number, Field(ge=0, le=2**31 - 1)] = 0
+    time_limit_s: Annotated[float, Number, Field(gt=0, le=86400)] = 30.0
+    effort: Annotated[int, Number, Field(ge=1, le=10**9)] | None = None
 
     def __post_init__(self) -> None:
         _check_bounds(self)
@@ -323,9 +357,11 @@ POLICY_KEYS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Policy))
 
 def _bounds(name: str) -> list[object]:
     hint = _HINTS[name]
+    parts = [hint, *typing.get_args(hint)]  # an optional key's bounds sit in its union
     metadata: list[object] = []
-    for item in getattr(hint, "__metadata__", ()):
-        metadata.extend(getattr(item, "metadata", [item]))
+    for part in parts:
+        for item in getattr(part, "__metadata__", ()):
+            metadata.extend(getattr(item, "metadata", [item]))
     return metadata
 
 
@@ -409,20 +445,23 @@ def _validate(values: dict[str, object], source: str) -> Policy:
         raise AssertionError("unreachable") from error
 
 
+def toml_values(path: Path) -> dict[str, object]:
+    """The keys of a TOML file; ``InputError`` if it cannot be read or is not TOML."""
+    text = read_text_file(path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = f"is not valid TOML: {error}"
+    except RecursionError:
+        message = "is nested too deeply to be a policy"
+    raise InputError(
+        [InputProblem(path.name, None, None, None, message, "fix the syntax (see docs/API.md)")]
+    )
+
+
 def policy_from_toml(path: Path) -> Policy:
     """Read ``path`` (TOML, flat keys); raise ``InputError`` with every problem found."""
-    problems = ProblemCollector()
-    try:
-        values = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as error:
-        problems.add(path.name, None, None, None, f"cannot be read: {error}", "check the file")
-        problems.raise_if_any()
-        raise AssertionError("unreachable") from error
-    except tomllib.TOMLDecodeError as error:
-        problems.add(path.name, None, None, None, f"is not valid TOML: {error}", "fix the syntax")
-        problems.raise_if_any()
-        raise AssertionError("unreachable") from error
-    return _validate(values, path.name)
+    return _validate(toml_values(path), path.name)
 
 
 def resolve_policy(
@@ -451,7 +490,7 @@ def resolve_policy(
         values.update({f.name: getattr(base, f.name) for f in dataclasses.fields(base)})
     if file is not None:
         from_file = policy_from_toml(file)
-        explicit = tomllib.loads(file.read_text(encoding="utf-8-sig"))
+        explicit = toml_values(file)
         values.update({key: getattr(from_file, key) for key in explicit})
         _validate(values, file.name)  # a clash between the file and the base is the file's
     given = {key: value for key, value in (flags or {}).items() if value is not None}

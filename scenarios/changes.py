@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, ClassVar, TypeVar
 
-from pydantic import BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from dispatch.day import (
     Arrival,
@@ -37,9 +37,11 @@ from dispatch.day import (
     PermitKind,
     Vehicle,
 )
-from dispatch.policy import POLICY_KEYS, Clock, Policy, format_clock
+from dispatch.policy import POLICY_KEYS, Clock, Policy, format_clock, plain_word
 from stations.errors import InputError
 from stations.model import ExitStatus, Registry
+from stations.tabular import FIRST_DAY, LAST_DAY
+from stations.text import identity
 
 KeyPath = tuple[str | int, ...]
 T = TypeVar("T")
@@ -74,13 +76,21 @@ class Issue:
     warning: bool = False
 
 
+def _as_id(value: object) -> object:
+    """An id (or operator name) as it is matched (``stations.text.identity``)."""
+    return identity(value) if isinstance(value, str) else value
+
+
 def _as_tuple(value: object) -> object:
-    """A single id given where a list is expected becomes a one-item list."""
+    """A single id given where a list is expected becomes a one-item list; ids normalised."""
     if isinstance(value, str | int):
-        return (value,)
+        value = (value,)
+    if isinstance(value, list | tuple):
+        return tuple(_as_id(item) for item in value)
     return value
 
 
+Id = Annotated[str, BeforeValidator(_as_id)]
 Ids = Annotated[tuple[str, ...], BeforeValidator(_as_tuple)]
 Factor = Annotated[float, Field(gt=0, le=MAX_FACTOR)]
 Minutes = Annotated[float, Field(ge=-720, le=720)]
@@ -171,7 +181,8 @@ def _check_station(day: Day, at: KeyPath, station: str | None) -> list[Issue]:
 
 
 def _operators(day: Day) -> list[str]:
-    return list(dict.fromkeys(v.operator for v in day.fleet))
+    """The fleet's operators, as matched (``stations.text.identity``)."""
+    return list(dict.fromkeys(identity(v.operator) for v in day.fleet))
 
 
 def _check_operator(day: Day, at: KeyPath, operator: str | None) -> list[Issue]:
@@ -205,8 +216,8 @@ class ExitSetting:
 
     __pydantic_config__ = ConfigDict(extra="forbid")
 
-    exit_id: str
-    status: ExitStatus
+    exit_id: Id
+    status: Annotated[ExitStatus, BeforeValidator(plain_word)]
     delay_min: Annotated[float | None, Field(ge=0, le=1440)] = None
 
 
@@ -314,7 +325,7 @@ class RemoveOperator:
     def apply(self, day: Day, *, step: ChangeStep) -> Day:
         """The day without the operators' vehicles."""
         gone = set(self.operator)
-        return day.replace(fleet=tuple(v for v in day.fleet if v.operator not in gone))
+        return day.replace(fleet=tuple(v for v in day.fleet if identity(v.operator) not in gone))
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,7 +340,7 @@ class ScaleFleet:
     __pydantic_config__ = ConfigDict(extra="forbid")
 
     factor: Factor
-    operator: str | None = None
+    operator: Id | None = None
 
     def check(self, day: Day) -> list[Issue]:
         """An unknown operator."""
@@ -337,7 +348,7 @@ class ScaleFleet:
 
     def apply(self, day: Day, *, step: ChangeStep) -> Day:
         """The day with the scaled fleet."""
-        chosen = [v.vehicle_id for v in day.fleet if self.operator in (None, v.operator)]
+        chosen = [v.vehicle_id for v in day.fleet if self.operator in (None, identity(v.operator))]
         counts = _copies(chosen, self.factor, step.salt)
         plates = {v.vehicle_id for v in day.fleet}
         permit_numbers = {p.permit_no for p in day.permits}
@@ -357,7 +368,7 @@ class ScaleFleet:
 def _vehicles_of(day: Day, vehicles: Sequence[str], operator: str | None) -> list[str]:
     plates = list(vehicles)
     if operator is not None:
-        plates += [v.vehicle_id for v in day.fleet if v.operator == operator]
+        plates += [v.vehicle_id for v in day.fleet if identity(v.operator) == operator]
     return list(dict.fromkeys(plates))
 
 
@@ -375,6 +386,14 @@ def _need_selector(given: bool, keys: str) -> None:
         raise ValueError(f"give at least one of {keys}")
 
 
+def _in_years(value: dt.date | dt.datetime | None) -> dt.date | dt.datetime | None:
+    """Refuse a permit date outside ``FIRST_DAY`` … ``LAST_DAY`` (docs/API.md)."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"is outside {FIRST_DAY.isoformat()} … {LAST_DAY.isoformat()}")
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class AddPermits:
     """Grant permits to vehicles (listed plates and/or all of an operator's vehicles).
@@ -387,10 +406,10 @@ class AddPermits:
     __pydantic_config__ = ConfigDict(extra="forbid")
 
     vehicles: Ids = ()
-    operator: str | None = None
-    kind: PermitKind = PermitKind.PASSENGER
-    valid_from: dt.date | dt.datetime | None = None
-    valid_to: dt.date | dt.datetime | None = None
+    operator: Id | None = None
+    kind: Annotated[PermitKind, BeforeValidator(plain_word)] = PermitKind.PASSENGER
+    valid_from: Annotated[dt.date | dt.datetime | None, AfterValidator(_in_years)] = None
+    valid_to: Annotated[dt.date | dt.datetime | None, AfterValidator(_in_years)] = None
 
     def __post_init__(self) -> None:
         _need_selector(bool(self.vehicles) or self.operator is not None, "vehicles, operator")
@@ -444,8 +463,8 @@ class RevokePermits:
 
     permits: Ids = ()
     vehicles: Ids = ()
-    operator: str | None = None
-    kind: PermitKind | None = None
+    operator: Id | None = None
+    kind: Annotated[PermitKind | None, BeforeValidator(plain_word)] = None
 
     def __post_init__(self) -> None:
         _need_selector(
@@ -496,7 +515,7 @@ class DelayArrivals:
     KIND: ClassVar[str] = "delay_arrivals"
     __pydantic_config__ = ConfigDict(extra="forbid")
 
-    station: str
+    station: Id
     minutes: Minutes
     start: Annotated[Clock | None, Field(alias="from")] = None
     end: Annotated[Clock | None, Field(alias="to")] = None
@@ -575,7 +594,7 @@ class ScaleArrivals:
     __pydantic_config__ = ConfigDict(extra="forbid")
 
     factor: Factor
-    station: str | None = None
+    station: Id | None = None
     start: Annotated[Clock | None, Field(alias="from")] = None
     end: Annotated[Clock | None, Field(alias="to")] = None
 
@@ -646,14 +665,14 @@ class AddArrivals:
     KIND: ClassVar[str] = "add_arrivals"
     __pydantic_config__ = ConfigDict(extra="forbid")
 
-    station: str
+    station: Id
     time: Clock
     count: Annotated[int, Field(ge=1, le=MAX_ADDED)]
     origin: Annotated[str, Field(min_length=1)]
     enterprises: Shares = ()
     train_no: str | None = None
-    health_code: HealthCode = HealthCode.GREEN
-    nucleic_test: NucleicTest = NucleicTest.NEGATIVE
+    health_code: Annotated[HealthCode, BeforeValidator(plain_word)] = HealthCode.GREEN
+    nucleic_test: Annotated[NucleicTest, BeforeValidator(plain_word)] = NucleicTest.NEGATIVE
 
     def __post_init__(self) -> None:
         for enterprise_id, weight in self.enterprises:
@@ -730,8 +749,8 @@ class CloseStation:
     KIND: ClassVar[str] = "close_station"
     __pydantic_config__ = ConfigDict(extra="forbid")
 
-    station: str
-    reroute_to: str
+    station: Id
+    reroute_to: Id
     extra_min: Annotated[float, Field(ge=0, le=720)] = 0.0
 
     def __post_init__(self) -> None:
@@ -775,7 +794,7 @@ class ScaleShipments:
     __pydantic_config__ = ConfigDict(extra="forbid")
 
     factor: Factor
-    cargo: Cargo | None = None
+    cargo: Annotated[Cargo | None, BeforeValidator(plain_word)] = None
 
     def __post_init__(self) -> None:
         if self.cargo is not None:

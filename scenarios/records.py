@@ -75,7 +75,7 @@ def read_scenario_json(folder: Path) -> ScenarioRecord | None:
         return None
     try:
         return _RECORD.validate_json(path.read_bytes())
-    except ValueError as error:
+    except (OSError, ValueError) as error:
         raise InputError(
             InputProblem(
                 str(path), None, None, None, f"is not a scenario record: {error}", "run again"
@@ -90,7 +90,7 @@ def read_run_json(out_dir: Path) -> RunRecord | None:
         return None
     try:
         return _RUN.validate_json(path.read_bytes())
-    except ValueError as error:
+    except (OSError, ValueError) as error:
         raise InputError(
             InputProblem(str(path), None, None, None, f"is not a run record: {error}", "run again")
         ) from None

@@ -276,16 +276,63 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+_SCHEDULER = re.compile(
+    r"^(?:tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$"
+)
+SCHEDULER_FIX = "give the address the scheduler prints, tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786"
+
+
+def check_scheduler(address: str) -> str:
+    """``address`` stripped if it is a Dask scheduler address ``tcp://HOST:PORT`` (or
+    ``tls://``), else ``InputError`` with the fix."""
+    text = address.strip()
+    match = _SCHEDULER.match(text)
+    if match is None or not 1 <= int(match.group(2)) <= 65535:
+        raise InputError(
+            InputProblem(
+                "--scheduler",
+                None,
+                None,
+                address,
+                "is not a scheduler address tcp://HOST:PORT (with a port from 1 to 65535)",
+                SCHEDULER_FIX,
+            )
+        )
+    return text
+
+
+@contextmanager
+def _dask_logs_follow_ours() -> Iterator[None]:
+    """Dask's scheduler and nanny log INFO lines (addresses, the dashboard, every worker
+    joining and leaving): let them through only when this application logs INFO (``-v``)."""
+    logger = logging.getLogger("distributed")
+    before = logger.level
+    if not logging.getLogger().isEnabledFor(logging.INFO):
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
+
+
 @contextmanager
 def dask_client(*, workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
     """A ``dask.distributed.Client``: on ``scheduler`` (``tcp://host:port``) if given, else on
-    a new local cluster of ``workers`` single-threaded processes (default: one per core)."""
+    a new local cluster of ``workers`` single-threaded processes (default: one per core).
+    Dask logs INFO only when the root logger does (see ``_dask_logs_follow_ours``)."""
+    with _dask_logs_follow_ours(), _client(workers=workers, scheduler=scheduler) as client:
+        yield client
+
+
+@contextmanager
+def _client(*, workers: int | None, scheduler: str | None) -> Iterator[Any]:
     from dask.distributed import Client, LocalCluster
 
     if scheduler is not None:
+        address = check_scheduler(scheduler)
         try:
-            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)  # type: ignore[no-untyped-call]
-        except OSError as error:
+            client = Client(address, timeout=SCHEDULER_TIMEOUT)  # type: ignore[no-untyped-call]
+        except (OSError, ValueError) as error:
             raise InputError(
                 InputProblem(
                     "--scheduler",
@@ -351,6 +398,8 @@ def run_jobs(
         If ``workers`` is below 1, or a plan folder to write exists in ``out_dir`` and is not
         one an earlier run wrote (it is never overwritten).
     """
+    if scheduler is not None:
+        check_scheduler(scheduler)
     if workers is not None and workers < 1:
         raise InputError(
             InputProblem(

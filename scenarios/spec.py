@@ -47,7 +47,9 @@ from scenarios.changes import (
     SetExits,
     apply_changes,
 )
+from scenarios.yaml_size import YamlSizeError, expanded_size
 from stations.errors import InputError, InputProblem, InputWarning, ProblemCollector
+from stations.textfile import read_text_file
 
 DEMO = "demo"
 DEMO_DAY = Path(__file__).resolve().parent / "demo"
@@ -287,12 +289,15 @@ def _yaml_keys(cls: type) -> list[str]:
     return keys
 
 
+YAML_SIZE_FIX = "write the scenario out plainly (few or no anchors &name and aliases *name)"
+
+
 def read_yaml(path: Path, problems: ProblemCollector) -> tuple[object, SourceMap] | None:
     """The plain value of a YAML file and its line map; ``None`` (with a problem) if unreadable."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.add(path.name, None, None, str(path), f"cannot be read: {error}", "check the file")
+        text = read_text_file(path)
+    except InputError as error:
+        problems.extend(error.problems)
         return None
     loader = yaml.SafeLoader(text)
     lines: dict[KeyPath, int] = {}
@@ -304,7 +309,14 @@ def read_yaml(path: Path, problems: ProblemCollector) -> tuple[object, SourceMap
                 path.name, None, None, None, "is empty", "write a scenario (see docs/scenarios.md)"
             )
             return None
+        expanded_size(node)
         return _plain(loader, node, (), lines, _Report(problems, source)), source
+    except YamlSizeError as error:
+        problems.add(path.name, None, None, None, str(error), YAML_SIZE_FIX)
+        return None
+    except RecursionError:
+        problems.add(path.name, None, None, None, "is nested too deeply", YAML_SIZE_FIX)
+        return None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = path.name if mark is None else f"{path.name} line {mark.line + 1}"

@@ -42,9 +42,14 @@ def sweep_values(start: float, stop: float, step: float) -> tuple[float, ...]:
     0.3 … 1.0 step 0.1 gives eight values). ``InputError`` for an empty or huge range."""
     problems = ProblemCollector()
     count = 0
+    for option, value in (("--from", start), ("--to", stop)):
+        if not math.isfinite(value):
+            problems.add(option, None, None, value, "is not a finite number", "give a number")
     if not (math.isfinite(step) and step > 0):
         problems.add("--step", None, None, step, "must be a positive number", "give e.g. 0.1")
-    elif not (math.isfinite(start) and math.isfinite(stop)) or stop < start:
+    elif len(problems):
+        pass  # a bound is not a number: no range to check
+    elif stop < start:
         problems.add(
             "--to", None, None, stop, f"is before --from ({start:g})", "give --to >= --from"
         )

@@ -53,7 +53,7 @@ LAT = Column("lat", Kind.LAT, minimum=-math.inf, maximum=math.inf)
 STATIONS = TableSpec(
     "stations",
     (
-        Column("station_id", Kind.TEXT, fix="give each station a short id, e.g. suzhou_north"),
+        Column("station_id", Kind.ID, fix="give each station a short id, e.g. suzhou_north"),
         Column("name_zh", Kind.TEXT),
         Column("name_en", Kind.TEXT),
         Column(
@@ -73,7 +73,7 @@ STATIONS = TableSpec(
         ),
         LON,
         LAT,
-        Column("bays", Kind.INT, required=False, minimum=1),
+        Column("bays", Kind.INT, required=False, minimum=1, maximum=1_000),
         Column("source", Kind.TEXT, required=False, default=""),
     ),
     key="station_id",
@@ -82,7 +82,7 @@ STATIONS = TableSpec(
 ENTERPRISES = TableSpec(
     "enterprises",
     (
-        Column("enterprise_id", Kind.TEXT),
+        Column("enterprise_id", Kind.ID),
         Column("name", Kind.TEXT),
         LON,
         LAT,
@@ -97,7 +97,7 @@ ENTERPRISES = TableSpec(
 DEPOTS = TableSpec(
     "depots",
     (
-        Column("depot_id", Kind.TEXT),
+        Column("depot_id", Kind.ID),
         Column("operator", Kind.TEXT),
         LON,
         LAT,
@@ -109,7 +109,7 @@ DEPOTS = TableSpec(
 EXITS = TableSpec(
     "exits",
     (
-        Column("exit_id", Kind.TEXT),
+        Column("exit_id", Kind.ID),
         Column("name", Kind.TEXT),
         Column("road", Kind.TEXT, required=False, default=""),
         LON,
@@ -147,7 +147,7 @@ EXITS = TableSpec(
 DISTRICTS = TableSpec(
     "districts",
     (
-        Column("district_id", Kind.TEXT),
+        Column("district_id", Kind.ID),
         Column("name_zh", Kind.TEXT),
         Column("name_en", Kind.TEXT, required=False, default=""),
         Column("level", Kind.TEXT, required=False, default="district"),

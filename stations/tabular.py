@@ -7,20 +7,24 @@ every row and column and raised together as one ``InputError``.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import warnings
-import zipfile
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.utils.exceptions import InvalidFileException
 
 from stations.errors import InputError, InputProblem, InputWarning, ProblemCollector
+from stations.text import clean_text, identity, word_key
+from stations.workbook import WORKBOOK_ERRORS, Formula, read_workbook
 
+# The dates any input may hold (a year 9999 or 0001 is a typing mistake, not a plan).
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2100, 12, 31)
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t", "是", "对", "有"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "f", "否", "无", "不"})
 GEO_SUFFIXES = frozenset({".geojson", ".json", ".gpkg", ".shp"})
@@ -28,6 +32,10 @@ TABLE_SUFFIXES = frozenset({".csv", ".xlsx", ".xlsm"}) | GEO_SUFFIXES
 # CSV encodings tried in turn: UTF-8 (with or without BOM), then GB 18030 (a superset of the
 # GBK that Excel on a Chinese Windows saves "CSV" in).
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+FORMULA_FIX = (
+    "open the workbook in Excel or WPS and save it (so the formula's value is stored), "
+    "or type the value instead of the formula"
+)
 # A number with thousands separators, e.g. 12,500 or 1,234.5 (a lone "1,5" is not one).
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 
@@ -36,6 +44,7 @@ class Kind(StrEnum):
     """Type of a column's values."""
 
     TEXT = "text"
+    ID = "id"  # text matched against other text: normalised by ``stations.text.identity``
     INT = "int"
     FLOAT = "float"
     BOOL = "bool"
@@ -59,9 +68,11 @@ class Column:
     required
         Whether the column must be present and every cell filled. Default True.
     choices
-        Allowed values for ``Kind.CHOICE`` (compared case-insensitively). Default ().
+        Allowed values for ``Kind.CHOICE`` (compared as ``stations.text.word_key``: case,
+        width and invisible characters do not matter). Default ().
     minimum, maximum
-        Inclusive numeric bounds. Default None.
+        Inclusive numeric bounds (every number column of an input table has both; they are
+        documented in docs/API.md). Default None.
     default
         Value used for empty cells of an optional column. Default None.
     fix
@@ -103,7 +114,8 @@ class TableSpec:
         return tuple(c.name for c in self.columns if c.required)
 
 
-def _is_blank(value: object) -> bool:
+def is_blank(value: object) -> bool:
+    """Whether a raw cell is empty: None, NaN, NaT or only white space."""
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -118,6 +130,7 @@ def _describe_kind(column: Column) -> str:
         return "one of " + ", ".join(column.choices)
     return {
         Kind.TEXT: "text",
+        Kind.ID: "an id (text)",
         Kind.INT: "a whole number",
         Kind.FLOAT: "a number",
         Kind.BOOL: "true or false",
@@ -134,7 +147,7 @@ def _parse_number(value: object) -> float | None:
         return None
     if isinstance(value, int | float):
         return float(value)
-    text = str(value).strip()
+    text = clean_text(str(value))
     if _THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
     try:
@@ -164,26 +177,28 @@ def _parse_datetime(value: object, *, date_only: bool) -> pd.Timestamp | None:
 def parse_cell(value: object, column: Column) -> tuple[object, str | None]:
     """Convert one non-blank cell; return ``(value, None)`` or ``(None, why it is wrong)``."""
     kind = column.kind
-    if kind is Kind.TEXT:
+    if isinstance(value, Formula):
+        return None, "is a formula without a saved value"
+    if kind in (Kind.TEXT, Kind.ID):
         text = str(value).strip()
         if isinstance(value, float) and value.is_integer():
             text = str(int(value))  # ids typed as numbers in a spreadsheet
-        return text, None
+        return (identity(text) if kind is Kind.ID else text), None
     if kind is Kind.BOOL:
         if isinstance(value, bool):
             return value, None
         if isinstance(value, int | float) and value in (0, 1):
             return bool(value), None  # a spreadsheet's 1/0 (also read as 1.0/0.0)
-        word = str(value).strip().lower()
+        word = word_key(str(value))
         if word in TRUE_WORDS:
             return True, None
         if word in FALSE_WORDS:
             return False, None
         return None, "is not true or false"
     if kind is Kind.CHOICE:
-        word = str(value).strip().lower()
-        allowed = {a.lower(): c for a, c in column.aliases}
-        allowed.update({c.lower(): c for c in column.choices})
+        allowed = {word_key(a): c for a, c in column.aliases}
+        allowed.update({word_key(c): c for c in column.choices})
+        word = word_key(str(value))
         if word in allowed:
             return allowed[word], None
         return None, "is not one of " + ", ".join(column.choices)
@@ -225,26 +240,38 @@ def row_numbers(frame: pd.DataFrame) -> list[int]:
 
 
 def _blank_rows(frame: pd.DataFrame) -> list[bool]:
-    return [all(_is_blank(cell) for cell in row) for row in frame.itertuples(index=False)]
+    return [all(is_blank(cell) for cell in row) for row in frame.itertuples(index=False)]
+
+
+def _hint(column: Column) -> str:
+    """What a valid cell of ``column`` is, with its range (e.g. "a number from 0 to 1000")."""
+    hint = _describe_kind(column)
+    low, high = column.minimum, column.maximum
+    finite = [b is not None and math.isfinite(b) for b in (low, high)]
+    if column.kind in (Kind.INT, Kind.FLOAT) and all(finite):
+        hint += f" from {low:g} to {high:g}"
+    elif column.kind in (Kind.INT, Kind.FLOAT) and finite[0]:
+        hint += f" of at least {low:g}"
+    elif column.kind in (Kind.INT, Kind.FLOAT) and finite[1]:
+        hint += f" of at most {high:g}"
+    return hint
 
 
 def _check_cell(
     cell: object, column: Column, table: str, row: int, problems: ProblemCollector
 ) -> object:
     """The converted cell, or the column default after recording why it is wrong."""
-    if _is_blank(cell):
+    if is_blank(cell):
         if column.required:
             fix = column.fix or f"fill in {_describe_kind(column)}"
             problems.add(table, row, column.name, None, "is empty", fix)
         return column.default
     parsed, why = parse_cell(cell, column)
+    if isinstance(cell, Formula):
+        problems.add(table, row, column.name, cell, why or "is a formula", FORMULA_FIX)
+        return column.default
     if why is not None:
-        hint = _describe_kind(column)
-        if why.startswith("is below"):
-            hint += f" (at least {why.rsplit(' ', 1)[-1]})"
-        elif why.startswith("is above"):
-            hint += f" (at most {why.rsplit(' ', 1)[-1]})"
-        problems.add(table, row, column.name, cell, why, column.fix or f"give {hint}")
+        problems.add(table, row, column.name, cell, why, column.fix or f"give {_hint(column)}")
     return parsed
 
 
@@ -266,6 +293,39 @@ def _check_key(
             )
         else:
             seen[value] = row
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderMatch:
+    """Which headers of a table match which spec columns.
+
+    Parameters
+    ----------
+    positions
+        Spec column name → positions of the headers that match it (more than one is a
+        problem: two headers that map to one column).
+    unknown
+        Headers that match no spec column, as given.
+    """
+
+    positions: dict[str, list[int]]
+    unknown: tuple[object, ...]
+
+
+def match_headers(headers: Sequence[object] | pd.Index, spec: TableSpec) -> HeaderMatch:
+    """Match table headers to ``spec``'s columns by ``stations.text.word_key`` (case, width,
+    surrounding and invisible characters do not matter: ``Station_ID\u200b`` is
+    ``station_id``)."""
+    by_key = {word_key(c.name): c.name for c in spec.columns}
+    positions: dict[str, list[int]] = {}
+    unknown: list[object] = []
+    for position, header in enumerate(headers):
+        name = by_key.get(word_key(str(header)))
+        if name is None:
+            unknown.append(header)
+        else:
+            positions.setdefault(name, []).append(position)
+    return HeaderMatch(positions, tuple(unknown))
 
 
 def validate_frame(
@@ -292,9 +352,9 @@ def validate_frame(
     """
     table = label or spec.name
     problems = ProblemCollector()
-    frame = frame.rename(columns=lambda c: str(c).strip())
+    found = match_headers(frame.columns, spec)
     known = {c.name for c in spec.columns}
-    unknown = [c for c in frame.columns if c not in known and c != "geometry"]
+    unknown = [str(c).strip() for c in found.unknown if word_key(str(c)) != "geometry"]
     if unknown:
         warnings.warn(
             f"{table}: unknown column(s) {', '.join(map(repr, unknown))} ignored "
@@ -302,8 +362,19 @@ def validate_frame(
             InputWarning,
             stacklevel=2,
         )
+    for name, positions in found.positions.items():
+        if len(positions) > 1:
+            given = " and ".join(repr(str(frame.columns[i])) for i in positions)
+            problems.add(
+                table,
+                None,
+                name,
+                None,
+                f"is given {len(positions)} times (headers {given})",
+                f"keep one `{name}` column",
+            )
     for column in spec.columns:
-        if column.required and column.name not in frame.columns:
+        if column.required and column.name not in found.positions:
             problems.add(
                 table,
                 None,
@@ -318,10 +389,11 @@ def validate_frame(
     numbers = row_numbers(frame)
     keep = [not blank for blank in _blank_rows(frame)]
     rows = [number for number, kept in zip(numbers, keep, strict=True) if kept]
-    frame = frame[keep]
+    frame = frame.iloc[[i for i, kept in enumerate(keep) if kept]]
     converted: dict[str, list[object]] = {}
     for column in spec.columns:
-        raw = frame[column.name].tolist() if column.name in frame.columns else [None] * len(rows)
+        at = found.positions.get(column.name)
+        raw = frame.iloc[:, at[0]].tolist() if at else [None] * len(rows)
         converted[column.name] = [
             _check_cell(cell, column, table, row, problems)
             for cell, row in zip(raw, rows, strict=True)
@@ -368,7 +440,10 @@ def read_raw(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
     if suffix == ".csv":
         return _read_csv(path)
     if suffix in (".xlsx", ".xlsm"):
-        return pd.read_excel(path, sheet_name=sheet or 0, dtype=object, engine="openpyxl")
+        sheets = read_workbook(path, sheet=sheet)
+        if not sheets:
+            raise ValueError("the workbook has no worksheet")
+        return next(iter(sheets.values()))
     return _read_geo(path, layer=sheet)
 
 
@@ -382,9 +457,22 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 
 def _read_csv_as(path: Path, encoding: str) -> pd.DataFrame:
-    return pd.read_csv(
-        path, dtype=str, keep_default_na=False, encoding=encoding, skip_blank_lines=False
+    # header=None: the header row is taken as written (pandas would rename a repeated header
+    # `name` to `name.1`, hiding that two columns map to one).
+    cells = pd.read_csv(
+        path,
+        dtype=str,
+        keep_default_na=False,
+        encoding=encoding,
+        skip_blank_lines=False,
+        header=None,
     )
+    if cells.empty:
+        return pd.DataFrame()
+    frame = cells.iloc[1:]
+    frame.columns = pd.Index(list(cells.iloc[0]), dtype=object)
+    frame.index = pd.RangeIndex(len(frame))
+    return frame
 
 
 def _read_geo(path: Path, *, layer: str | None = None) -> pd.DataFrame:
@@ -417,12 +505,8 @@ def _is_point(geometry: object) -> bool:
 
 # What reading a user's file may raise when the file is wrong (not when our code is).
 READ_ERRORS: tuple[type[Exception], ...] = (
-    OSError,
-    ValueError,
-    KeyError,
+    *WORKBOOK_ERRORS,
     RuntimeError,  # pyogrio's DataSourceError / DataLayerError
-    zipfile.BadZipFile,  # an .xlsx that is not a workbook
-    InvalidFileException,  # openpyxl: not a spreadsheet it knows
 )
 
 
@@ -441,6 +525,8 @@ def read_frame(path: Path, *, sheet: str | None = None, label: str | None = None
     label = label or table_label(path, sheet=sheet)
     try:
         return read_raw(path, sheet=sheet)
+    except InputError:
+        raise  # a workbook too large to read, named already
     except READ_ERRORS as error:
         fix = "check that the file exists and is a CSV, XLSX, GeoJSON or GeoPackage file"
         if sheet:

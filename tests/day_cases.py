@@ -4,7 +4,9 @@ tests/data/days; see the README.md in each)."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Sequence
+from pathlib import Path
 
 from dispatch.day import Arrival, Day, HealthCode, NucleicTest, Permit, Vehicle, VehicleClass
 from dispatch.policy import Policy
@@ -87,3 +89,18 @@ def make_day(
         fleet=tuple(fleet),
         permits=tuple(permits),
     )
+
+
+def copied_day(tmp_path: Path, source: Path) -> Path:
+    """A writable copy of the fixture day folder ``source``."""
+    target = tmp_path / source.name
+    shutil.copytree(source, target)
+    return target
+
+
+def edit(folder: Path, file: str, old: str, new: str) -> None:
+    """Replace ``old`` (which must occur) by ``new`` in one file of a day folder."""
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -106,17 +106,17 @@ def check(
     lang: LangOption = Lang.EN,
 ) -> None:
     """Validate a planning day only: print its counts, or every problem (exit code 2)."""
-    from dispatch.charters.prepare import prepare
     from dispatch.charters.summary import summarise
     from dispatch.intake.reader import read_day
     from dispatch.policy import resolve_policy
+    from dispatch.preflight import check_day
 
     output = Output(quiet=quiet, as_json=as_json, lang=lang)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
         try:
             read = read_day(day, resolve=lambda own: resolve_policy(file=policy_file, base=own))
-            summary = summarise(prepare(read))
+            summary = summarise(check_day(read))
         except InputError as error:
             if not as_json:
                 raise

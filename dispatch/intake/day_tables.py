@@ -83,6 +83,11 @@ def _text(name: str, *, required: bool = True, fix: str = "") -> Column:
     return Column(name, Kind.TEXT, required=required, fix=fix)
 
 
+def _id(name: str, *, required: bool = True, fix: str = "") -> Column:
+    """An id (its own key, or a reference to another table's): matched after normalising."""
+    return Column(name, Kind.ID, required=required, fix=fix)
+
+
 def _choice(name: str, choices: tuple[str, ...], **options: object) -> Column:
     return Column(name, Kind.CHOICE, choices=choices, **options)  # type: ignore[arg-type]
 
@@ -91,9 +96,9 @@ ARRIVALS = DayTable(
     TableSpec(
         "arrivals",
         (
-            _text("worker_id"),
-            _text("enterprise_id"),
-            _text("station_id"),
+            _id("worker_id"),
+            _id("enterprise_id"),
+            _id("station_id"),
             _text("arrival_time", fix=f"give the arrival as {_MOMENT}"),
             _text("origin_region"),
             _choice("health_code", HEALTH_CODES),
@@ -174,18 +179,18 @@ FLEET = DayTable(
     TableSpec(
         "fleet",
         (
-            _text("vehicle_id"),
+            _id("vehicle_id"),
             _text("operator"),
-            _text("depot_id"),
+            _id("depot_id"),
             _choice("class", VEHICLE_CLASSES),
             Column("seats", Kind.INT, required=False, minimum=1, maximum=120),
             Column("capacity_t", Kind.FLOAT, required=False, minimum=0.1, maximum=100),
             Column("capacity_m3", Kind.FLOAT, required=False, minimum=0.1, maximum=300),
             _text("available_from", required=False),
             _text("available_to", required=False),
-            Column("cost_per_km", Kind.FLOAT, required=False, minimum=0),
-            Column("cost_per_hour", Kind.FLOAT, required=False, minimum=0),
-            Column("fixed_cost", Kind.FLOAT, required=False, minimum=0),
+            Column("cost_per_km", Kind.FLOAT, required=False, minimum=0, maximum=1_000),
+            Column("cost_per_hour", Kind.FLOAT, required=False, minimum=0, maximum=10_000),
+            Column("fixed_cost", Kind.FLOAT, required=False, minimum=0, maximum=100_000),
         ),
         key="vehicle_id",
     ),
@@ -211,8 +216,8 @@ PERMITS = DayTable(
     TableSpec(
         "permits",
         (
-            _text("permit_no"),
-            _text("vehicle_id"),
+            _id("permit_no"),
+            _id("vehicle_id"),
             _choice("kind", PERMIT_KINDS),
             _text("valid_from", fix="give a date (2020-02-01) or an ISO 8601 local time"),
             _text("valid_to", fix="give a date (2020-12-31) or an ISO 8601 local time"),
@@ -234,7 +239,7 @@ EXITS = DayTable(
     TableSpec(
         "exits",
         (
-            _text("exit_id"),
+            _id("exit_id"),
             _text("name", required=False),
             _text("road", required=False),
             Column("lon", Kind.LON, required=False),
@@ -282,12 +287,12 @@ SHIPMENTS = DayTable(
     TableSpec(
         "shipments",
         (
-            _text("shipment_id"),
-            _text("origin", fix="give a place id (depot, station, enterprise, exit) or lon,lat"),
-            _text("destination", fix="give a place id or lon,lat"),
+            _id("shipment_id"),
+            _id("origin", fix="give a place id (depot, station, enterprise, exit) or lon,lat"),
+            _id("destination", fix="give a place id or lon,lat"),
             _choice("cargo", CARGO_KINDS),
-            Column("weight_t", Kind.FLOAT, minimum=0),
-            Column("volume_m3", Kind.FLOAT, required=False, minimum=0),
+            Column("weight_t", Kind.FLOAT, minimum=0, maximum=1_000),
+            Column("volume_m3", Kind.FLOAT, required=False, minimum=0, maximum=10_000),
             _text("ready_time", required=False),
             _text("due_time", required=False),
             Column("priority", Kind.INT, required=False, minimum=1, maximum=9, default=1),

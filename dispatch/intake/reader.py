@@ -44,13 +44,15 @@ from dispatch.day import (
     PermitKind,
     PlaceRef,
     RiskLevel,
-    RiskRegion,
     Shipment,
+    SourceRow,
     Vehicle,
     VehicleClass,
 )
 from dispatch.intake.day_tables import DAY_TABLES, DayTable
+from dispatch.intake.locations import shipment_points, table_places, warn_outside_prefecture
 from dispatch.intake.moments import parse_moment
+from dispatch.intake.risk import RegionRow, risk_registry, warn_unmatched
 from dispatch.intake.sources import RawDay, read_raw_day
 from dispatch.policy import Policy
 from stations.embedded import default_exits, default_stations
@@ -65,7 +67,8 @@ from stations.model import (
     Station,
 )
 from stations.places import depots_from_frame, enterprises_from_frame, stations_from_frame
-from stations.tabular import row_numbers, validate_frame
+from stations.tabular import FIRST_DAY, LAST_DAY, match_headers, row_numbers, validate_frame
+from stations.text import identity
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -129,6 +132,8 @@ class _Table:
     label: str
     frame: pd.DataFrame
     bad_rows: set[int] = field(default_factory=set)
+    broken: bool = False  # unreadable, or a column missing: its keys are not known
+    bad_keys: bool = False  # some row's key cell has a problem: that key is not known
 
     def rows(self) -> Iterator[Row]:
         """The rows without problems so far."""
@@ -139,13 +144,22 @@ class _Table:
                 clean = (None if _missing(v) else v for v in cells)
                 yield Row(number, dict(zip(names, clean, strict=True)))
 
+    def key_rows(self) -> dict[str, int]:
+        """Each key (normalised as an id) and the first row it is on."""
+        key = self.table.spec.key
+        found = match_headers(self.frame.columns, self.table.spec).positions.get(key or "")
+        if not found:
+            return {}
+        rows: dict[str, int] = {}
+        for number, cell in zip(row_numbers(self.frame), self.frame.iloc[:, found[0]], strict=True):
+            text = "" if _missing(cell) else identity(_key_text(cell))
+            if text:
+                rows.setdefault(text, number)
+        return rows
+
     def all_keys(self) -> set[str]:
         """Every non-empty key in the table, including keys of rows with other problems."""
-        key = self.table.spec.key
-        if key is None or key not in self.frame.columns:
-            return set()
-        keys = (_key_text(k) for k in self.frame[key] if not _missing(k))
-        return {k for k in keys if k}
+        return set(self.key_rows())
 
 
 def _missing(value: object) -> bool:
@@ -205,17 +219,21 @@ class _Intake:
     def _validate(self, table: DayTable) -> _Table:
         label = self.raw.labels.get(table.name, table.filename)
         raw = self.raw.frames.get(table.name)
-        if raw is None:
+        if raw is None:  # not given (optional), missing or unreadable: reported by sources
             empty = pd.DataFrame(columns=[c.name for c in table.spec.columns])
-            return _Table(table, label, empty)
+            return _Table(
+                table, label, empty, broken=table.required or table.name in self.raw.unread
+            )
         if table.name in PLACE_READERS:  # validated by the stations layer's reader
-            return _Table(table, label, raw.rename(columns=lambda c: str(c).strip()))
+            return _Table(table, label, raw)
         frame, found = validate_frame(raw, table.spec, label=label)
         self.problems.extend(found)
         bad = {p.row for p in found if p.row is not None}
-        if any(p.row is None for p in found):  # a required column is missing
+        broken = any(p.row is None for p in found)  # a required column is missing
+        if broken:
             bad = set(range(2, len(frame) + 2))
-        return _Table(table, label, frame, bad)
+        bad_keys = any(p.column == table.spec.key for p in found)
+        return _Table(table, label, frame, bad, broken, bad_keys)
 
     def add(
         self, t: _Table, row: int | None, column: str | None, value: object, message: str, fix: str
@@ -230,9 +248,13 @@ class _Intake:
     ) -> bool:
         """Problem unless the cell is one of the ``known`` ids of table ``target``.
 
-        Nothing is checked against a missing table (its absence is reported once).
+        Nothing is checked against a table that is missing, unreadable, lacks a column or has a
+        row whose key cell is bad (that is reported once, not again for every reference to it).
         """
-        if row.text(column) in known or (target not in self.raw.frames and not known):
+        table = self.tables[target]
+        absent = target not in self.raw.frames and not known
+        keys_unknown = table.broken or table.bad_keys or absent
+        if row.text(column) in known or keys_unknown:
             return True
         self.add(
             t,
@@ -269,9 +291,20 @@ class _Intake:
                 "or HH:MM on the planning day",
             )
             return None
+        if not moment.in_range():
+            self.add(
+                t,
+                row.number,
+                column,
+                value,
+                f"is outside the years {FIRST_DAY.year}–{LAST_DAY.year}",
+                f"give a time between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}"
+                + (f" (a permit without an end: {LAST_DAY.isoformat()})" if end_of_date else ""),
+            )
+            return None
         if self.planning_date is None and moment.when is None and moment.date is None:
             return None  # a clock time without a day: reported once, as the unknown day
-        return moment.on(self.planning_date or dt.date.min, end_of_date=end_of_date)
+        return moment.on(self.planning_date or FIRST_DAY, end_of_date=end_of_date)
 
     def window(
         self, t: _Table, row: Row, start: str, end: str
@@ -331,11 +364,23 @@ def read_day(
     arrivals = _arrivals(intake, tables["arrivals"], set(stations))
     fleet = _fleet(intake, tables["fleet"], depots)
     permits = _permits(intake, tables["permits"])
-    risk = _registry(intake, tables["risk_regions"], _risk_region, "region")
+    regions = _region_rows(intake, tables["risk_regions"])
+    risk = risk_registry(regions, tables["risk_regions"].label, intake.problems)
     places = _place_points(stations, enterprises, depots, exits)
     shipments = _shipments(intake, tables["shipments"], places)
+    rows = _source_rows(intake)
+    warn_outside_prefecture(
+        [
+            *table_places("station", stations.values(), rows),
+            *table_places("enterprise", enterprises.values(), rows),
+            *table_places("depot", depots.values(), rows),
+            *table_places("exit", exits.values(), rows),
+            *shipment_points(shipments, rows),
+        ]
+    )
     intake.problems.raise_if_any()
     assert intake.planning_date is not None  # else a problem was raised
+    warn_unmatched(regions, arrivals, tables["risk_regions"].label)
     return Day(
         date=intake.planning_date,
         policy=dataclasses.replace(intake.policy, planning_date=intake.planning_date),
@@ -349,6 +394,7 @@ def read_day(
         risk_regions=risk,
         shipments=tuple(shipments),
         source=str(path),
+        rows=rows,
     )
 
 
@@ -365,16 +411,34 @@ def _places(intake: _Intake, name: str, reader: Callable[..., Registry[P]]) -> R
         return reader(t.frame, label=t.label)
     except InputError as error:
         intake.problems.extend(error.problems)
+        t.broken = any(p.row is None for p in error.problems)
+        t.bad_keys = any(p.column == t.table.spec.key for p in error.problems)
         return Registry(kind, ())
 
 
-def _risk_region(row: Row) -> RiskRegion:
-    return RiskRegion(row.text("region"), RiskLevel(row.text("level")))
+def _region_rows(intake: _Intake, t: _Table) -> list[RegionRow]:
+    return [
+        RegionRow(row.number, row.text("region"), RiskLevel(row.text("level"))) for row in t.rows()
+    ]
 
 
-def _registry(intake: _Intake, t: _Table, make: Callable[[Row], T], key: str) -> Registry[T]:
-    built = [obj for row in t.rows() if (obj := intake.build(t, row, make)) is not None]
-    return Registry.of(key.removesuffix("_id").replace("_", " "), built, key)
+SOURCE_KINDS = {
+    "stations": "station",
+    "enterprises": "enterprise",
+    "depots": "depot",
+    "exits": "exit",
+    "shipments": "shipment",
+}
+
+
+def _source_rows(intake: _Intake) -> dict[tuple[str, str], SourceRow]:
+    """Where each place and shipment read from a table came from (first row of its id)."""
+    rows: dict[tuple[str, str], SourceRow] = {}
+    for name, kind in SOURCE_KINDS.items():
+        t = intake.tables[name]
+        for key, row in t.key_rows().items():
+            rows.setdefault((kind, key), SourceRow(t.label, row))
+    return rows
 
 
 def _stations(intake: _Intake) -> Registry[Station]:
@@ -458,24 +522,32 @@ def _planning_date(intake: _Intake, t: _Table) -> dt.date | None:
     if intake.policy.planning_date is not None:
         return intake.policy.planning_date
     dates: Counter[dt.date] = Counter()
+    rows = clocks = 0
     for row in t.rows():
+        rows += 1
         moment = parse_moment(row.raw("arrival_time"))
-        if moment is not None and moment.when is not None:
+        if moment is None or not moment.in_range():
+            continue  # reported with its row
+        if moment.clock_s is not None:
+            clocks += 1
+        elif moment.when is not None:
             dates[moment.when.date()] += 1
-        elif moment is not None and moment.date is not None:
+        elif moment.date is not None:
             dates[moment.date] += 1
-    if not dates:
-        intake.add(
-            t,
-            None,
-            "arrival_time",
-            None,
-            "gives no date, so the planning day is unknown",
-            "set `planning_date` in the policy, or give arrival times with dates",
-        )
-        return None
-    top = max(dates.values())
-    return min(d for d, n in dates.items() if n == top)
+    if dates:
+        top = max(dates.values())
+        return min(d for d, n in dates.items() if n == top)
+    if t.broken or (rows and not clocks):
+        return None  # the table's or the times' own problems are reported, not this follow-on
+    intake.add(
+        t,
+        None,
+        "arrival_time",
+        None,
+        "gives no date, so the planning day is unknown",
+        "set `planning_date` in the policy, or give arrival times with dates",
+    )
+    return None
 
 
 def _arrival(when: dt.datetime, row: Row) -> Arrival:
@@ -561,7 +633,7 @@ def _fleet(intake: _Intake, t: _Table, depots: Registry[Depot]) -> list[Vehicle]
             ok = False
         fine, window = intake.window(t, row, "available_from", "available_to")
         depot = depots.get(row.text("depot_id"))
-        if depot is not None and depot.operator != row.text("operator"):
+        if depot is not None and identity(depot.operator) != identity(row.text("operator")):
             warnings.warn(
                 f"{t.label} row {row.number}: vehicle {row.text('vehicle_id')} of operator "
                 f"{row.text('operator')!r} is kept at depot {depot.depot_id} of {depot.operator!r}",
@@ -627,8 +699,9 @@ def _place_cell(
                 t, row.number, column, text, f"is not a valid point: {error}", "give lon,lat"
             )
             return None
-    if any(text in intake.tables[name].all_keys() for name in (*PLACE_READERS, "exits")):
-        return None  # its row in a place table has a problem, reported there
+    place_tables = [intake.tables[name] for name in (*PLACE_READERS, "exits")]
+    if any(t.broken or text in t.all_keys() for t in place_tables):
+        return None  # its row (or its whole table) has a problem, reported there
     intake.add(
         t,
         row.number,

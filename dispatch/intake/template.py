@@ -71,6 +71,7 @@ def describe_kind(column: Column) -> str:
         return "enum"
     return {
         Kind.TEXT: "text",
+        Kind.ID: "text",
         Kind.INT: "integer",
         Kind.FLOAT: "number",
         Kind.BOOL: "true/false",

@@ -759,7 +759,7 @@ def parse_plan_json(text: str, *, source: str = "plan.json") -> PlanDocument:
     problems = ProblemCollector()
     try:
         payload = json.loads(text)
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, RecursionError) as error:  # RecursionError: nested too deep
         problems.add(source, None, None, None, f"is not valid JSON: {error}", "rewrite the plan")
         problems.raise_if_any()
         raise AssertionError("unreachable") from error

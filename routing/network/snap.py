@@ -16,6 +16,8 @@ from stations.model import Place
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+MAX_SNAP_KM = 2.0  # a place farther from every road is an input error
+WARN_SNAP_KM = 1.5  # … and one farther than this is snapped with a SnapWarning
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,12 +121,21 @@ def nearest_segments(
     return seg, t, road_lon, road_lat
 
 
+def offsets_km(network: RoadNetwork, lon: FloatArray, lat: FloatArray) -> FloatArray:
+    """Straight-line distance in km from each point to its nearest road (the off-network
+    distance that ``snap_places`` compares with ``max_km``)."""
+    if not lon.size:
+        return np.zeros(0)
+    _, _, road_lon, road_lat = nearest_segments(network, lon, lat)
+    return np.asarray(haversine_km(lon, lat, road_lon, road_lat), dtype=np.float64)
+
+
 def snap_places(
     network: RoadNetwork,
     places: Sequence[Place],
     *,
-    max_km: float = 2.0,
-    warn_km: float = 1.5,
+    max_km: float = MAX_SNAP_KM,
+    warn_km: float = WARN_SNAP_KM,
 ) -> Snapping:
     """Snap places to their nearest road segment (see ``RoadNetwork.snap``)."""
     if not 0 <= warn_km <= max_km:

@@ -16,7 +16,6 @@ from dispatch.day import (
     RiskRegion,
     Vehicle,
     VehicleClass,
-    normalise_region,
 )
 from dispatch.policy import Policy
 from stations.errors import InputError
@@ -87,9 +86,23 @@ def test_risk_of_uses_the_longest_listed_prefix() -> None:
     assert level is RiskLevel.LOW and region is None
 
 
-def test_normalise_region_drops_separators() -> None:
-    """Spaces, slashes and dashes do not matter; Latin case does not matter."""
-    assert normalise_region(" Hubei / Wuhan ") == normalise_region("hubei-wuhan") == "hubeiwuhan"
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "湖北省孝感市",
+        "湖北孝感市",
+        "湖北\u200b孝感",
+        " 湖北／孝感 ",
+        "湖北省孝感市孝南区",
+        "中国湖北孝感",
+    ],
+)
+def test_a_region_covers_every_spelling_of_its_origins(origin: str) -> None:
+    """Province and prefecture suffixes, invisible characters, full-width separators and
+    surrounding space do not stop a listed region from covering an origin."""
+    regions = [RiskRegion("湖北孝感", RiskLevel.HIGH)]
+    day = make_day([]).replace(risk_regions=Registry.of("risk region", regions, "region"))
+    assert day.risk_of(origin)[0] is RiskLevel.HIGH
 
 
 def test_arrival_repr_hides_personal_data() -> None:

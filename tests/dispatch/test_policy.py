@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dispatch.policy import Mixing, Policy, parse_clock, policy_from_toml, resolve_policy
+from dispatch.policy import (
+    POLICY_KEYS,
+    Mixing,
+    Policy,
+    parse_clock,
+    policy_from_toml,
+    resolve_policy,
+)
 from stations.errors import InputError
 
 
@@ -178,3 +185,73 @@ def test_a_clash_between_file_and_base_names_the_file(tmp_path: Path) -> None:
     path.write_text("transfer_min = 50\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"override\.toml: `transfer_min`"):
         resolve_policy({"seed": 3}, file=path, base=Policy(max_wait_min=40))
+
+
+NUMBER_KEYS = [
+    name
+    for name in POLICY_KEYS
+    if name
+    not in (
+        "planning_date",
+        "mixing",
+        "pool_area",
+        "priority_employers",
+        "advice",
+        "day_start_min",
+        "day_end_min",
+    )
+]
+
+
+@pytest.mark.parametrize("key", NUMBER_KEYS)
+@pytest.mark.parametrize("value", ["true", "false"])
+def test_a_boolean_is_not_a_number(tmp_path: Path, key: str, value: str) -> None:
+    """`escort_seats = true` is not 1: every number key refuses true/false."""
+    path = tmp_path / "policy.toml"
+    path.write_text(f"{key} = {value}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=rf"`{key}` '{value.title()}' is invalid: is true/false"):
+        policy_from_toml(path)
+
+
+@pytest.mark.parametrize("key", NUMBER_KEYS)
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e308", "-1e308"])
+def test_every_number_key_has_a_finite_range(tmp_path: Path, key: str, value: str) -> None:
+    path = tmp_path / "policy.toml"
+    path.write_text(f"{key} = {value}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=rf"`{key}`"):
+        policy_from_toml(path)
+
+
+@pytest.mark.parametrize(
+    "word", ["MULTI_DROP", "Multi_Drop", " multi_drop ", "ｍｕｌｔｉ＿ｄｒｏｐ"]
+)
+def test_mixing_is_case_insensitive(word: str) -> None:
+    assert Policy.from_mapping({"mixing": word}).mixing is Mixing.MULTI_DROP
+
+
+@pytest.mark.parametrize("clock", ["30:59", "30:01", "31:00", "99:00"])
+def test_clock_times_stop_at_30_00(clock: str) -> None:
+    with pytest.raises(InputError, match=rf"`day_end_min` '{clock}' .*later than 30:00"):
+        Policy.from_mapping({"day_end_min": clock})
+    assert Policy.from_mapping({"day_end_min": "30:00"}).day_end_min == 30 * 60
+
+
+@pytest.mark.parametrize("day", [dt.date(9999, 12, 31), dt.date(1, 1, 1)])
+def test_a_planning_date_far_away_is_refused(day: dt.date) -> None:
+    with pytest.raises(InputError, match=r"`planning_date` .* is outside 1900-01-01 … 2100-12-31"):
+        Policy.from_mapping({"planning_date": day})
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_a_gbk_policy_file_gets_the_encoding_fix(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "policy.toml"
+    path.write_bytes("# 客座率（复工期间）\nload_factor = 0.5\n".encode(encoding))
+    with pytest.raises(InputError, match=r"is GBK/GB 18030 text, not UTF-8 .* save it as UTF-8"):
+        policy_from_toml(path)
+
+
+def test_a_deeply_nested_policy_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "policy.toml"
+    path.write_text("seed = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"policy.toml"):
+        policy_from_toml(path)

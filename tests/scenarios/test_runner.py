@@ -4,6 +4,7 @@ baseline once per base, failures reported without sinking the others, and a Dask
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +15,15 @@ from dispatch.outputs.plan_json import read_plan_json
 from dispatch.plan import Plan
 from scenarios.changes import CloseStation, DelayArrivals, ExitSetting, ScaleArrivals, SetExits
 from scenarios.compare import Comparison, Failure
-from scenarios.runner import RunSettings, folder_name, jobs_of, run_jobs, run_scenarios
+from scenarios.runner import (
+    RunSettings,
+    _dask_logs_follow_ours,
+    check_scheduler,
+    folder_name,
+    jobs_of,
+    run_jobs,
+    run_scenarios,
+)
 from scenarios.spec import CheckedScenario, Scenario, check_scenario
 from stations.errors import InputError
 from stations.model import ExitStatus
@@ -175,3 +184,51 @@ def test_foreign_folders_in_out_are_never_overwritten(tmp_path: Path) -> None:
 def test_workers_must_be_positive(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="--workers '0' must be at least 1"):
         run_jobs([], _settings(tmp_path), workers=0)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "not-a-url",
+        "tcp://10.0.0.5",
+        "http://10.0.0.5:8786",
+        "tcp://:8786",
+        "tcp://10.0.0.5:0",
+        "tcp://10.0.0.5:99999",
+        "tcp://10.0.0.5:port",
+        "tcp://bad host:8786",
+        "",
+    ],
+)
+def test_a_scheduler_that_is_not_an_address_is_refused_before_planning(
+    tmp_path: Path, address: str
+) -> None:
+    """Exit 2 with the fix, before any plan is made or any folder written."""
+    with pytest.raises(InputError, match=r"--scheduler .* is not a scheduler address") as caught:
+        run_jobs(jobs_of(bridge_scenarios()[:1]), _settings(tmp_path / "out"), scheduler=address)
+    assert "tcp://HOST:PORT" in caught.value.problems[0].fix
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "address", ["tcp://10.0.0.5:8786", " tcp://scheduler.lan:8786 ", "tls://[::1]:8786"]
+)
+def test_scheduler_addresses(address: str) -> None:
+    assert check_scheduler(address) == address.strip()
+
+
+def test_dask_logs_info_only_when_we_do() -> None:
+    """Without -v (root at WARNING) the scheduler's INFO lines are held back; with -v they
+    pass; the level is restored afterwards."""
+    root, dask = logging.getLogger(), logging.getLogger("distributed")
+    before = (root.level, dask.level)
+    try:
+        for ours, theirs in ((logging.WARNING, logging.WARNING), (logging.INFO, logging.INFO)):
+            root.setLevel(ours)
+            dask.setLevel(logging.INFO)
+            with _dask_logs_follow_ours():
+                assert dask.getEffectiveLevel() == theirs
+            assert dask.level == logging.INFO
+    finally:
+        root.setLevel(before[0])
+        dask.setLevel(before[1])

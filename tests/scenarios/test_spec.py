@@ -203,3 +203,54 @@ def test_permits_dates_from_yaml(tmp_path: Path) -> None:
         dt.datetime(2020, 2, 24),
         dt.datetime(2020, 2, 26),
     )
+
+
+def _scenario_file(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "s.yaml"
+    path.write_text(f"name: s\nbase: {SMALL_DAY}\n{body}", encoding="utf-8")
+    return path
+
+
+def test_a_billion_laughs_scenario_is_refused() -> None:
+    """The alias bomb is counted, not expanded: one problem naming the file and the fix."""
+    levels = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 10)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "laughs.yaml"
+        path.write_text("\n".join(levels) + "\nname: x\n", encoding="utf-8")
+        with pytest.raises(InputError, match=r"^1 input problem:\n- laughs.yaml expands to more"):
+            load_scenarios([path])
+
+
+def test_a_self_referring_or_deeply_nested_scenario_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "loop.yaml").write_text("name: &a [1, *a]\n", encoding="utf-8")
+    (tmp_path / "deep.yaml").write_text("name: " + "[" * 3000 + "]" * 3000 + "\n", "utf-8")
+    with pytest.raises(InputError) as caught:
+        load_scenarios([tmp_path / "loop.yaml", tmp_path / "deep.yaml"])
+    assert [(p.table, p.message) for p in caught.value.problems] == [
+        ("loop.yaml", "has an alias (*name) inside the value it names"),
+        ("deep.yaml", "is nested too deeply"),
+    ]
+
+
+def test_a_gbk_scenario_gets_the_encoding_fix(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.yaml"
+    path.write_bytes(f"name: 夜班\nbase: {SMALL_DAY}\nchanges: []\n".encode("gbk"))
+    with pytest.raises(InputError, match=r"gbk.yaml is GBK/GB 18030 text, not UTF-8.*UTF-8"):
+        load_scenarios([path])
+
+
+def test_a_permit_date_in_year_9999_is_refused(tmp_path: Path) -> None:
+    path = _scenario_file(
+        tmp_path,
+        "changes:\n  - add_permits: {vehicles: 苏E·10002, valid_to: 9999-12-31}\n",
+    )
+    with pytest.raises(InputError, match=r"`changes\[0\].add_permits.valid_to` .* is outside"):
+        load_scenarios([path])
+
+
+def test_ids_and_words_in_a_scenario_match_like_the_day_s(tmp_path: Path) -> None:
+    """An exit id with a zero-width space and a status in capitals set that exit."""
+    path = _scenario_file(tmp_path, 'changes:\n  - set_exits: {"bx30\\u200b": CLOSED}\n')
+    (checked,) = load_scenarios([path])
+    assert checked.day.exits["bx30"].status is ExitStatus.CLOSED

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,21 @@ def test_plot_is_a_png(tmp_path: Path) -> None:
     path = plot_sweep(Comparison(tuple(results), param="load_factor"), tmp_path / "sweep.png")
     data = path.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 5000
+
+
+@pytest.mark.parametrize(
+    ("start", "stop", "option"),
+    [
+        (math.nan, 1.0, "--from"),
+        (0.3, math.nan, "--to"),
+        (-math.inf, 1.0, "--from"),
+        (0.3, math.inf, "--to"),
+    ],
+)
+def test_bounds_that_are_not_numbers_are_named(start: float, stop: float, option: str) -> None:
+    """`--from nan` is refused as what it is, not as "--to is before --from (nan)"."""
+    with pytest.raises(InputError) as caught:
+        sweep_values(start, stop, 0.1)
+    assert [(p.table, p.message) for p in caught.value.problems] == [
+        (option, "is not a finite number")
+    ]

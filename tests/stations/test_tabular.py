@@ -26,6 +26,7 @@ from stations.tabular import (
     table_label,
     validate_frame,
 )
+from stations.workbook import Formula
 
 # A small fleet table: id (key), seats 1..80, electric flag, class, optional cost per km.
 FLEET = TableSpec(
@@ -149,7 +150,7 @@ def test_problems_name_row_column_value_and_fix_in_row_order(fleet_spec: TableSp
     _, problems = validate_frame(frame, fleet_spec, label="fleet.csv")
     assert [str(p) for p in problems] == [
         "fleet.csv row 3: `seats` '120' is above the maximum 80 — fix: give a whole number "
-        "(at most 80)",
+        "from 1 to 80",
         "fleet.csv row 3: `class` 'plane' is not one of bus, truck — fix: give one of bus, truck",
         "fleet.csv row 4: `vehicle_id` '苏E1' is a duplicate (first on row 2) — fix: give each "
         "row its own `vehicle_id`",
@@ -330,3 +331,83 @@ def test_missing_sheet_is_named(tmp_path: Path) -> None:
         read_frame(path, sheet="fleet")
     assert table_label(path, sheet="fleet") == "day.xlsx[fleet]"
     assert table_label(path) == "day.xlsx"
+
+
+# --- matching headers and ids ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header", ["Vehicle_ID", " vehicle_id ", "vehicle_id\u200b", "ｖｅｈｉｃｌｅ＿ｉｄ"]
+)
+def test_headers_match_ignoring_case_width_space_and_invisibles(
+    fleet_spec: TableSpec, header: str
+) -> None:
+    frame = pd.DataFrame({header: ["B1"], "seats": ["45"], "electric": ["no"], "class": ["bus"]})
+    converted, problems = validate_frame(frame, fleet_spec)
+    assert problems == [] and converted["vehicle_id"].tolist() == ["B1"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("seats", "seats"), ("seats", "Seats "), ("seats", "ｓｅａｔｓ")]
+)
+def test_two_headers_that_map_to_one_column_are_an_error(
+    fleet_spec: TableSpec, first: str, second: str
+) -> None:
+    """Not "the second one wins": the table cannot be trusted, so no row is read."""
+    frame = pd.DataFrame(
+        [["B1", "45", "60", "no", "bus"]],
+        columns=["vehicle_id", first, second, "electric", "class"],
+    )
+    converted, problems = validate_frame(frame, fleet_spec)
+    assert [str(p) for p in problems] == [
+        f"fleet: `seats` is given 2 times (headers {first!r} and {second!r}) — fix: keep one "
+        "`seats` column"
+    ]
+    assert converted.empty
+
+
+def test_a_repeated_csv_header_is_not_renamed_away(fleet_spec: TableSpec, tmp_path: Path) -> None:
+    """pandas would read `seats,seats` as `seats` and `seats.1`; the reader keeps both."""
+    path = tmp_path / "fleet.csv"
+    path.write_text("vehicle_id,seats,seats,electric,class\nB1,45,60,no,bus\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"`seats` is given 2 times"):
+        read_table(path, fleet_spec)
+
+
+@pytest.mark.parametrize("value", ["E1\u200b", " E1 ", "Ｅ１", "\ufeffE1", "E\u00ad1"])
+def test_id_cells_are_normalised(value: str) -> None:
+    assert parse_cell(value, Column("enterprise_id", Kind.ID)) == ("E1", None)
+
+
+@pytest.mark.parametrize("value", ["BUS", " Bus ", "ｂｕｓ", "bus\u200b", "客车"])
+def test_choices_ignore_case_width_and_invisibles(fleet_spec: TableSpec, value: str) -> None:
+    assert parse_cell(value, fleet_spec.column("class")) == ("bus", None)
+
+
+@pytest.mark.parametrize("value", ["ＹＥＳ", "true\u200b", " 是 "])
+def test_booleans_ignore_width_and_invisibles(fleet_spec: TableSpec, value: str) -> None:
+    assert parse_cell(value, fleet_spec.column("electric")) == (True, None)
+
+
+def test_a_formula_cell_is_reported_as_a_formula(fleet_spec: TableSpec) -> None:
+    """Not as "empty": the cell holds a formula whose value was never saved."""
+    frame = pd.DataFrame(
+        {"vehicle_id": ["B1"], "seats": [Formula("=50+3")], "electric": ["no"], "class": ["bus"]}
+    )
+    _, problems = validate_frame(frame, fleet_spec)
+    assert [(p.column, p.value, p.message) for p in problems] == [
+        ("seats", "=50+3", "is a formula without a saved value")
+    ]
+    assert "save it" in problems[0].fix
+
+
+@pytest.mark.parametrize("value", ["1e308", "nan", "inf", "-inf", "NaN", "1e14"])
+def test_out_of_range_and_non_finite_numbers_name_the_range(
+    fleet_spec: TableSpec, value: str
+) -> None:
+    frame = pd.DataFrame(
+        {"vehicle_id": ["B1"], "seats": [value], "electric": ["no"], "class": ["bus"]}
+    )
+    _, problems = validate_frame(frame, fleet_spec)
+    assert [p.column for p in problems] == ["seats"]
+    assert problems[0].fix == "give a whole number from 1 to 80"

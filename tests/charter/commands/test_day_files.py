@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from charter.cli import main
-from tests.day_cases import DAYS
+from tests.day_cases import DAYS, copied_day, edit
 
 
 @pytest.fixture(autouse=True)
@@ -86,3 +86,27 @@ def test_template_writes_and_refuses_to_overwrite(
     assert main(["template", str(out)]) == 2
     assert "already exists" in capsys.readouterr().err
     assert main(["template", str(out), "--force", "--quiet"]) == 0
+
+
+def test_check_refuses_a_depot_off_the_road_network(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What `plan` would refuse (a depot 700 km away), `check` reports, with table and row."""
+    folder = copied_day(tmp_path, DAYS / "supply_small")
+    edit(folder, "depots.csv", "120.6800,31.3300", "113.0,28.0")
+    assert main(["check", str(folder), "--json"]) == 2
+    (problem,) = json.loads(capsys.readouterr().out)["problems"]
+    assert (problem["table"], problem["row"], problem["column"]) == ("depots.csv", 2, "lon, lat")
+    assert "depot 'D1' cannot be routed" in problem["message"]
+
+
+def test_check_warns_about_places_outside_suzhou_and_unmatched_regions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = copied_day(tmp_path, DAYS / "supply_small")
+    edit(folder, "enterprises.csv", "120.7300,31.3100", "121.4737,31.2304")
+    (folder / "risk_regions.csv").write_text("region,level\n湖北孝感,high\n", encoding="utf-8")
+    assert main(["check", str(folder), "--json"]) == 0
+    notes = json.loads(capsys.readouterr().out)["warnings"]
+    assert any("row 4: enterprise 'E3' 30." in note for note in notes)
+    assert any("match no arrival's origin_region: row 2 '湖北孝感'" in note for note in notes)

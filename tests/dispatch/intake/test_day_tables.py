@@ -3,6 +3,7 @@ docs/API.md."""
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
@@ -59,3 +60,33 @@ def test_day_table_lookup() -> None:
     assert day_table("fleet").filename == "fleet.csv"
     with pytest.raises(KeyError, match="known: arrivals, enterprises"):
         day_table("buses")
+
+
+NUMBER_COLUMNS = [
+    (table, column)
+    for table in DAY_TABLES
+    for column in table.spec.columns
+    if column.kind in (Kind.INT, Kind.FLOAT)
+]
+
+
+@pytest.mark.parametrize(
+    ("table", "column"), NUMBER_COLUMNS, ids=[f"{t.name}.{c.name}" for t, c in NUMBER_COLUMNS]
+)
+def test_every_number_column_has_a_finite_range_documented_beside_it(
+    table: DayTable, column: Column
+) -> None:
+    """`check` refuses a number outside the range; API.md shows it next to the column."""
+    assert column.minimum is not None and math.isfinite(column.minimum)
+    assert column.maximum is not None and math.isfinite(column.maximum)
+    section = _section(API.read_text(encoding="utf-8"), table.name)
+    shown = column.name if column.required else f"[{column.name}]"
+    kind = "integer" if column.kind is Kind.INT else "number"
+    assert f"| `{shown}` | {kind} {column.minimum:g} … {column.maximum:g} |" in section
+
+
+def test_every_policy_key_shows_its_range() -> None:
+    text = API.read_text(encoding="utf-8")
+    for key in POLICY_KEYS:
+        row = next(line for line in text.splitlines() if line.startswith(f"| `{key}` |"))
+        assert row.count("|") == 5, row  # key, default, range, meaning

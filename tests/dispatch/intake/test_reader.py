@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import tomllib
 from pathlib import Path
 
@@ -11,28 +10,21 @@ import pandas as pd
 import pytest
 
 from dispatch.day import HealthCode, NucleicTest, RiskLevel
+from dispatch.intake.day_tables import DAY_TABLES
 from dispatch.intake.reader import read_day
+from dispatch.intake.risk import RiskMatchWarning
 from dispatch.policy import Policy
 from stations.errors import InputError, InputWarning
 from stations.model import ExitStatus
-from tests.day_cases import DAYS, at
+from stations.tabular import Kind
+from tests.day_cases import DAYS, at, copied_day, edit
 
 GOOD = DAYS / "one_station_two_employers"
 
 
 def copy_day(tmp_path: Path, source: Path = GOOD) -> Path:
-    """A writable copy of a fixture day."""
-    target = tmp_path / source.name
-    shutil.copytree(source, target)
-    return target
-
-
-def edit(folder: Path, file: str, old: str, new: str) -> None:
-    """Replace ``old`` (which must occur) by ``new`` in one file of a day folder."""
-    path = folder / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {file}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    """A writable copy of a fixture day (``one_station_two_employers`` unless given)."""
+    return copied_day(tmp_path, source)
 
 
 def to_workbook(folder: Path, book: Path) -> Path:
@@ -366,3 +358,192 @@ def test_workbook_missing_sheet_and_bad_policy_row(tmp_path: Path) -> None:
     assert "day.xlsx has no sheet `fleet`" in text
     assert "not a known vehicle" not in text  # no echo of the missing sheet
     assert "day.xlsx[policy]: `escort_seats` 'two' is invalid" in text
+
+
+# --------------------------------------------------------------------------- matching
+
+SUPPLY = DAYS / "supply_small"
+# (file, text to disguise): every kind of id one table refers to in another
+REFERENCES = [
+    ("arrivals.csv", ",E1,yq_test,"),  # enterprise and station ids
+    ("fleet.csv", ",D1,bus"),  # depot id
+    ("permits.csv", ",苏E·30001,passenger"),  # plate
+    ("shipments.csv", ",E1,other"),  # a shipment end as a place id
+    ("shipments.csv", "S3,bx08,E2"),  # an exit id as a shipment end
+    ("exits.csv", "bx08,"),  # an embedded exit id updated by the day
+]
+DISGUISES = {
+    "zero_width": lambda text: "\u200b".join(text),
+    "full_width": lambda text: "".join(
+        chr(ord(c) + 0xFEE0) if "!" <= c <= "~" and c != "," else c for c in text
+    ),
+    "padding": lambda text: ",".join(
+        f" \u3000{part}\u00a0 " if part else "" for part in text.split(",")
+    ),
+    "bom_and_soft_hyphen": lambda text: text.replace("1", "\ufeff1\u00ad"),
+}
+
+
+@pytest.mark.parametrize("disguise", DISGUISES, ids=list(DISGUISES))
+@pytest.mark.parametrize(("file", "text"), REFERENCES, ids=[f"{f}:{t}" for f, t in REFERENCES])
+def test_disguised_references_still_match(
+    tmp_path: Path, file: str, text: str, disguise: str
+) -> None:
+    """Invisible characters, full-width forms and padding around an id do not make it another
+    id: the day reads as if the reference were written plainly."""
+    folder = copy_day(tmp_path, SUPPLY)
+    plain = read_day(folder)
+    edit(folder, file, text, DISGUISES[disguise](text))
+    day = read_day(folder)
+    assert day.arrivals == plain.arrivals and day.fleet == plain.fleet
+    assert day.permits == plain.permits and day.shipments == plain.shipments
+    assert day.exits["bx08"].status is plain.exits["bx08"].status
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["湖北省孝感市", "湖\u200b北省孝感市", "湖北／孝感", " 湖北孝感市 ", "湖北省孝感市孝南区"],
+)
+def test_a_high_risk_region_catches_every_spelling_of_its_origin(
+    tmp_path: Path, origin: str
+) -> None:
+    """The red-team case: `湖北孝感` is high risk; however the origin is written, the worker
+    is high risk, not quietly low."""
+    folder = copy_day(tmp_path)
+    (folder / "risk_regions.csv").write_text("region,level\n湖北孝感,high\n", encoding="utf-8")
+    edit(folder, "arrivals.csv", "08:00,河南省信阳市", f"08:00,{origin}")
+    with pytest.warns(RiskMatchWarning):
+        day = read_day(folder)
+    assert day.risk_of(day.arrivals[0].origin_region)[0] is RiskLevel.HIGH
+
+
+def test_two_rows_for_one_region_are_an_error(tmp_path: Path) -> None:
+    folder = copy_day(tmp_path)
+    (folder / "risk_regions.csv").write_text(
+        "region,level\n湖北省孝感市,high\n湖北孝感,low\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match=r"row 3: `region` '湖北孝感' is the same region as "):
+        read_day(folder)
+
+
+# --------------------------------------------------------------------------- one mistake
+
+
+def test_a_missing_fleet_column_gives_one_problem(tmp_path: Path) -> None:
+    """Not one more per permit ("not a known vehicle … use one of: (none)")."""
+    folder = copy_day(tmp_path, SUPPLY)
+    frame = pd.read_csv(folder / "fleet.csv", dtype=str, keep_default_na=False)
+    frame.drop(columns="class").to_csv(folder / "fleet.csv", index=False)
+    with pytest.raises(InputError, match=r"^1 input problem:\n- fleet.csv: `class` is a required"):
+        read_day(folder)
+
+
+@pytest.mark.parametrize("table", ["fleet", "enterprises", "depots", "stations"])
+def test_an_unreadable_table_gives_one_problem(tmp_path: Path, table: str) -> None:
+    """Not one more per reference to it, nor "the planning day is unknown"."""
+    folder = copy_day(tmp_path, SUPPLY)
+    (folder / "policy.toml").write_text("seed = 1\n", encoding="utf-8")  # the day from arrivals
+    (folder / f"{table}.csv").write_bytes(b'id,"unclosed\n1,2,3\n')
+    with pytest.raises(InputError, match=rf"^1 input problem:\n- {table}.csv cannot be read"):
+        read_day(folder)
+
+
+def test_unreadable_arrivals_do_not_add_an_unknown_planning_day(tmp_path: Path) -> None:
+    folder = copy_day(tmp_path)
+    (folder / "policy.toml").write_text("seed = 1\n", encoding="utf-8")
+    (folder / "arrivals.csv").write_bytes(b'worker_id,"unclosed\n1,2,3\n')
+    with pytest.raises(InputError, match=r"^1 input problem:\n- arrivals.csv cannot be read"):
+        read_day(folder)
+
+
+def test_a_bad_key_cell_is_not_reported_again_by_references(tmp_path: Path) -> None:
+    folder = copy_day(tmp_path, SUPPLY)
+    edit(folder, "fleet.csv", "苏E·30001,合成客运公司", ",合成客运公司")
+    with pytest.raises(InputError, match=r"^1 input problem:\n- fleet.csv row 2: `vehicle_id` is"):
+        read_day(folder)
+
+
+# --------------------------------------------------------------------------- ranges
+
+
+def _set_cell(folder: Path, table: str, column: str, value: str) -> None:
+    """Put ``value`` in ``column`` of the first row of ``table`` (adding the column)."""
+    path = folder / f"{table}.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if column not in frame.columns:
+        frame[column] = ""
+    frame.loc[0, column] = value
+    frame.to_csv(path, index=False)
+
+
+NUMBER_COLUMNS = [
+    (table.name, column.name)
+    for table in DAY_TABLES
+    for column in table.spec.columns
+    if column.kind in (Kind.INT, Kind.FLOAT)
+]
+
+
+@pytest.mark.parametrize("value", ["1e308", "-1e308", "1e14", "nan", "inf", "-inf"])
+@pytest.mark.parametrize(
+    ("table", "column"), NUMBER_COLUMNS, ids=[".".join(c) for c in NUMBER_COLUMNS]
+)
+def test_every_number_column_refuses_huge_and_non_finite_values(
+    tmp_path: Path, table: str, column: str, value: str
+) -> None:
+    """Each number column has a documented range, checked by `check` (not an overflow in the
+    solver's objective later)."""
+    folder = copy_day(tmp_path, SUPPLY)
+    _set_cell(folder, table, column, value)
+    with pytest.raises(InputError) as caught:
+        read_day(folder)
+    assert [(p.table, p.row, p.column) for p in caught.value.problems] == [
+        (f"{table}.csv", 2, column)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("permits", "valid_to", "9999-12-31"),
+        ("permits", "valid_from", "0001-01-01"),
+        ("arrivals", "arrival_time", "9999-02-24T08:00"),
+        ("fleet", "available_to", "9999-12-31T23:00"),
+        ("shipments", "due_time", "9999-12-31T10:00"),
+    ],
+)
+def test_dates_far_in_the_future_or_past_are_refused(
+    tmp_path: Path, table: str, column: str, value: str
+) -> None:
+    folder = copy_day(tmp_path, SUPPLY)
+    _set_cell(folder, table, column, value)
+    with pytest.raises(InputError, match=rf"`{column}` '{value}' is outside the years 1900–2100"):
+        read_day(folder)
+
+
+def test_a_planning_date_in_year_9999_is_refused(tmp_path: Path) -> None:
+    folder = copy_day(tmp_path)
+    edit(folder, "policy.toml", "2020-02-24", "9999-12-31")
+    with pytest.raises(InputError, match=r"`planning_date` '9999-12-31' is invalid: is outside"):
+        read_day(folder)
+
+
+@pytest.mark.parametrize("clock", ["30:59", "31:00", "30:00:01", "24:60"])
+def test_clock_times_stop_at_30_00(tmp_path: Path, clock: str) -> None:
+    folder = copy_day(tmp_path)
+    edit(folder, "arrivals.csv", "2020-02-24T08:00", clock)
+    with pytest.raises(InputError, match=rf"`arrival_time` '{clock}' is not a valid time"):
+        read_day(folder)
+
+
+def test_a_far_cell_in_a_workbook_is_one_more_row(tmp_path: Path) -> None:
+    """A cell at XFD1048576 is read as what it is: a row with one unknown cell."""
+    from openpyxl import load_workbook
+
+    book = to_workbook(GOOD, tmp_path / "day.xlsx")
+    workbook = load_workbook(book)
+    workbook["arrivals"]["XFD1048576"] = "x"
+    workbook.save(book)
+    with pytest.raises(InputError) as caught, pytest.warns(InputWarning, match="'column XFD'"):
+        read_day(book)
+    assert {p.row for p in caught.value.problems} == {1_048_576}

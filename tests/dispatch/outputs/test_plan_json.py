@@ -177,7 +177,9 @@ def test_places_and_exits_are_kept_without_contacts(written: Path) -> None:
         ("[]", "plan.json"),
         ('{"format": "charter-plan/9"}', "not supported"),
         ('{"format": "something"}', "not a charter plan"),
+        ("[" * 100_000 + "]" * 100_000, "not valid JSON"),  # nested past the recursion limit
     ],
+    ids=["truncated", "not_an_object", "future_format", "other_format", "nested_too_deep"],
 )
 def test_bad_documents_are_input_errors(text: str, match: str) -> None:
     with pytest.raises(InputError, match=match):
