@@ -394,7 +394,7 @@ def document_map(
     """
     network = network if network is not None else document_network(document)
     base = base if base is not None else embedded_places()
-    return plan_map(
+    builder = plan_map(
         plan_places(document, base),
         route_layers(document, network, lang=lang),
         day=document.date,
@@ -407,6 +407,35 @@ def document_map(
         tiles=tiles,
         attribution=[ATTRIBUTION],
     )
+    add_plan_notes(builder, document, lang=lang)
+    return builder
+
+
+def add_plan_notes(builder: MapBuilder, document: PlanDocument, *, lang: Lang) -> None:
+    """Notes under the legend: the buses used against the two fleet bounds, and the measured
+    advice (what would serve the unserved workers)."""
+    summary = document.summary
+    if summary.fleet_lower_bound is not None:
+        needed = summary.buses_needed_all
+        builder.add_note(
+            builder.t(
+                "note.bounds",
+                used=summary.buses_used,
+                served=summary.fleet_lower_bound,
+                needed="–" if needed is None else needed,
+                usable=summary.buses_usable,
+            )
+        )
+    for advice in document.advice:
+        text = advice.text_en if lang == Lang.EN else advice.text_zh
+        builder.add_note(
+            builder.t(
+                "note.advice",
+                text=text,
+                workers=advice.workers_more,
+                buses=advice.buses_more,
+            )
+        )
 
 
 def plan_route_map(

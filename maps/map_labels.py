@@ -143,6 +143,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "离线地图：底图为内置的行政区划与主要道路。",
         "Offline map: the background is the embedded districts and major roads.",
     ),
+    "note.bounds": (
+        "使用客车 {used} 辆；已运送行程最少需 {served} 辆（任何方案运送这些行程都不少于此数）；"
+        "服务全部需求最少需 {needed} 辆（可派 {usable} 辆）。",
+        "Buses used {used}; the trips served need at least {served} (no plan serves them with "
+        "fewer); serving every request needs at least {needed} ({usable} usable).",
+    ),
+    "note.advice": (
+        "建议：{text}，可多运送 {workers} 人（客车 {buses:+d} 辆）。",
+        "Advice: {text} serves {workers} more workers ({buses:+d} buses).",
+    ),
     "fullscreen.enter": ("全屏", "Full screen"),
     "fullscreen.exit": ("退出全屏", "Exit full screen"),
     "title.day": ("高速通道与车辆许可日报", "Highway channels and vehicle permits"),

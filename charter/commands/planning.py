@@ -185,7 +185,7 @@ def _excluded_text(code: str, lang: Lang) -> str:
 def render(run: PlanRun, output: Output, lang: Lang) -> None:
     """Print the KPI table (workers, and shipments on a day with any), the unserved and
     excluded workers and the unserved shipments by reason, and the files."""
-    from dispatch.outputs.labels import kpi_rows
+    from dispatch.outputs.labels import advice_rows, kpi_rows
 
     if output.as_json:
         output.json(_summary_json(run))
@@ -199,6 +199,32 @@ def render(run: PlanRun, output: Output, lang: Lang) -> None:
     title = f"{pick(name, lang)} {document.date.isoformat()}"
     head = _headers(lang, ("指标", "item"), ("数值", "value"), ("单位", "unit"))
     output.table(title, head, kpi_rows(run.plan.kpis, lang))
+    kpis = run.plan.kpis
+    if kpis.fleet_lower_bound is not None:
+        output.console.print(
+            escape(
+                pick(
+                    (
+                        f"客车下界：运送已服务行程任何方案至少需 {kpis.fleet_lower_bound} 辆；"
+                        f"服务全部需求至少需 {kpis.buses_needed_all} 辆"
+                        f"（可派 {kpis.buses_usable} 辆）。",
+                        f"Bus bounds: no plan serves the trips served with fewer than "
+                        f"{kpis.fleet_lower_bound} buses; serving every request needs at least "
+                        f"{kpis.buses_needed_all} ({kpis.buses_usable} usable).",
+                    ),
+                    lang,
+                )
+            )
+        )
+    if run.plan.advice:
+        advice_head = _headers(
+            lang, ("建议", "what would serve the rest"), ("人数", "workers"), ("", "")
+        )
+        output.table(
+            pick(("建议（重新规划测得）", "Advice (measured by planning again)"), lang),
+            advice_head,
+            advice_rows(run.plan.advice, lang),
+        )
     reason_head = _headers(lang, ("原因代码", "reason"), ("说明", "meaning"), ("人数", "workers"))
     by_reason = (
         (("未运送原因", "Unserved by reason"), document.summary.unserved_by_reason, _unserved_text),

@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
-from dispatch.plan import Kpis
+from collections.abc import Sequence
+
+from dispatch.plan import Advice, Kpis
 from stations.lang import Lang, pick
 
 # sheet key → (zh, en); the key is also the CSV file name
@@ -299,4 +301,22 @@ def kpi_rows(kpis: Kpis, lang: Lang) -> list[tuple[str, str, str]]:
             rows.append((label, _number(kpis.empty_share, unit), unit))
             continue
         rows.append((label, _number(getattr(kpis, key), unit), unit))
+    return rows
+
+
+def advice_rows(advice: Sequence[Advice], lang: Lang) -> list[tuple[str, str, str]]:
+    """The measured advice as KPI-table rows: (the change in words, workers more, unit)."""
+    label = pick(("建议", "advice"), lang)
+    rows: list[tuple[str, str, str]] = []
+    for item in advice:
+        words = pick((item.text_zh, item.text_en), lang)
+        extra = pick(
+            (
+                f"（客车 {item.buses_more:+d} 辆，费用 {item.cost_more_cny:+.0f} 元）",
+                f" ({item.buses_more:+d} buses, {item.cost_more_cny:+.0f} CNY)",
+            ),
+            lang,
+        )
+        more = pick(("多运送人数", "more workers"), lang)
+        rows.append((f"{label}: {words}{extra}", f"+{item.workers_more}", more))
     return rows

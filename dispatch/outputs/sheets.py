@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from dispatch.day import Arrival
 from dispatch.outputs.disclosure import describe_public, public_codes
-from dispatch.outputs.labels import column, kpi_rows, sheet_title, text
+from dispatch.outputs.labels import advice_rows, column, kpi_rows, sheet_title, text
 from dispatch.outputs.privacy import mask_id_number, mask_name, mask_phone, mask_text
 from dispatch.plan import Plan, Trip
 from dispatch.reasons import reason_text
@@ -409,7 +409,8 @@ def unserved_sheet(plan: Plan, lang: Lang) -> Sheet:
 
 def kpis_sheet(plan: Plan, lang: Lang) -> Sheet:
     """The KPI table, the nothing-lost check included."""
-    rows = [{"item": i, "value": v, "unit": u} for i, v, u in kpi_rows(plan.kpis, lang)]
+    table = [*kpi_rows(plan.kpis, lang), *advice_rows(plan.advice, lang)]
+    rows = [{"item": i, "value": v, "unit": u} for i, v, u in table]
     return Sheet("kpis", rows_frame(rows, ["item", "value", "unit"]))
 
 
