@@ -170,7 +170,7 @@ class Policy:
         Default 10.
     pool_max_detour_min
         A pooled worker's ride may exceed the direct ride from the station to the employer
-        by at most this (``max_ride_min`` still holds). Default 30.
+        by at most this (``max_ride_min`` still holds). Default 45.
     pool_area
         ``any``: any employers' groups may share a pooled bus; ``district``: only employers of
         the same district or park (employers without a district ride only with their own
@@ -231,7 +231,7 @@ class Policy:
     escort_seats: Annotated[int, Number, Field(ge=0, le=10)] = 1
     mixing: Annotated[Mixing, BeforeValidator(plain_word)] = Mixing.NONE
     pool_below: Annotated[int, Number, Field(ge=1, le=1000)] = 10
-    pool_max_detour_min: Annotated[float, Number, Field(ge=0, le=720)] = 30.0
+    pool_max_detour_min: Annotated[float, Number, Field(ge=0, le=720)] = 45.0
     pool_area: Annotated[PoolArea, BeforeValidator(plain_word)] = PoolArea.ANY
     priority_weight: Annotated[float, Number, Field(ge=1, le=100)] = 3.0
     priority_employers: Ids = ()

@@ -65,6 +65,7 @@ RESCUE_ROUNDS = 20  # ejections per trip left out by construction (and pool pass
 POLISH_SHARE = 0.1  # of the time limit kept for them (they do not count against effort)
 _INF = math.inf
 _NEW_ROUTE = 1e9  # added cost of opening an idle vehicle (seconds): used routes come first
+RUIN_ROUTES = 2  # routes emptied per ruin-and-recreate step
 RELOCATE_TRIES = 8  # served trips an open one may displace to a gap elsewhere, cheapest first
 POOL_WINDOW_SLACK_S = 3600.0  # boarding windows this far apart may still merge (pre-filter)
 POOL_MAX_ADDED = 0.8  # a group joins a pooled trip only if that adds < this share of its own trip
@@ -735,6 +736,55 @@ class Chains:
                     changed = True
             self.dissolve()
 
+    def _ruin(self, v: int) -> None:
+        """Empty route ``v``: its trips become open (pooled ones fall apart into their jobs)."""
+        for k in list(self.routes[v]):
+            self.where[k] = -1
+        self.routes[v] = []
+        self.refresh(v)
+        self.dissolve()
+
+    def recreate(self, budget: Budget) -> None:
+        """Serve open trips, largest penalty first, where each takes least vehicle time."""
+        for k in sorted(self.unserved(), key=lambda t: (-self.penalty[t], t)):
+            if not budget.searching():
+                return
+            budget.spend()
+            if self.open(k):
+                placed = self.best_placement(k) if self.pool else self.insert(k, idle=True)
+                if not placed:
+                    continue
+
+    def ruin_and_recreate(self, budget: Budget, *, routes: int = RUIN_ROUTES) -> None:
+        """Large-neighbourhood search while the budget lasts: empty ``routes`` random used
+        routes and serve the open trips again (``recreate``, then ``exchange``); kept when the
+        drop penalties of what is left out fall, else undone."""
+        while budget.searching() and self.unserved():
+            used = [v for v in range(self.m) if self.used[v]]
+            if not used:
+                return
+            before = self.unserved_penalty()
+            backup = [list(r) for r in self.routes]
+            retired = list(self.retired)
+            picks = self.rng.choice(len(used), size=min(routes, len(used)), replace=False)
+            for i in sorted(picks.tolist()):
+                self._ruin(used[i])
+            self.recreate(budget)
+            after = self.unserved_penalty()
+            if after < before - 0.5:
+                logger.debug("ruin and recreate: penalty %.0f -> %.0f", before, after)
+                continue
+            self.retired = retired + [True] * (self.n - len(retired))
+            changed = [v for v in range(self.m) if self.routes[v] != backup[v]]
+            for k in range(self.n):
+                self.where[k] = -1
+            self.routes = backup
+            for v in range(self.m):
+                for k in self.routes[v]:
+                    self.where[k] = v
+            for v in changed:
+                self.refresh(v)
+
     # ------------------------------------------------------------------ pooling
 
     def _new_trip(self, trip: Trip) -> int:
@@ -1038,6 +1088,7 @@ def solve_chains(
     chains.eliminate(budget, attempt=attempt)
     if chains.unserved():
         chains.exchange(budget)
+        chains.ruin_and_recreate(budget)
     chains.polish(budget)
     logger.info(
         "%s: %d trips (%d jobs), %d vehicles after construction, %d after elimination, %.1f s",
