@@ -57,15 +57,18 @@ def _trip(
     request: TripRequest,
     vehicle_id: str,
     board: Stop,
+    leave: Stop,
     alight: Stop,
     distance_km: float,
     arrivals: Mapping[str, Arrival],
 ) -> Trip:
+    """The trip of ``request``: boards at ``board``, the bus leaves the station after
+    ``leave`` (the last group boarding there, itself unless pooled), unloads at ``alight``."""
     board_start = day.midnight + dt.timedelta(seconds=board.begin_s)
     waits = [
         (board_start - arrivals[w].arrival_time).total_seconds() / 60.0 for w in request.worker_ids
     ]
-    depart = day.midnight + dt.timedelta(seconds=board.departure_s)
+    depart = day.midnight + dt.timedelta(seconds=leave.departure_s)
     alight_start = day.midnight + dt.timedelta(seconds=alight.begin_s)
     return Trip(
         trip_id=request.request_id,
@@ -117,9 +120,17 @@ def translate_route(
             boarded[stop.job_id] = (k, stop)
         elif stop.kind is StopKind.DELIVERY and stop.job_id is not None:
             start, board = boarded.pop(stop.job_id)
+            leave = start
+            while (
+                stops[leave + 1].kind is StopKind.PICKUP
+                and stops[leave + 1].location == board.location
+            ):
+                leave += 1  # pooled: the bus leaves once every group has boarded
             request = built.requests[stop.job_id]
             km = sum(legs[start:k])
-            trips.append(_trip(day, request, route.vehicle_id, board, stop, km, arrivals))
+            trips.append(
+                _trip(day, request, route.vehicle_id, board, stops[leave], stop, km, arrivals)
+            )
     trips.sort(key=lambda t: (t.board_start, t.trip_id))
     distance = sum(legs)
     hours = (stops[-1].arrival_s - stops[0].departure_s) / 3600.0

@@ -175,14 +175,21 @@ class _RouteCheck:
             self.add(Rule.STEP_ORDER, "has a depot step inside the route")
         boarded: set[str] = set()
         counts: Counter[tuple[str | None, StepKind]] = Counter((s.trip_id, s.kind) for s in middle)
-        for step in middle:
+        for index, step in enumerate(middle):
             trip = self.trips.get(step.trip_id or "")
             if trip is None:
                 self.add(Rule.TRIP_MISMATCH, f"step at {step.place_id} has no trip of this bus")
                 continue
             if step.kind is StepKind.BOARD:
                 boarded.add(trip.trip_id)
-                self.board(step, trip)
+                leave = index  # pooled: the bus leaves once every group here has boarded
+                while (
+                    leave + 1 < len(middle)
+                    and middle[leave + 1].kind is StepKind.BOARD
+                    and middle[leave + 1].place_id == step.place_id
+                ):
+                    leave += 1
+                self.board(step, trip, middle[leave].departure)
             elif trip.trip_id not in boarded:
                 self.add(Rule.STEP_ORDER, "alights before boarding", trip.trip_id)
             else:
@@ -193,11 +200,11 @@ class _RouteCheck:
         if tuple(sorted(self.route.trip_ids)) != tuple(sorted(self.trips)):
             self.add(Rule.TRIP_MISMATCH, "the route's trip ids differ from its trips")
 
-    def board(self, step: Step, trip: Trip) -> None:
+    def board(self, step: Step, trip: Trip, leaves: dt.datetime) -> None:
         policy, day = self.day.policy, self.day
         if step.place_id != trip.station_id:
             self.add(Rule.TRIP_MISMATCH, f"boards at {step.place_id}", trip.trip_id)
-        if (trip.board_start, trip.depart) != (step.begin, step.departure):
+        if (trip.board_start, trip.depart) != (step.begin, leaves):
             self.add(Rule.TRIP_MISMATCH, "boarding times differ from the step", trip.trip_id)
         persons = trip.headcount + policy.escort_seats
         need = (policy.health_check_min + policy.board_min_per_person * persons) * 60.0

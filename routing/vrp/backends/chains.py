@@ -948,12 +948,14 @@ class Chains:
         """Construction with pooling: each trip, by earliest start, joins a served trip at
         its pickup (``absorb``) where that fits, else takes the gap that adds the least empty
         driving."""
-        order = np.lexsort((np.array(self.b), np.array(self.a))).tolist()
-        for k in order:
-            if budget.past_end():
-                return
-            if self.open(k) and not self.best_placement(k):
-                logger.debug("construction: trip %d fits no vehicle", k)
+        for _ in range(2):  # the second pass: jobs of pooled trips that fitted nowhere
+            order = np.lexsort((np.array(self.b), np.array(self.a))).tolist()
+            for k in order:
+                if budget.past_end():
+                    return
+                if self.open(k) and not self.best_placement(k):
+                    logger.debug("construction: trip %d fits no vehicle", k)
+            self.dissolve()
 
     # ------------------------------------------------------------------ vehicles, routes
 

@@ -36,7 +36,7 @@ class Trip:
     Parameters
     ----------
     jobs
-        Job indices in drop order (boarding is in the reverse order).
+        Job indices in drop order.
     pickup, last
         The shared pickup location and the last delivery location.
     earliest, latest
@@ -63,6 +63,7 @@ class Trip:
     unload: float
     metres: float
     amount: tuple[int, ...]
+    boarding: tuple[int, ...] = ()
 
     @property
     def pooled(self) -> bool:
@@ -70,9 +71,9 @@ class Trip:
         return len(self.jobs) > 1
 
     def visits(self, jobs: Sequence[Job]) -> list[Visit]:
-        """The stop sequence: every pickup (last dropped first), then the deliveries."""
-        members = [jobs[k] for k in self.jobs]
-        return [Visit(j, True) for j in reversed(members)] + [Visit(j, False) for j in members]
+        """The stop sequence: every pickup in boarding order, then the deliveries."""
+        boarding = self.boarding or self.jobs
+        return [Visit(jobs[k], True) for k in boarding] + [Visit(jobs[k], False) for k in self.jobs]
 
 
 def single_trip(problem: Problem, k: int, time_s: npt.NDArray[np.float64]) -> Trip:
@@ -121,7 +122,12 @@ def pooled_trip(
     low, high = -_INF, _INF
     offset = 0.0
     board_end: dict[int, float] = {}
-    for k, job in zip(reversed(order), reversed(jobs), strict=True):  # last dropped boards first
+    position = {k: p for p, k in enumerate(order)}
+    # boarding: the group whose window closes first boards first (the last dropped first
+    # among equals), so every group can start within its window when any order can
+    boarding = sorted(order, key=lambda k: (problem.jobs[k].pickup_window.end, -position[k]))
+    for k in boarding:
+        job = problem.jobs[k]
         low = max(low, job.pickup_window.start - offset)
         high = min(high, job.pickup_window.end - offset)
         offset += job.pickup_service_s
@@ -154,6 +160,7 @@ def pooled_trip(
         unload=float(last.delivery_service_s),
         metres=float(metres),
         amount=amount,
+        boarding=tuple(boarding),
     )
 
 
