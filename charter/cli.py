@@ -80,6 +80,12 @@ def _report(error: BaseException, code: ExitCode, as_json: bool) -> None:
         sys.stderr.write(f"error: {message}\n")
 
 
+def _interrupted() -> int:
+    """Ctrl-C: say so in one line (the plan folder is written whole or not at all)."""
+    sys.stderr.write("interrupted: stopped before finishing; nothing was written\n")
+    return int(ExitCode.INTERRUPTED)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code (0 ok, 1 internal, 2 input, 3 routing)."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -87,10 +93,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = app(args=args, prog_name="charter", standalone_mode=False)
     except (click.exceptions.Exit, typer.Exit) as done:
+        if int(done.exit_code) == ExitCode.INTERRUPTED:  # Typer's answer to Ctrl-C
+            return _interrupted()
         return int(done.exit_code)
-    except (click.exceptions.Abort, typer.Abort):
-        sys.stderr.write("aborted\n")
-        return int(ExitCode.INTERNAL)
+    except (click.exceptions.Abort, typer.Abort, KeyboardInterrupt):
+        return _interrupted()
     # Typer >= 0.20 raises its own (vendored click) usage errors, not click's.
     except (click.ClickException, typer.TyperException) as usage:
         if as_json:
@@ -104,4 +111,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = exit_code_for(error)
         _report(error, code, as_json)
         return int(code)
+    if result == ExitCode.INTERRUPTED:  # Typer turned Ctrl-C into Exit(130) and returned it
+        return _interrupted()
     return result if isinstance(result, int) else int(ExitCode.OK)

@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     INTERNAL = 1
     INPUT = 2
     ROUTING = 3
+    INTERRUPTED = 130  # Ctrl-C: stopped, nothing (more) written
 
 
 def exit_code_for(error: BaseException) -> ExitCode:

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import ast
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -107,3 +112,32 @@ def test_an_unknown_command_is_exit_2_with_the_json_envelope(
     assert main(["replan", "--json"]) == 2
     error = json.loads(capsys.readouterr().out)
     assert error["code"] == 2 and "replan" in error["error"]
+
+
+def test_ctrl_c_stops_a_plan_cleanly_and_writes_nothing(tmp_path: Path) -> None:
+    """SIGINT while the demo day is being planned: exit code 130, a one-line message, no
+    traceback, and no plan folder."""
+    out = tmp_path / "plan"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "charter",
+            "plan",
+            str(ROOT / "scenarios" / "demo"),
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4.0)  # well into reading, preparing or solving (the demo plans for many seconds)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert not (out / "plan.json").exists()
