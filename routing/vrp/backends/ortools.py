@@ -93,10 +93,12 @@ def solve_ortools(
     incumbent = _first_phase(problem, jobs, params, budget)
     if problem.vehicle_weight > 0 and incumbent.used > 1:
         incumbent = _reduce_fleet(problem, jobs, params, budget, incumbent)
-    if not budget.exhausted():
+    if incumbent.routes and not budget.exhausted():
         incumbent = _restart(problem, jobs, params, budget, incumbent)
     timed_out = time.monotonic() - started >= 0.98 * params.time_limit_s
     status = "time_limit" if timed_out else ("effort_limit" if params.effort else "solved")
+    if not incumbent.routes:
+        status = "time_limit:no_first_solution" if timed_out else status
     return _solution(problem, incumbent.routes, started, status)
 
 
@@ -130,12 +132,14 @@ def _first_phase(
             metaheuristic=params.metaheuristic,
         )
         budget.spend(budget.portion())
-    if assignment is None:
-        raise SolverError(
-            f"OR-Tools found no first solution for {len(jobs)} jobs and "
-            f"{len(problem.vehicles)} vehicles within {params.time_limit_s:g} s; raise the "
-            "time limit or split the problem (e.g. by time of day)"
+    if assignment is None:  # the time limit came first: nothing served, and the plan says so
+        logger.warning(
+            "OR-Tools found no first solution for %d jobs and %d vehicles within %g s",
+            len(jobs),
+            len(problem.vehicles),
+            params.time_limit_s,
         )
+        return _incumbent(problem, [[] for _ in problem.vehicles])
     incumbent = _incumbent(problem, model.visits(assignment))
     logger.info(
         "first phase: %d vehicles, %d jobs served, objective %d",
