@@ -1,38 +1,15 @@
-"""Safe text for maps: personal-number masking, length limits, HTML and script escaping."""
+"""Safe text for maps: personal numbers masked (``dispatch.outputs.privacy``, the masking every
+output shares), length limits, HTML and script escaping."""
 
 from __future__ import annotations
 
 import html
 import json
-import re
 import unicodedata
 
-# An 18-character resident id (17 digits + digit/X) or an old 15-digit one, a mainland mobile
-# number, or a landline with area code — anywhere in a text, not inside a longer digit run.
-_PERSONAL_NUMBER = re.compile(
-    r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15}|1[3-9]\d{9}|0\d{2,3}-\d{7,8})(?![0-9A-Za-z])"
-)
+from dispatch.outputs.privacy import mask_numbers
+
 MAX_TEXT = 160
-
-
-def mask_number(number: str) -> str:
-    """Mask a personal number, keeping the first three and last four characters.
-
-    Examples
-    --------
-    >>> mask_number("320502199001011234")
-    '320***********1234'
-    >>> mask_number("13912345678")
-    '139****5678'
-    """
-    keep_head, keep_tail = 3, 4
-    hidden = len(number) - keep_head - keep_tail
-    return number[:keep_head] + "*" * max(hidden, 0) + number[-keep_tail:]
-
-
-def has_personal_number(value: str) -> bool:
-    """Whether ``value`` holds something shaped like an id or phone number."""
-    return _PERSONAL_NUMBER.search(value) is not None
 
 
 def display_text(value: object, *, limit: int = MAX_TEXT) -> str:
@@ -61,7 +38,7 @@ def display_text(value: object, *, limit: int = MAX_TEXT) -> str:
         if unicodedata.category(ch) not in {"Cf", "Cs", "Co"}
     )
     single = " ".join(kept.split())
-    masked = _PERSONAL_NUMBER.sub(lambda m: mask_number(m.group(0)), single)
+    masked = mask_numbers(single)
     return masked if len(masked) <= limit else masked[: limit - 1] + "…"
 
 

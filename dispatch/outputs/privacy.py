@@ -1,53 +1,267 @@
-"""Masking personal data (id numbers, phone numbers, names) for every output.
+"""Masking personal data — id numbers, phone numbers, names — for every output: the sheets and
+their CSV copies, the map (``maps.safety``) and the terminal (``charter.console``).
 
-Defaults follow common Chinese practice: an id number keeps its first 3 and last 4 characters
-(``320***********1234``), a mobile number its first 3 and last 4 digits (``138****5678``), a
-name its first character (``张*``). Free text (an escort contact) has every id number and
-phone number inside it masked. Also the GB 11643 check digit, used to make well-formed
-synthetic id numbers.
+One rule for every number: of a number of 11 digits or more (an 18- or 15-digit resident id,
+a mobile, a landline with its area code) the first 3 and last 4 digits stay visible
+(``320***********1234``, ``138****5678``, ``051*****1234``); of 8 to 10 digits the last 4;
+of 7 or fewer none. Digits are shown without the separators they were written with, and a
+``+86``/``0086`` country code is dropped. A name keeps the first character of each word
+(``张*``).
+
+Numbers are found in free text whatever way they are written: with spaces, dashes, dots or
+brackets between digit groups (``138 1234 5678``, ``0512-6888-1234``, ``(0512) 68881234``,
+``320506 19900101 123X``), with a country code (``+86 138…``, ``(+86)138…``), in full-width
+digits, and next to letters (``Tel13812345678``). Two kinds of text get two strengths:
+
+* :func:`mask_numbers` — any text (a name on the map, a message in the terminal): every
+  number shaped like an id (18 characters, the last a digit or X; 15 digits), a mobile
+  (11 digits from ``13``–``19``) or a landline (``0`` + area code + number, 10–12 digits) is
+  masked; other numbers (a plate, a permit number) stay.
+* :func:`mask_contact` — text that is personal by nature (an escort contact): numbers as
+  above, then every other run of more than 4 digits, and every word as a name (except
+  labels such as 电话 or tel).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
 KEEP_HEAD = 3
 KEEP_TAIL = 4
+HEAD_FROM = 11  # digits from which the first KEEP_HEAD stay visible too
+TAIL_FROM = 8  # digits from which the last KEEP_TAIL stay visible
+MAX_GROUPS = 8  # digit groups one number may be written in
+
+_SEPARATOR = r"[ \u00a0\u3000\-\u2010\u2011\u2012\u2013\u2014.\u00b7/()（）]"
+# A written number: digit groups joined by one to three separators, maybe a country-code
+# plus and an opening bracket before it, maybe an id number's X after it.
+_SPAN = re.compile(
+    rf"(?<!\d)[(（]?[+＋]?[(（]?\d+(?:{_SEPARATOR}{{1,3}}\d+)*(?:[Xx](?![A-Za-z]))?(?!\d)"
+)
+_GROUP = re.compile(r"\d+[Xx]?")
+_WORD = re.compile(r"[^\W\d_]+")
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+# Words of an escort contact that label it rather than name a person (kept as written).
+CONTACT_LABELS = frozenset(
+    {
+        "电话",
+        "手机",
+        "座机",
+        "联系人",
+        "联系电话",
+        "随车人员",
+        "身份证",
+        "号码",
+        "转",
+        "分机",
+        "tel",
+        "phone",
+        "mobile",
+        "mob",
+        "ext",
+        "id",
+    }
+)
 
 
-def _mask_middle(text: str) -> str:
-    if len(text) <= KEEP_HEAD + KEEP_TAIL:
-        return "*" * len(text)
-    return text[:KEEP_HEAD] + "*" * (len(text) - KEEP_HEAD - KEEP_TAIL) + text[-KEEP_TAIL:]
+def _ascii_digits(text: str) -> str:
+    """``text``'s digits as ASCII (full-width and other decimal digits too), X upper-cased."""
+    return "".join(
+        "X" if ch in "Xx" else str(unicodedata.digit(ch))
+        for ch in text
+        if ch in "Xx" or ch.isdigit()
+    )
+
+
+def mask_digits(digits: str) -> str:
+    """Mask a number given as its digits: first 3 and last 4 kept from 11 digits on, the last
+    4 from 8 on, none below.
+
+    Examples
+    --------
+    >>> mask_digits("320506199001011234")
+    '320***********1234'
+    >>> mask_digits("68881234")
+    '****1234'
+    """
+    n = len(digits)
+    if n >= HEAD_FROM:
+        return digits[:KEEP_HEAD] + "*" * (n - KEEP_HEAD - KEEP_TAIL) + digits[-KEEP_TAIL:]
+    if n >= TAIL_FROM:
+        return "*" * (n - KEEP_TAIL) + digits[-KEEP_TAIL:]
+    return "*" * n
+
+
+def _national_shape(digits: str) -> bool:
+    """A number as written inside the country: id, mobile or landline with area code."""
+    n = len(digits)
+    if "X" in digits[:-1]:
+        return False
+    if n == 18:
+        return True
+    if "X" in digits:
+        return False
+    if n == 15:
+        return True
+    if n == 11 and digits[0] == "1" and digits[1] in "3456789":
+        return True
+    return digits.startswith("0") and 10 <= n <= 12
+
+
+def _after_country_code(digits: str, plus: bool) -> str | None:
+    """The national number of a number written with ``+86``/``0086``/``86`` (else None)."""
+    for code in ("0086", "86"):
+        rest = digits[len(code) :]
+        if not digits.startswith(code) or "X" in rest:
+            continue
+        if code == "86" and not plus and len(rest) != 11:
+            continue  # 86 without a plus: only before a mobile number
+        mobile = len(rest) == 11 and rest[0] == "1" and rest[1] in "3456789"
+        landline = 9 <= len(rest) <= 11 and rest[0] != "0"
+        if mobile or landline:
+            return rest
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A personal number found in text: where it is and its digits as shown when masked."""
+
+    start: int
+    end: int
+    digits: str
+
+
+def _in_span(text: str, start: int, end: int, *, strict: bool) -> Iterator[_Found]:
+    """Personal numbers among the digit groups of one written number ``text[start:end]``.
+
+    Groups are tried as a number from the longest run on; a lone ``.`` binds its two groups
+    (``85.0511287798`` is a decimal, not a landline after 85).
+    """
+    span = text[start:end]
+    groups = [
+        (start + m.start(), start + m.end(), _ascii_digits(m.group()))
+        for m in _GROUP.finditer(span)
+    ]
+    plus = any(ch in "+＋" for ch in span[: groups[0][0] - start])
+    joined = [False] + [text[a[1] : b[0]] == "." for a, b in itertools.pairwise(groups)]
+    joined.append(False)
+    i = 0
+    loose: list[tuple[int, int, str]] = []
+    while i < len(groups):
+        found = None
+        for j in range(min(len(groups), i + MAX_GROUPS) - 1, i - 1, -1):
+            if joined[i] or joined[j + 1]:
+                continue
+            digits = "".join(g[2] for g in groups[i : j + 1])
+            national = _after_country_code(digits, plus) if i == 0 else None
+            shown = (
+                national if national is not None else digits if _national_shape(digits) else None
+            )
+            if shown is not None:
+                found = _Found(start if i == 0 else groups[i][0], groups[j][1], shown)
+                i = j + 1
+                break
+        if found is None:
+            loose.append(groups[i])
+            i += 1
+            continue
+        yield from _loose(loose, strict)
+        loose = []
+        yield found
+    yield from _loose(loose, strict)
+
+
+def _loose(groups: list[tuple[int, int, str]], strict: bool) -> Iterator[_Found]:
+    """Consecutive digit groups of no known shape: masked in personal text when they hold more
+    digits than a mask keeps."""
+    digits = "".join(g[2] for g in groups)
+    if strict and len(digits) > KEEP_TAIL:
+        yield _Found(groups[0][0], groups[-1][1], digits)
+
+
+def _numbers(text: str, *, strict: bool) -> list[_Found]:
+    return [
+        f for m in _SPAN.finditer(text) for f in _in_span(text, m.start(), m.end(), strict=strict)
+    ]
+
+
+def _rewrite(text: str, found: list[_Found], between: Callable[[str], str] | None = None) -> str:
+    """``text`` with each found number masked; the text between them passed to ``between``."""
+    parts: list[str] = []
+    at = 0
+    keep = between or (lambda part: part)
+    for item in found:
+        parts.append(keep(text[at : item.start]))
+        parts.append(mask_digits(item.digits))
+        at = item.end
+    parts.append(keep(text[at:]))
+    return "".join(parts)
+
+
+def mask_numbers(value: str) -> str:
+    """Mask every id, mobile and landline number in any text (other numbers stay).
+
+    Examples
+    --------
+    >>> mask_numbers("联系 +86 138-1234-5678，座机 (0512) 6888 1234")
+    '联系 138****5678，座机 051*****1234'
+    """
+    return _rewrite(value, _numbers(value, strict=False))
+
+
+def has_personal_number(value: str) -> bool:
+    """Whether ``value`` holds a number that :func:`mask_numbers` masks."""
+    return bool(_numbers(value, strict=False))
+
+
+def _mask_words(text: str) -> str:
+    return _WORD.sub(
+        lambda m: m.group() if m.group().lower() in CONTACT_LABELS else mask_name(m.group()) or "",
+        text,
+    )
+
+
+def mask_contact(value: str | None) -> str | None:
+    """Mask personal free text such as an escort contact: every number (of any shape, more
+    than 4 digits) and every word but a label. ``None`` stays ``None``.
+
+    Examples
+    --------
+    >>> mask_contact("王经理 电话 0512-68881234")
+    '王** 电话 051*****1234'
+    """
+    if value is None:
+        return None
+    return _rewrite(value, _numbers(value, strict=True), _mask_words)
 
 
 def mask_id_number(value: str | None) -> str | None:
     """Mask a resident id number: ``320506199001011234`` → ``320***********1234``.
 
-    Surrounding spaces are removed; anything of 7 characters or fewer is masked entirely.
-    ``None`` stays ``None``.
+    Only the digits (and a final X) are kept; ``None`` stays ``None``.
     """
     if value is None:
         return None
-    return _mask_middle(value.strip())
+    return mask_digits(_ascii_digits(value))
 
 
 def mask_phone(value: str | None) -> str | None:
     """Mask a phone number: ``138 1234 5678`` or ``+86 13812345678`` → ``138****5678``.
 
-    Only the digits are kept (a leading ``+86`` country code is dropped); the first 3 and last
-    4 digits stay visible. ``None`` stays ``None``.
+    Only the digits are kept (a ``+86``/``0086`` country code is dropped). ``None`` stays
+    ``None``.
     """
     if value is None:
         return None
-    digits = re.sub(r"\D", "", value)
-    if len(digits) == 13 and digits.startswith("86"):
-        digits = digits[2:]
-    return _mask_middle(digits)
+    digits = _ascii_digits(value).replace("X", "")
+    plus = value.lstrip(" (（").startswith(("+", "＋"))
+    return mask_digits(_after_country_code(digits, plus) or digits)
 
 
 def mask_name(value: str | None) -> str | None:
@@ -62,14 +276,6 @@ def mask_name(value: str | None) -> str | None:
             "*" if len(word) == 1 and len(words) == 1 else word[0] + "*" * (len(word) - 1)
         )
     return " ".join(masked)
-
-
-def mask_text(value: str | None) -> str | None:
-    """Mask every id number and mobile number inside free text (e.g. an escort contact)."""
-    if value is None:
-        return None
-    masked = _ID_IN_TEXT.sub(lambda m: _mask_middle(m.group(0)), value)
-    return _PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)) or "", masked)
 
 
 def id_check_digit(first17: str) -> str:

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from dispatch.day import Arrival
 from dispatch.outputs.disclosure import describe_public, public_codes
 from dispatch.outputs.labels import advice_rows, column, kpi_rows, sheet_title, text
-from dispatch.outputs.privacy import mask_id_number, mask_name, mask_phone, mask_text
+from dispatch.outputs.privacy import mask_contact, mask_id_number, mask_name, mask_phone
 from dispatch.plan import Plan, Trip
 from dispatch.reasons import reason_text
 from routing.network.speed import VehicleClass
@@ -293,7 +293,7 @@ def employer_notices_sheet(plan: Plan, lang: Lang) -> Sheet:
                 "vehicle": trip.vehicle_id,
                 "trip_id": trip.trip_id,
                 "escort": escort,
-                "escort_contact": mask_text(enterprise.escort_contact) or "",
+                "escort_contact": mask_contact(enterprise.escort_contact) or "",
             }
         )
     keys = ["enterprise", "enterprise_id", "eta", "headcount", "station", "depart", "vehicle"]

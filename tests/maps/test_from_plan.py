@@ -12,6 +12,7 @@ import pytest
 from dispatch.charters.bus_problem import day_network
 from dispatch.outputs.plan_folder import write_plan
 from dispatch.outputs.plan_json import PlanDocument, plan_document, read_plan_json
+from dispatch.outputs.privacy import has_personal_number
 from dispatch.outputs.route_json import StepEntry
 from maps.from_plan import (
     checkpoint_delays,
@@ -24,7 +25,6 @@ from maps.from_plan import (
     write_plan_map,
 )
 from maps.permits import PermitStatus
-from maps.safety import has_personal_number
 from routing.network.daynetwork import network_for_day
 from routing.network.speed import Profile
 from stations.lang import Lang

@@ -7,11 +7,11 @@ import re
 
 import pytest
 
+from dispatch.outputs.privacy import has_personal_number
 from maps.base import Tiles
 from maps.geometry import decode, simplify_path
 from maps.permits import VehicleClass
 from maps.plan_map import ROUTE_PALETTE, RouteLayer, RouteTrip, UnservedMarker, plan_map
-from maps.safety import has_personal_number
 from stations.lang import Lang
 from tests.map_cases import (
     DAY,

@@ -4,6 +4,7 @@ write a plan that loses a worker."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,16 @@ from openpyxl import load_workbook
 from dispatch.outputs.plan_folder import PlanFiles, csv_lang, write_plan
 from dispatch.outputs.plan_json import read_plan_json
 from dispatch.plan import Plan, PlanInvariantError
-from tests.plan_cases import ESCORT_PHONE, ID_NUMBERS, PHONES, hand_plan, with_lost_worker
+from stations.model import Registry
+from tests.plan_cases import (
+    ESCORT_PHONE,
+    ID_NUMBERS,
+    PHONES,
+    hand_plan,
+    small_day,
+    with_lost_worker,
+)
+from tests.privacy_cases import CONTACTS, leaks
 
 RAW = (*ID_NUMBERS, *PHONES, ESCORT_PHONE)
 
@@ -102,3 +112,22 @@ def test_a_plan_that_loses_a_worker_is_not_written(plan: Plan, tmp_path: Path) -
 def test_unknown_language_is_refused(plan: Plan, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="lang must be one of zh, en, both"):
         write_plan(plan, tmp_path, lang="fr")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("contact", "digits"), CONTACTS)
+def test_escort_contacts_are_masked_in_every_file(
+    contact: str, digits: str, tmp_path: Path
+) -> None:
+    """However the escort's number is written, no file keeps more of it than the mask shows,
+    nor the escort's name (employer notices, in the workbook and its CSV copy)."""
+    day = small_day()
+    escorted = [dataclasses.replace(e, escort_contact=contact) for e in day.enterprises.values()]
+    day = day.replace(enterprises=Registry.of("enterprise", escorted, "enterprise_id"))
+    files = write_plan(hand_plan(day), tmp_path / "plan")
+    texts = {p.name: p.read_text(encoding="utf-8-sig") for p in (files.plan_json, *files.csvs)}
+    texts["plan.xlsx"] = _workbook_text(files.workbook)
+    name = contact.split()[0]
+    for file, text in texts.items():
+        assert not leaks(digits, text), file
+        assert name not in text, file
+    assert "*" in (files.folder / "csv" / "employer_notices.csv").read_text(encoding="utf-8-sig")

@@ -1,26 +1,26 @@
-"""Tests for dispatch.outputs.privacy: id numbers, phones and names are masked in outputs."""
+"""Tests for dispatch.outputs.privacy: id numbers, phones and names are masked in outputs,
+however the numbers are written."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dispatch.outputs.privacy import (
+    has_personal_number,
     id_check_digit,
     is_valid_id_number,
+    mask_contact,
+    mask_digits,
     mask_id_number,
     mask_name,
+    mask_numbers,
     mask_phone,
-    mask_text,
 )
-
-ID_NUMBERS = st.text(alphabet="0123456789", min_size=17, max_size=17).map(
-    lambda first: first + id_check_digit(first)
-)
-MOBILES = st.tuples(st.sampled_from("3456789"), st.text("0123456789", min_size=9, max_size=9)).map(
-    lambda parts: "1" + parts[0] + parts[1]
-)
+from tests.privacy_cases import ID_NUMBERS, LABELS, MOBILES, NAMES, NUMBERS, leaks
 
 
 @pytest.mark.parametrize(
@@ -28,19 +28,30 @@ MOBILES = st.tuples(st.sampled_from("3456789"), st.text("0123456789", min_size=9
     [
         (mask_id_number, "320506199001011234", "320***********1234"),
         (mask_id_number, "32050619900101123X", "320***********123X"),
+        (mask_id_number, "320506 19900101 123X", "320***********123X"),
         (mask_id_number, "12345", "*****"),
         (mask_phone, "13812345678", "138****5678"),
         (mask_phone, "+86 138-1234-5678", "138****5678"),
+        (mask_phone, "138.1234.5678", "138****5678"),
+        (mask_phone, "0512-68881234", "051*****1234"),
+        (mask_phone, "68881234", "****1234"),
         (mask_name, "张三", "张*"),
         (mask_name, "欧阳娜娜", "欧***"),
         (mask_name, "Li Wei", "L* W**"),
         (mask_name, "张", "*"),
-        (mask_text, "王经理 13900001111", "王经理 139****1111"),
+        (mask_contact, "王经理 13900001111", "王** 139****1111"),
+        (mask_contact, "王芳 0512-68881234", "王* 051*****1234"),
+        (mask_contact, "李主管 tel 6888 1234", "李** tel ****1234"),
+        (mask_contact, "Zhang San, mobile 139.0000.1111", "Z**** S**, mobile 139****1111"),
         (
-            mask_text,
-            "身份证320506199001011234，电话13812345678",
+            mask_contact,
+            "身份证320506199001011234，电话+86 138 1234 5678",
             "身份证320***********1234，电话138****5678",
         ),
+        (mask_numbers, "苏交运管许可苏字320500100001号", "苏交运管许可苏字320500100001号"),
+        (mask_numbers, "Tel13812345678 / 13987654321", "Tel138****5678 / 139****4321"),
+        (mask_numbers, "(0512) 6888 1234 转 8021", "051*****1234 转 8021"),
+        (mask_numbers, "３２０５０６１９９００１０１１２３４", "320***********1234"),
     ],
 )
 def test_examples(function: object, value: str, masked: str) -> None:
@@ -50,7 +61,14 @@ def test_examples(function: object, value: str, masked: str) -> None:
 
 def test_none_stays_none() -> None:
     """Optional columns may be empty."""
-    assert mask_id_number(None) is mask_phone(None) is mask_name(None) is mask_text(None) is None
+    assert mask_id_number(None) is mask_phone(None) is mask_name(None) is mask_contact(None) is None
+
+
+def test_mask_digits_keeps_what_the_length_allows() -> None:
+    """3 + 4 digits of a long number, the last 4 of a medium one, nothing of a short one."""
+    assert mask_digits("13812345678") == "138****5678"
+    assert mask_digits("0123456789") == "******6789"
+    assert mask_digits("1234567") == "*******"
 
 
 @given(ID_NUMBERS)
@@ -60,7 +78,6 @@ def test_id_number_keeps_only_head_and_tail(value: str) -> None:
     assert masked is not None and len(masked) == 18
     assert masked[:3] == value[:3] and masked[-4:] == value[-4:]
     assert set(masked[3:-4]) == {"*"}
-    assert mask_id_number(masked) == masked
 
 
 @given(MOBILES)
@@ -70,15 +87,27 @@ def test_phone_keeps_only_head_and_tail(value: str) -> None:
     assert masked == value[:3] + "****" + value[-4:]
 
 
-@given(st.text(max_size=40), ID_NUMBERS, MOBILES, st.text(max_size=40))
-def test_free_text_never_leaks_a_whole_number(
-    before: str, id_number: str, mobile: str, after: str
+@given(NAMES, LABELS, NUMBERS, st.sampled_from(["", " ", "；", " ext "]))
+def test_a_contact_keeps_no_run_of_its_number_or_the_name(
+    name: str, label: str, number: tuple[str, str], after: str
 ) -> None:
-    """No id number or mobile number survives inside free text."""
-    text = f"{before} {id_number} {mobile} {after}"
-    masked = mask_text(text)
-    assert masked is not None
-    assert id_number not in masked and mobile not in masked
+    """However a contact is written, no run of more digits than the mask keeps survives, and
+    the name is masked."""
+    written, digits = number
+    shown = mask_contact(f"{name} {label}{written}{after}")
+    assert shown is not None
+    assert not leaks(digits, shown), shown
+    assert name.split()[0] not in shown
+
+
+@given(st.text(max_size=30).filter(lambda t: not re.search(r"\d", t)), NUMBERS, NUMBERS)
+def test_any_text_keeps_no_run_of_a_personal_number(
+    text: str, first: tuple[str, str], second: tuple[str, str]
+) -> None:
+    """``mask_numbers`` (maps, terminal) hides every shaped number in any text around it."""
+    shown = mask_numbers(f"{text} {first[0]}，{text}{second[0]} {text}")
+    assert not leaks(first[1], shown) and not leaks(second[1], shown), shown
+    assert not has_personal_number(shown)
 
 
 @given(ID_NUMBERS)

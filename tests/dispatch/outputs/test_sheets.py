@@ -105,7 +105,7 @@ def test_employer_notice_has_eta_headcount_escort_and_masked_contact(plan: Plan)
     e1 = frame[frame["enterprise_id"] == "E1"].iloc[0]
     assert (e1["eta"], e1["headcount"]) == ("09:00", 5)
     assert e1["escort"] == "1 escort(s) at Test Park Station by 08:30"
-    assert e1["escort_contact"] == "王经理 139****1111"
+    assert e1["escort_contact"] == "王** 139****1111"
 
 
 def test_vehicles_sheet_lists_used_then_idle_with_reason(plan: Plan) -> None:
