@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import html
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -24,6 +23,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dispatch.outputs.cells import safe_cell, safe_frame
 from dispatch.outputs.labels import KPI_LABELS
 from dispatch.plan import Kpis
 from stations.lang import Lang, pick
@@ -318,7 +318,7 @@ def write_comparison(
     out_dir.mkdir(parents=True, exist_ok=True)
     frame = comparison.frame()
     csv = out_dir / COMPARISON_CSV
-    frame.to_csv(csv, index=False, encoding=CSV_ENCODING)
+    safe_frame(frame).to_csv(csv, index=False, encoding=CSV_ENCODING)
     workbook = _write_workbook(comparison, frame, out_dir / COMPARISON_XLSX, lang)
     page = out_dir / COMPARISON_HTML
     page.write_text(render_html(comparison, lang=lang, plot=plot, title=title), encoding="utf-8")
@@ -337,18 +337,18 @@ def _write_workbook(comparison: Comparison, frame: pd.DataFrame, path: Path, lan
     sheet = book.worksheets[0]
     sheet.title = _sheet_title(("对比", "comparison"), lang)
     header, rows = comparison.side_by_side(lang)
-    sheet.append([_excel(h) for h in header])
+    sheet.append([safe_cell(h) for h in header])
     for row in rows:
-        sheet.append([_excel(cell.text) for cell in row])
+        sheet.append([safe_cell(cell.text) for cell in row])
         for index, cell in enumerate(row, start=1):
             fill = _FILLS.get(cell.verdict)
             if fill is not None:
                 sheet.cell(row=sheet.max_row, column=index).fill = fill
     _tidy(sheet, [len(h) for h in header])
     data = book.create_sheet(_sheet_title(("数据", "data"), lang))
-    data.append(list(frame.columns))
+    data.append([safe_cell(c) for c in frame.columns])
     for record in frame.itertuples(index=False):
-        data.append([_excel(v) for v in record])
+        data.append([safe_cell(v) for v in record])
     _tidy(data, [len(str(c)) for c in frame.columns])
     book.save(path)
     return path
@@ -357,14 +357,6 @@ def _write_workbook(comparison: Comparison, frame: pd.DataFrame, path: Path, lan
 def _sheet_title(pair: tuple[str, str], lang: Lang) -> str:
     """A worksheet title (no ``/`` allowed: ``中文 English`` for both languages)."""
     return (f"{pair[0]} {pair[1]}" if lang == Lang.BOTH else pick(pair, lang))[:31]
-
-
-def _excel(value: object) -> object:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, str) and value[:1] in ("=", "@"):
-        return "'" + value  # never a formula
-    return value
 
 
 def _tidy(sheet: Worksheet, widths: Sequence[int]) -> None:

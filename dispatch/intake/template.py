@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dispatch.intake.day_tables import DAY_TABLES, TIME_COLUMNS, DayTable
 from dispatch.intake.sources import POLICY_SHEET
+from dispatch.outputs.cells import safe_cell
 from dispatch.policy import POLICY_KEYS, Policy, format_clock, key_help
 from stations.errors import InputError, InputProblem
 from stations.tabular import Column, Kind
@@ -96,6 +97,11 @@ def allowed_values(column: Column) -> str:
     return " and ".join(bounds)
 
 
+def _append(sheet: Worksheet, values: list[object]) -> None:
+    """Append a row through the formula guard every spreadsheet writer shares."""
+    sheet.append([safe_cell(value) for value in values])
+
+
 def _fit_widths(sheet: Worksheet, widths: list[int]) -> None:
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 8), 60)
@@ -103,19 +109,20 @@ def _fit_widths(sheet: Worksheet, widths: list[int]) -> None:
 
 def _readme(sheet: Worksheet) -> None:
     for line, bold in README_INTRO:
-        sheet.append([line])
+        _append(sheet, [line])
         sheet.cell(sheet.max_row, 1).font = Font(bold=bold, size=13 if bold else 11)
-    sheet.append([])
-    sheet.append(list(README_HEADERS))
+    _append(sheet, [])
+    _append(sheet, list(README_HEADERS))
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     for table in DAY_TABLES:
         need = "required 必填表" if table.required else "optional 可选表"
-        sheet.append([table.name, "", need, "", table.summary, ""])
+        _append(sheet, [table.name, "", need, "", table.summary, ""])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
         for column in table.spec.columns:
-            sheet.append(
+            _append(
+                sheet,
                 [
                     table.name,
                     column.name,
@@ -123,16 +130,16 @@ def _readme(sheet: Worksheet) -> None:
                     describe_kind(column),
                     table.doc(column.name),
                     allowed_values(column),
-                ]
+                ],
             )
-    sheet.append([POLICY_SHEET, "", "optional 可选表", "", "key/value rows; empty = default", ""])
+    _append(sheet, [POLICY_SHEET, "", "optional 可选表", "", "key/value rows; empty = default", ""])
     _fit_widths(sheet, [14, 18, 14, 11, 60, 40])
     for row in sheet.iter_rows(min_row=len(README_INTRO) + 2):
         row[4].alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _table_sheet(sheet: Worksheet, table: DayTable) -> None:
-    sheet.append([c.name for c in table.spec.columns])
+    _append(sheet, [c.name for c in table.spec.columns])
     sheet.freeze_panes = "A2"
     for index, column in enumerate(table.spec.columns, start=1):
         cell = sheet.cell(1, index)
@@ -156,7 +163,7 @@ def _table_sheet(sheet: Worksheet, table: DayTable) -> None:
 
 
 def _policy_sheet(sheet: Worksheet) -> None:
-    sheet.append(["key", "value", "default", "meaning"])
+    _append(sheet, ["key", "value", "default", "meaning"])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
@@ -167,7 +174,7 @@ def _policy_sheet(sheet: Worksheet) -> None:
         if field.name in ("day_start_min", "day_end_min"):
             default = format_clock(default)
         shown = "" if default is None else str(default)
-        sheet.append([field.name, "", shown, helps.get(field.name, "")])
+        _append(sheet, [field.name, "", shown, helps.get(field.name, "")])
     sheet.freeze_panes = "B2"
     _fit_widths(sheet, [28, 14, 12, 90])
     assert sheet.max_row == len(POLICY_KEYS) + 1

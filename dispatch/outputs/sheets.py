@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from dispatch.day import Arrival
+from dispatch.outputs.cells import safe_cell, safe_frame, safe_text
 from dispatch.outputs.disclosure import describe_public, public_codes
 from dispatch.outputs.labels import advice_rows, column, kpi_rows, sheet_title, text
 from dispatch.outputs.privacy import mask_contact, mask_id_number, mask_name, mask_phone
@@ -461,24 +462,6 @@ def plan_sheets(
     )
 
 
-def _cell(value: object) -> object:
-    """A cell value openpyxl accepts (missing values blank)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if isinstance(value, str) and value and value[0] in "=+-@":
-        return "'" + value  # never a formula: names come from input files
-    return value
-
-
-def _text_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text columns with formula-like cells quoted (numbers untouched)."""
-    safe = frame.copy()
-    for name in safe.columns:
-        if pd.api.types.is_object_dtype(safe[name]) or pd.api.types.is_string_dtype(safe[name]):
-            safe[name] = safe[name].map(_cell)
-    return safe
-
-
 def write_workbook(sheets: Sequence[Sheet], path: Path, lang: Lang) -> Path:
     """Write ``sheets`` to one workbook, headers in ``lang``, bold frozen header row.
 
@@ -494,13 +477,13 @@ def write_workbook(sheets: Sequence[Sheet], path: Path, lang: Lang) -> Path:
         ws.freeze_panes = "A2"
         header = []
         for name in frame.columns:
-            cell = WriteOnlyCell(ws, value=str(name))
+            cell = WriteOnlyCell(ws, value=safe_text(str(name)))
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             header.append(cell)
         ws.append(header)
         for row in frame.itertuples(index=False):
-            ws.append([_cell(v) for v in row])
+            ws.append([safe_cell(v) for v in row])
     book.save(path)
     return path
 
@@ -511,6 +494,6 @@ def write_csvs(sheets: Sequence[Sheet], folder: Path, lang: Lang) -> tuple[Path,
     written = []
     for sheet in sheets:
         path = folder / f"{sheet.key}.csv"
-        _text_safe(sheet.headed(lang)).to_csv(path, index=False, encoding=CSV_ENCODING)
+        safe_frame(sheet.headed(lang)).to_csv(path, index=False, encoding=CSV_ENCODING)
         written.append(path)
     return tuple(written)
