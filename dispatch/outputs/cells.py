@@ -59,5 +59,5 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for index in range(safe.shape[1]):
         column = safe.iloc[:, index]
         if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
-            safe.isetitem(index, column.map(safe_cell))
+            safe.isetitem(index, column.map(safe_cell).to_numpy(dtype=object))
     return safe
