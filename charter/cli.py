@@ -9,7 +9,6 @@ starts fast.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 import traceback
@@ -23,6 +22,7 @@ from charter import __version__
 from charter.commands import day_files, mapping, place_lists, planning, scenario
 from charter.exitcodes import ExitCode, exit_code_for
 from charter.options import VerboseOption
+from charter.terminal import terminal_json, terminal_text
 
 app = typer.Typer(
     name="charter",
@@ -32,6 +32,13 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     add_completion=False,
 )
+
+
+class SafeFormatter(logging.Formatter):
+    """Log lines (stderr) through ``terminal_text``: names in messages come from input files."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal_text(super().format(record))
 
 
 def _version_callback(value: bool) -> None:
@@ -51,10 +58,9 @@ def root(
     verbose: VerboseOption = False,
 ) -> None:
     """Charter dispatch: worker charters and supply trucks on the Suzhou road network."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(SafeFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
 
 
 # In the order `charter --help` lists them.
@@ -69,15 +75,14 @@ app.add_typer(place_lists.exits_app, name="exits")
 def _report(error: BaseException, code: ExitCode, as_json: bool) -> None:
     message = str(error) or type(error).__name__
     if as_json:
-        sys.stdout.write(json.dumps({"code": int(code), "error": message}, ensure_ascii=False))
-        sys.stdout.write("\n")
+        sys.stdout.write(terminal_json({"code": int(code), "error": message}) + "\n")
         return
     if code == ExitCode.INTERNAL:
         # Plain traceback: frames and lines only, never local variables.
-        sys.stderr.write("".join(traceback.format_exception(error)))
+        sys.stderr.write(terminal_text("".join(traceback.format_exception(error))))
         sys.stderr.write("internal error — please report it with the command you ran\n")
     else:
-        sys.stderr.write(f"error: {message}\n")
+        sys.stderr.write(f"error: {terminal_text(message)}\n")
 
 
 def _interrupted() -> int:
@@ -100,12 +105,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _interrupted()
     # Typer >= 0.20 raises its own (vendored click) usage errors, not click's.
     except (click.ClickException, typer.TyperException) as usage:
+        if isinstance(getattr(usage, "message", None), str):  # it echoes the value given
+            object.__setattr__(usage, "message", terminal_text(getattr(usage, "message", "")))
         if as_json:
             _report(usage, ExitCode.INPUT, as_json)
         elif isinstance(usage, click.ClickException) or hasattr(usage, "show"):
             usage.show()
         else:
-            sys.stderr.write(f"error: {usage}\n")
+            sys.stderr.write(f"error: {terminal_text(usage)}\n")
         return int(ExitCode.INPUT)
     except Exception as error:
         code = exit_code_for(error)

@@ -16,7 +16,8 @@ digits, and next to letters (``Tel13812345678``). Two kinds of text get two stre
 * :func:`mask_numbers` — any text (a name on the map, a message in the terminal): every
   number shaped like an id (18 characters, the last a digit or X; 15 digits), a mobile
   (11 digits from ``13``–``19``) or a landline (``0`` + area code + number, 10–12 digits) is
-  masked; other numbers (a plate, a permit number) stay.
+  masked; other numbers (a plate, a permit number, a date) stay. A landline or an old id is
+  only taken where it stands apart (not the tail of a date or a decimal).
 * :func:`mask_contact` — text that is personal by nature (an escort contact): numbers as
   above, then every other run of more than 4 digits, and every word as a name (except
   labels such as 电话 or tel).
@@ -97,20 +98,22 @@ def mask_digits(digits: str) -> str:
     return "*" * n
 
 
-def _national_shape(digits: str) -> bool:
-    """A number as written inside the country: id, mobile or landline with area code."""
+def _national_shape(digits: str) -> str | None:
+    """The kind of a number written inside the country — ``strong`` (a mobile, an id with a
+    right check character), ``weak`` (a landline, an old id, an id with a wrong check
+    character) — or None."""
     n = len(digits)
     if "X" in digits[:-1]:
-        return False
+        return None
     if n == 18:
-        return True
+        return "strong" if is_valid_id_number(digits) else "weak"
     if "X" in digits:
-        return False
-    if n == 15:
-        return True
+        return None
     if n == 11 and digits[0] == "1" and digits[1] in "3456789":
-        return True
-    return digits.startswith("0") and 10 <= n <= 12
+        return "strong"
+    if n == 15 or (digits.startswith("0") and 10 <= n <= 12):
+        return "weak"
+    return None
 
 
 def _after_country_code(digits: str, plus: bool) -> str | None:
@@ -140,8 +143,11 @@ class _Found:
 def _in_span(text: str, start: int, end: int, *, strict: bool) -> Iterator[_Found]:
     """Personal numbers among the digit groups of one written number ``text[start:end]``.
 
-    Groups are tried as a number from the longest run on; a lone ``.`` binds its two groups
-    (``85.0511287798`` is a decimal, not a landline after 85).
+    Groups are tried as a number from the longest run on. A weak shape (a landline, an old
+    id) must also stand apart from the groups around it — at the ends of the written number,
+    or after a space or bracket — so that dates (``2019-02-21 – 2020-02-20``) and decimals
+    (``85.0511287798``) are left alone; a strong one (a mobile, a valid id) is masked
+    wherever it is.
     """
     span = text[start:end]
     groups = [
@@ -149,21 +155,17 @@ def _in_span(text: str, start: int, end: int, *, strict: bool) -> Iterator[_Foun
         for m in _GROUP.finditer(span)
     ]
     plus = any(ch in "+＋" for ch in span[: groups[0][0] - start])
-    joined = [False] + [text[a[1] : b[0]] == "." for a, b in itertools.pairwise(groups)]
-    joined.append(False)
+    apart = [True] + [_apart(text[a[1] : b[0]]) for a, b in itertools.pairwise(groups)] + [True]
     i = 0
     loose: list[tuple[int, int, str]] = []
     while i < len(groups):
         found = None
         for j in range(min(len(groups), i + MAX_GROUPS) - 1, i - 1, -1):
-            if joined[i] or joined[j + 1]:
-                continue
             digits = "".join(g[2] for g in groups[i : j + 1])
             national = _after_country_code(digits, plus) if i == 0 else None
-            shown = (
-                national if national is not None else digits if _national_shape(digits) else None
-            )
-            if shown is not None:
+            shape = "strong" if national is not None else _national_shape(digits)
+            if shape == "strong" or (shape == "weak" and apart[i] and apart[j + 1]):
+                shown = national if national is not None else digits
                 found = _Found(start if i == 0 else groups[i][0], groups[j][1], shown)
                 i = j + 1
                 break
@@ -175,6 +177,12 @@ def _in_span(text: str, start: int, end: int, *, strict: bool) -> Iterator[_Foun
         loose = []
         yield found
     yield from _loose(loose, strict)
+
+
+def _apart(separator: str) -> bool:
+    """Whether a separator between two digit groups may also end one number (a space or a
+    bracket) rather than only join the groups of one (a dash, a dot, a slash)."""
+    return any(ch.isspace() or ch in "()（）" for ch in separator)
 
 
 def _loose(groups: list[tuple[int, int, str]], strict: bool) -> Iterator[_Found]:
