@@ -21,7 +21,15 @@ import pandas as pd
 from dispatch.policy import Policy
 from routing.network.speed import VehicleClass as VehicleClass  # re-exported: the fleet's class
 from stations.errors import InputError, ProblemCollector
-from stations.model import Depot, Enterprise, Exit, Registry, Station, check_lon_lat
+from stations.model import (
+    Depot,
+    Enterprise,
+    Exit,
+    PlaceKind,
+    Registry,
+    Station,
+    check_lon_lat,
+)
 from stations.text import region_key
 
 
@@ -203,19 +211,24 @@ class RiskRegion:
 
 @dataclass(frozen=True, slots=True)
 class PlaceRef:
-    """A shipment end: a known place (``place_id`` set) or a bare point.
+    """A shipment end: a known place (``place_id`` and its ``kind`` set) or a bare point.
 
     ``name`` is the name given with the shipment (``origin_name`` / ``destination_name``);
     None uses the known place's name, or shows the point's coordinates. Default None.
+    ``kind`` says which table ``place_id`` is from (ids are unique within a table only);
+    None for a bare point. Default None.
     """
 
     lon: float
     lat: float
     place_id: str | None = None
     name: str | None = None
+    kind: PlaceKind | None = None
 
     def __post_init__(self) -> None:
         check_lon_lat(self.lon, self.lat, f"place {self.place_id or 'point'}")
+        if (self.place_id is None) != (self.kind is None):
+            raise ValueError(f"place {self.place_id or 'point'}: give an id with its kind")
 
 
 @dataclass(frozen=True, slots=True)

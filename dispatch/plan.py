@@ -19,6 +19,7 @@ from dispatch.day import Arrival, Cargo, Day
 from dispatch.reasons import ExclusionReason, ShipmentReason, UnservedReason, reason_text
 from routing.network.speed import VehicleClass
 from stations.lang import Lang
+from stations.model import PlaceKind
 
 if TYPE_CHECKING:
     from routing.network.daynetwork import DayNetwork
@@ -87,6 +88,21 @@ class StepKind(StrEnum):
     RETURN_DEPOT = "return_depot"
     LOAD = "load"  # a truck loads a shipment at its origin
     UNLOAD = "unload"  # and unloads it at its destination
+
+    @property
+    def place_kind(self) -> PlaceKind | None:
+        """The kind of place a bus step's ``place_id`` names (a depot, a station, an employer);
+        None for a truck's loading and unloading, whose ``place_id`` is a supply place key
+        (``dispatch.supply.truck_problem``)."""
+        return _STEP_PLACES.get(self)
+
+
+_STEP_PLACES = {
+    StepKind.LEAVE_DEPOT: PlaceKind.DEPOT,
+    StepKind.RETURN_DEPOT: PlaceKind.DEPOT,
+    StepKind.BOARD: PlaceKind.STATION,
+    StepKind.ALIGHT: PlaceKind.ENTERPRISE,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,6 +59,17 @@ class _Point:
     lat: float
 
 
+SUPPLY = "supply"  # the namespace of truck steps: supply place keys (depots keep their ids)
+PointKey = tuple[str, str]  # (place kind, or ``supply``; place id or key)
+
+
+def point_key(route: RouteEntry, step: StepEntry) -> PointKey:
+    """Where a step is, kept apart by kind: a bus step's place is a depot, a station or an
+    employer by its type (their ids may be equal), a truck step's a supply place key."""
+    kind = step.type.place_kind if route.vehicle_class is VehicleClass.BUS else None
+    return (SUPPLY if kind is None else kind.value, step.place)
+
+
 def checkpoint_delays(policy: Policy) -> CheckpointDelays:
     """The network's default checkpoint delays with the plan policy's overrides."""
     return policy.checkpoint_delays()
@@ -79,10 +90,10 @@ def document_network(document: PlanDocument, roads: RoadNetwork | None = None) -
     return network_for_day(network, exits, delays=checkpoint_delays(document.meta.policy))
 
 
-ProfiledLeg = tuple[Profile, str, str]
+ProfiledLeg = tuple[Profile, PointKey, PointKey]
 
 
-def _profile(route: RouteEntry, step: StepEntry) -> Profile:
+def leg_profile(route: RouteEntry, step: StepEntry) -> Profile:
     """The profile a route drives on from ``step``: a bus's; a truck's, on the green-channel
     lane where its run had the pass."""
     if route.vehicle_class is VehicleClass.BUS:
@@ -93,9 +104,9 @@ def _profile(route: RouteEntry, step: StepEntry) -> Profile:
 def _legs(route: RouteEntry) -> list[ProfiledLeg]:
     """A route's legs between different places, each with the profile it drove."""
     return [
-        (_profile(route, a), a.place, b.place)
+        (leg_profile(route, a), point_key(route, a), point_key(route, b))
         for a, b in itertools.pairwise(route.steps)
-        if a.place != b.place
+        if point_key(route, a) != point_key(route, b)
     ]
 
 
@@ -103,23 +114,22 @@ def _all_legs(document: PlanDocument) -> list[ProfiledLeg]:
     return [leg for r in (*document.routes, *document.truck_routes) for leg in _legs(r)]
 
 
-def leg_paths(
-    document: PlanDocument, network: DayNetwork
-) -> dict[tuple[Profile, str, str], list[LonLat]]:
+def leg_paths(document: PlanDocument, network: DayNetwork) -> dict[ProfiledLeg, list[LonLat]]:
     """Road geometry of every leg driven in the plan, per profile.
 
     One ``DayNetwork.paths`` call per (profile, leg start) covers all of that start's legs. A
     leg without a road route under the plan's exits (only possible when the network differs
     from the one the plan was made on) is drawn straight and logged as a warning.
     """
-    points: dict[str, _Point] = {}
-    wanted: dict[tuple[Profile, str], set[str]] = defaultdict(set)
+    points: dict[PointKey, _Point] = {}
+    wanted: dict[tuple[Profile, PointKey], set[PointKey]] = defaultdict(set)
     for route in (*document.routes, *document.truck_routes):
         for step in route.steps:
-            points[step.place] = _Point(step.place, step.lon, step.lat)
+            key = point_key(route, step)
+            points[key] = _Point(" ".join(key), step.lon, step.lat)
     for profile, a, b in _all_legs(document):
         wanted[(profile, a)].add(b)
-    geometry: dict[tuple[Profile, str, str], list[LonLat]] = {}
+    geometry: dict[ProfiledLeg, list[LonLat]] = {}
     for (profile, start), ends in sorted(wanted.items()):
         targets = sorted(ends)
         try:
@@ -141,9 +151,7 @@ def _path_or_straight(network: DayNetwork, a: _Point, b: _Point, profile: Profil
         return [(a.lon, a.lat), (b.lon, b.lat)]
 
 
-def _route_path(
-    route: RouteEntry, geometry: dict[tuple[Profile, str, str], list[LonLat]]
-) -> list[LonLat]:
+def _route_path(route: RouteEntry, geometry: dict[ProfiledLeg, list[LonLat]]) -> list[LonLat]:
     path: list[LonLat] = []
     for leg in _legs(route):
         for point in geometry[leg]:
@@ -200,7 +208,7 @@ def route_layers(
 def _layer(
     route: RouteEntry,
     trips: tuple[RouteTrip, ...],
-    geometry: dict[tuple[Profile, str, str], list[LonLat]],
+    geometry: dict[ProfiledLeg, list[LonLat]],
 ) -> RouteLayer:
     return RouteLayer(
         vehicle_id=route.vehicle,
@@ -218,7 +226,7 @@ def _layer(
 
 def truck_layers(
     document: PlanDocument,
-    geometry: dict[tuple[Profile, str, str], list[LonLat]],
+    geometry: dict[ProfiledLeg, list[LonLat]],
     *,
     lang: Lang = Lang.EN,
 ) -> tuple[RouteLayer, ...]:

@@ -41,6 +41,17 @@ class ExitKind(StrEnum):
     USER = "user"  # given by the user in an exits table
 
 
+class PlaceKind(StrEnum):
+    """Which table a place comes from. Ids are unique within a kind only: an employer may
+    have a station's id, so a place is looked up by (kind, id), never by its id alone."""
+
+    STATION = "station"
+    ENTERPRISE = "enterprise"
+    DEPOT = "depot"
+    EXIT = "exit"
+    POINT = "point"  # a bare lon,lat (a shipment end that names no place)
+
+
 def check_lon_lat(lon: float, lat: float, what: str) -> None:
     """Raise ``ValueError`` unless ``lon``/``lat`` are finite WGS-84 values in China."""
     if not (math.isfinite(lon) and math.isfinite(lat)):

@@ -63,6 +63,7 @@ from stations.model import (
     Exit,
     ExitKind,
     ExitStatus,
+    PlaceKind,
     Registry,
     Station,
 )
@@ -500,18 +501,46 @@ def _exits(intake: _Intake, t: _Table) -> Registry[Exit]:
     return Registry("exit", tuple(merged.items()))
 
 
+PlacePoints = Mapping[str, Mapping[PlaceKind, PlaceRef]]
+# How a shipment end may name the table of an id that several tables share.
+KIND_PREFIXES: Mapping[str, PlaceKind] = {
+    "station": PlaceKind.STATION,
+    "enterprise": PlaceKind.ENTERPRISE,
+    "employer": PlaceKind.ENTERPRISE,
+    "depot": PlaceKind.DEPOT,
+    "exit": PlaceKind.EXIT,
+}
+_KIND_NAMES = {
+    PlaceKind.STATION: "a station",
+    PlaceKind.ENTERPRISE: "an employer",
+    PlaceKind.DEPOT: "a depot",
+    PlaceKind.EXIT: "an exit",
+}
+
+
 def _place_points(
     stations: Registry[Station],
     enterprises: Registry[Enterprise],
     depots: Registry[Depot],
     exits: Registry[Exit],
-) -> dict[str, PlaceRef]:
-    points: dict[str, PlaceRef] = {}
-    groups: tuple[Registry[Exit] | Registry[Depot] | Registry[Enterprise] | Registry[Station], ...]
-    groups = (exits, depots, enterprises, stations)
-    for registry in groups:
+) -> dict[str, dict[PlaceKind, PlaceRef]]:
+    """Every known place by id, then by kind (an id may name places of several kinds)."""
+    points: dict[str, dict[PlaceKind, PlaceRef]] = {}
+    groups: tuple[
+        tuple[
+            PlaceKind, Registry[Exit] | Registry[Depot] | Registry[Enterprise] | Registry[Station]
+        ],
+        ...,
+    ] = (
+        (PlaceKind.STATION, stations),
+        (PlaceKind.ENTERPRISE, enterprises),
+        (PlaceKind.DEPOT, depots),
+        (PlaceKind.EXIT, exits),
+    )
+    for kind, registry in groups:
         for place in registry.values():
-            points[place.place_id] = PlaceRef(place.lon, place.lat, place.place_id)
+            ref = PlaceRef(place.lon, place.lat, place.place_id, kind=kind)
+            points.setdefault(place.place_id, {})[kind] = ref
     return points
 
 
@@ -685,11 +714,26 @@ _LON_LAT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,，\s]\s*(-?\d+(?:\.\d+)?)\s*$
 
 
 def _place_cell(
-    intake: _Intake, t: _Table, row: Row, column: str, places: Mapping[str, PlaceRef]
+    intake: _Intake, t: _Table, row: Row, column: str, places: PlacePoints
 ) -> PlaceRef | None:
     text = row.text(column).strip()
+    prefix, colon, _ = text.partition(":")
+    if text not in places and colon and prefix.strip().lower() in KIND_PREFIXES:
+        return _typed_place(intake, t, row, column, places, KIND_PREFIXES[prefix.strip().lower()])
     if text in places:
-        return places[text]
+        kinds = places[text]
+        if len(kinds) == 1:
+            return next(iter(kinds.values()))
+        named = " and ".join(_KIND_NAMES[k] for k in kinds)
+        intake.add(
+            t,
+            row.number,
+            column,
+            text,
+            f"is the id of {named}",
+            "write the kind before the id: " + " or ".join(f"{k.value}:{text}" for k in kinds),
+        )
+        return None
     match = _LON_LAT.match(text)
     if match:
         try:
@@ -713,6 +757,26 @@ def _place_cell(
     return None
 
 
+def _typed_place(
+    intake: _Intake, t: _Table, row: Row, column: str, places: PlacePoints, kind: PlaceKind
+) -> PlaceRef | None:
+    """A shipment end written ``kind:id`` (``enterprise:E1``)."""
+    text = row.text(column).strip()
+    place_id = text.partition(":")[2].strip()
+    found = places.get(place_id, {}).get(kind)
+    if found is not None:
+        return found
+    kinds = places.get(place_id, {})
+    fix = (
+        "use " + " or ".join(f"{k.value}:{place_id}" for k in kinds)
+        if kinds
+        else f"use the id of {_KIND_NAMES[kind]} of the day"
+    )
+    what = _KIND_NAMES[kind].split()[1]
+    intake.add(t, row.number, column, text, f"names no {what} {place_id!r}", fix)
+    return None
+
+
 def _shipment(
     origin: PlaceRef, destination: PlaceRef, times: list[dt.datetime | None], row: Row
 ) -> Shipment:
@@ -729,7 +793,7 @@ def _shipment(
     )
 
 
-def _shipments(intake: _Intake, t: _Table, places: Mapping[str, PlaceRef]) -> list[Shipment]:
+def _shipments(intake: _Intake, t: _Table, places: PlacePoints) -> list[Shipment]:
     shipments: list[Shipment] = []
     for row in list(t.rows()):
         origin = _place_cell(intake, t, row, "origin", places)

@@ -58,6 +58,7 @@ from stations.model import (
     Exit,
     ExitKind,
     ExitStatus,
+    PlaceKind,
     Station,
     StationKind,
 )
@@ -395,22 +396,24 @@ def _min(value: float) -> float:
     return round(value, MIN_DIGITS)
 
 
-def _place(day: Day, place_id: str) -> tuple[str, float, float]:
-    """Name and position of a depot, station or employer of ``day``."""
-    if place_id in day.stations:
-        station = day.stations[place_id]
+def _place(day: Day, step: Step) -> tuple[str, float, float]:
+    """Name and position of the depot, station or employer a bus step is at, looked up in
+    the table its kind names (an employer may have a station's id)."""
+    kind = step.kind.place_kind
+    if kind is PlaceKind.STATION:
+        station = day.stations[step.place_id]
         return station.name_zh, station.lon, station.lat
-    if place_id in day.enterprises:
-        enterprise = day.enterprises[place_id]
+    if kind is PlaceKind.ENTERPRISE:
+        enterprise = day.enterprises[step.place_id]
         return enterprise.name, enterprise.lon, enterprise.lat
-    if place_id in day.depots:
-        depot = day.depots[place_id]
+    if kind is PlaceKind.DEPOT:
+        depot = day.depots[step.place_id]
         return depot.name or depot.depot_id, depot.lon, depot.lat
-    raise KeyError(f"{place_id!r} is not a station, employer or depot of the day")
+    raise ValueError(f"a bus route has no {step.kind.value} step (at {step.place_id!r})")
 
 
 def _step(day: Day, step: Step) -> StepEntry:
-    name, lon, lat = _place(day, step.place_id)
+    name, lon, lat = _place(day, step)
     return StepEntry(
         type=step.kind,
         place=step.place_id,

@@ -11,16 +11,18 @@ of 7 or fewer none. Digits are shown without the separators they were written wi
 Numbers are found in free text whatever way they are written: with spaces, dashes, dots or
 brackets between digit groups (``138 1234 5678``, ``0512-6888-1234``, ``(0512) 68881234``,
 ``320506 19900101 123X``), with a country code (``+86 138…``, ``(+86)138…``), in full-width
-digits, and next to letters (``Tel13812345678``). Two kinds of text get two strengths:
+digits, and right after a Chinese label (``电话13812345678``). Two kinds of text get two
+strengths:
 
 * :func:`mask_numbers` — any text (a name on the map, a message in the terminal): every
   number shaped like an id (18 characters, the last a digit or X; 15 digits), a mobile
   (11 digits from ``13``–``19``) or a landline (``0`` + area code + number, 10–12 digits) is
   masked; other numbers (a plate, a permit number, a date) stay. A landline or an old id is
-  only taken where it stands apart (not the tail of a date or a decimal).
+  only taken where it stands apart (not the tail of a date or a decimal), and digits joined
+  to a Latin letter or ``_`` are a code (``map_5f0175305445``), not a number.
 * :func:`mask_contact` — text that is personal by nature (an escort contact): numbers as
-  above, then every other run of more than 4 digits, and every word as a name (except
-  labels such as 电话 or tel).
+  above (also next to Latin letters, ``Tel13812345678``), then every other run of more than
+  4 digits, and every word as a name (except labels such as 电话 or tel).
 """
 
 from __future__ import annotations
@@ -40,10 +42,9 @@ MAX_GROUPS = 8  # digit groups one number may be written in
 _SEPARATOR = r"[ \u00a0\u3000\-\u2010\u2011\u2012\u2013\u2014.\u00b7/()（）]"
 # A written number: digit groups joined by one to three separators, maybe a country-code
 # plus and an opening bracket before it, maybe an id number's X after it.
-_SPAN = re.compile(
-    rf"(?<!\d)[(（]?[+＋]?[(（]?\d+(?:{_SEPARATOR}{{1,3}}\d+)*(?:[Xx](?![A-Za-z]))?(?!\d)"
-)
+_SPAN = re.compile(rf"(?<!\d)[(（]?[+＋]?[(（]?\d+(?:{_SEPARATOR}{{1,3}}\d+)*(?:[Xx])?(?!\d)")
 _GROUP = re.compile(r"\d+[Xx]?")
+_CODE = re.compile(r"[0-9A-Za-z_]")
 _WORD = re.compile(r"[^\W\d_]+")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -193,9 +194,18 @@ def _loose(groups: list[tuple[int, int, str]], strict: bool) -> Iterator[_Found]
         yield _Found(groups[0][0], groups[-1][1], digits)
 
 
+def _glued(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is part of a code: an ASCII letter, digit or ``_`` next to
+    it (``feature_5f0175305445``, ``map_e92185``)."""
+    return bool(_CODE.match(text[start - 1 : start])) or bool(_CODE.match(text[end : end + 1]))
+
+
 def _numbers(text: str, *, strict: bool) -> list[_Found]:
     return [
-        f for m in _SPAN.finditer(text) for f in _in_span(text, m.start(), m.end(), strict=strict)
+        found
+        for m in _SPAN.finditer(text)
+        for found in _in_span(text, m.start(), m.end(), strict=strict)
+        if strict or not _glued(text, found.start, found.end)
     ]
 
 

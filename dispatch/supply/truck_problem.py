@@ -13,6 +13,7 @@ shipment of a higher cargo rank outweighs every shipment of the lower ranks toge
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from collections.abc import Mapping, Sequence
@@ -25,6 +26,7 @@ from routing.network.daynetwork import DayNetwork
 from routing.network.matrix import TravelMatrix
 from routing.network.speed import Profile, VehicleClass
 from routing.vrp.problem import Job, Problem, TimeWindow, VehicleSpec
+from stations.model import PlaceKind
 
 logger = logging.getLogger(__name__)
 
@@ -76,12 +78,14 @@ class SupplyRules:
 
 @dataclass(frozen=True, slots=True)
 class SupplyPlace:
-    """A place trucks drive to: ``place_id`` is its key in routes (a place id, or ``lon,lat``)."""
+    """A place trucks drive to: ``place_id`` is its key in routes (a place id, or ``lon,lat``),
+    ``kind`` the table it is from. Default kind ``point`` (a bare lon,lat)."""
 
     place_id: str
     name: str
     lon: float
     lat: float
+    kind: PlaceKind = PlaceKind.POINT
 
 
 def point_key(lon: float, lat: float) -> str:
@@ -89,40 +93,43 @@ def point_key(lon: float, lat: float) -> str:
     return f"{lon:.6f},{lat:.6f}"
 
 
-def _known_name(day: Day, place_id: str) -> str | None:
-    """Name of a known place, looked up as intake resolves ids (stations first)."""
-    if place_id in day.stations:
+def _known_name(day: Day, kind: PlaceKind, place_id: str) -> str | None:
+    """Name of the known place of ``kind`` with ``place_id`` (ids are unique per kind only)."""
+    if kind is PlaceKind.STATION and place_id in day.stations:
         return day.stations[place_id].name_zh
-    if place_id in day.enterprises:
+    if kind is PlaceKind.ENTERPRISE and place_id in day.enterprises:
         return day.enterprises[place_id].name
-    if place_id in day.depots:
+    if kind is PlaceKind.DEPOT and place_id in day.depots:
         depot = day.depots[place_id]
         return depot.name or depot.depot_id
-    if place_id in day.exits:
+    if kind is PlaceKind.EXIT and place_id in day.exits:
         return day.exits[place_id].name
     return None
 
 
 def end_place(day: Day, ref: PlaceRef) -> SupplyPlace:
     """The place of a shipment end (its given name first, else the known place's)."""
-    if ref.place_id is None:
+    if ref.place_id is None or ref.kind is None:
         key = point_key(ref.lon, ref.lat)
         return SupplyPlace(key, ref.name or key, ref.lon, ref.lat)
-    name = ref.name or _known_name(day, ref.place_id) or ref.place_id
-    return SupplyPlace(ref.place_id, name, ref.lon, ref.lat)
+    name = ref.name or _known_name(day, ref.kind, ref.place_id) or ref.place_id
+    return SupplyPlace(ref.place_id, name, ref.lon, ref.lat, ref.kind)
 
 
 def depot_place(day: Day, depot_id: str) -> SupplyPlace:
     """A truck depot as a place."""
     depot = day.depots[depot_id]
-    return SupplyPlace(depot_id, depot.name or depot_id, depot.lon, depot.lat)
+    return SupplyPlace(depot_id, depot.name or depot_id, depot.lon, depot.lat, PlaceKind.DEPOT)
 
 
 class PlaceBook:
-    """The day's supply places by key; an id used for two positions gets ``id@lon,lat``.
+    """The day's supply places by key.
 
-    A name given with a shipment (``origin_name`` / ``destination_name``) beats one derived
-    from a known place or the coordinates; among given names the first wins.
+    A place keeps its id as key unless that key is taken: by a place of another kind (an
+    employer with a depot's id) it becomes ``kind:id``, by a place of the same kind at
+    another position ``id@lon,lat``. A name given with a shipment (``origin_name`` /
+    ``destination_name``) beats one derived from a known place or the coordinates; among
+    given names the first wins.
     """
 
     def __init__(self) -> None:
@@ -134,9 +141,12 @@ class PlaceBook:
         known = self.places.get(place.place_id)
         if known is None:
             self.places[place.place_id] = place
+        elif known.kind is not place.kind:
+            key = f"{place.kind.value}:{place.place_id}"
+            return self.add(dataclasses.replace(place, place_id=key), given=given)
         elif (known.lon, known.lat) != (place.lon, place.lat):
             key = f"{place.place_id}@{point_key(place.lon, place.lat)}"
-            return self.add(SupplyPlace(key, place.name, place.lon, place.lat), given=given)
+            return self.add(dataclasses.replace(place, place_id=key), given=given)
         elif given and place.place_id not in self.given:
             self.places[place.place_id] = place
         if given:

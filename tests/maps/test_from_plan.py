@@ -4,22 +4,27 @@ and the fleet by permit state, from the plan document."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 from pathlib import Path
 
 import pytest
 
 from dispatch.charters.bus_problem import day_network
+from dispatch.intake.reader import read_day
 from dispatch.outputs.plan_folder import write_plan
 from dispatch.outputs.plan_json import PlanDocument, plan_document, read_plan_json
 from dispatch.outputs.privacy import has_personal_number
 from dispatch.outputs.route_json import StepEntry
+from dispatch.planner import plan_day
 from maps.from_plan import (
     checkpoint_delays,
     document_map,
     document_network,
     leg_paths,
+    leg_profile,
     permit_states,
+    point_key,
     route_layers,
     unserved_markers,
     write_plan_map,
@@ -29,6 +34,7 @@ from routing.network.daynetwork import network_for_day
 from routing.network.speed import Profile
 from stations.lang import Lang
 from stations.model import ExitStatus
+from tests.collision_cases import COLLISIONS, Collision
 from tests.map_cases import read_rendered
 from tests.network_cases import bridge_exit, one_bridge
 from tests.plan_cases import ESCORT_PHONE, ID_NUMBERS, PHONES, hand_plan
@@ -135,9 +141,10 @@ def test_a_leg_cut_by_a_closed_exit_is_drawn_straight(
     network = network_for_day(one_bridge(), [bridge_exit(ExitStatus.CLOSED)])
     with caplog.at_level(logging.WARNING, logger="maps.from_plan"):
         paths = leg_paths(moved, network)
-    assert paths[(Profile.BUS, "yq_test", "E1")] == [(120.50, 31.30), (120.60, 31.30)]
-    assert len(paths[(Profile.BUS, "D1", "yq_test")]) >= 2
-    assert "drawing yq_test → E1 straight" in caplog.text
+    station, employer, depot = ("station", "yq_test"), ("enterprise", "E1"), ("depot", "D1")
+    assert paths[(Profile.BUS, station, employer)] == [(120.50, 31.30), (120.60, 31.30)]
+    assert len(paths[(Profile.BUS, depot, station)]) >= 2
+    assert "drawing station yq_test → enterprise E1 straight" in caplog.text
 
 
 def test_step_entries_keep_their_order_in_the_path(document: PlanDocument) -> None:
@@ -166,3 +173,26 @@ def test_a_plans_map_is_drawn_on_its_own_network(
     monkeypatch.undo()
     again = read_rendered(document_map(read_plan_json(tmp_path), lang=Lang.ZH).render())
     assert list(drawn.overlays) == list(again.overlays)
+
+
+@pytest.mark.parametrize("collision", COLLISIONS, ids=lambda c: c.name)
+def test_places_that_share_an_id_are_drawn_where_they_are(
+    collision: Collision, tmp_path: Path
+) -> None:
+    """Every leg of every bus and truck runs from its own step's place to the next one's,
+    even where an employer, a station, a depot or an exit share an id (a leg keyed by the id
+    alone would start at the other place, kilometres away)."""
+    plan = plan_day(read_day(collision.write(tmp_path)))
+    document = plan_document(plan)
+    geometry = leg_paths(document, plan.network or document_network(document))
+    drawn = 0
+    for route in (*document.routes, *document.truck_routes):
+        for a, b in itertools.pairwise(route.steps):
+            leg = (leg_profile(route, a), point_key(route, a), point_key(route, b))
+            if leg[1] == leg[2]:
+                continue
+            path = geometry[leg]
+            assert path[0] == pytest.approx((a.lon, a.lat), abs=1e-5), (leg, a.name)
+            assert path[-1] == pytest.approx((b.lon, b.lat), abs=1e-5), (leg, b.name)
+            drawn += 1
+    assert drawn >= 4

@@ -15,8 +15,9 @@ from dispatch.intake.reader import read_day
 from dispatch.intake.risk import RiskMatchWarning
 from dispatch.policy import Policy
 from stations.errors import InputError, InputWarning
-from stations.model import ExitStatus
+from stations.model import ExitStatus, PlaceKind
 from stations.tabular import Kind
+from tests.collision_cases import COLLISIONS
 from tests.day_cases import DAYS, at, copied_day, edit
 
 GOOD = DAYS / "one_station_two_employers"
@@ -547,3 +548,42 @@ def test_a_far_cell_in_a_workbook_is_one_more_row(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught, pytest.warns(InputWarning, match="'column XFD'"):
         read_day(book)
     assert {p.row for p in caught.value.problems} == {1_048_576}
+
+
+@pytest.mark.parametrize(
+    ("typed", "bare", "match"),
+    [
+        (
+            "enterprise:yq_test",
+            "yq_test",
+            r"shipments.csv row 2: `destination` 'yq_test' is the id of a station and an "
+            r"employer — fix: write the kind before the id: station:yq_test or enterprise:yq_test",
+        ),
+        (
+            "enterprise:yq_test",
+            "depot:yq_test",
+            r"`destination` 'depot:yq_test' names no depot 'yq_test' — fix: use "
+            r"station:yq_test or enterprise:yq_test",
+        ),
+        (
+            "enterprise:yq_test",
+            "Employer:nowhere",
+            r"`destination` 'Employer:nowhere' names no employer 'nowhere' — fix: use the id "
+            r"of an employer of the day",
+        ),
+    ],
+)
+def test_a_shipment_end_names_the_kind_of_a_shared_id(
+    tmp_path: Path, typed: str, bare: str, match: str
+) -> None:
+    """An id that two tables share is refused at a shipment end until the kind is written
+    (``enterprise:E1``), and a written kind must have that id."""
+    collision = next(c for c in COLLISIONS if c.name == "employer_is_station")
+    folder = collision.write(tmp_path)
+    day = read_day(folder)
+    (s1,) = [s for s in day.shipments if s.shipment_id == "S1"]
+    assert s1.destination.kind is PlaceKind.ENTERPRISE
+    assert (s1.destination.lon, s1.destination.lat) == (120.74, 31.32)  # the employer's
+    edit(folder, "shipments.csv", typed, bare)
+    with pytest.raises(InputError, match=match):
+        read_day(folder)

@@ -4,16 +4,20 @@ write a plan that loses a worker."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from dispatch.intake.reader import read_day
 from dispatch.outputs.plan_folder import PlanFiles, csv_lang, write_plan
-from dispatch.outputs.plan_json import read_plan_json
-from dispatch.plan import Plan, PlanInvariantError
-from stations.model import Registry
+from dispatch.outputs.plan_json import DepotEntry, EnterpriseEntry, StationEntry, read_plan_json
+from dispatch.plan import Plan, PlanInvariantError, StepKind
+from dispatch.planner import plan_day
+from stations.model import PlaceKind, Registry
+from tests.collision_cases import COLLISIONS, Collision
 from tests.plan_cases import (
     ESCORT_PHONE,
     ID_NUMBERS,
@@ -131,3 +135,55 @@ def test_escort_contacts_are_masked_in_every_file(
         assert not leaks(digits, text), file
         assert name not in text, file
     assert "*" in (files.folder / "csv" / "employer_notices.csv").read_text(encoding="utf-8-sig")
+
+
+def _position(entry: StationEntry | EnterpriseEntry | DepotEntry) -> tuple[float, float]:
+    return (round(entry.lon, 6), round(entry.lat, 6))
+
+
+@pytest.mark.parametrize("collision", COLLISIONS, ids=lambda c: c.name)
+def test_places_that_share_an_id_keep_their_own_name_and_position(
+    collision: Collision, tmp_path: Path
+) -> None:
+    """A bus step names and places the depot, station or employer its type says, a truck
+    delivery its own end, and the sheets name each place from its own table — whichever
+    ids the tables share."""
+    day = read_day(collision.write(tmp_path))
+    files = write_plan(plan_day(day), tmp_path / "plan", lang="en")
+    document = files.document
+    places = document.places
+    tables: dict[PlaceKind, dict[str, StationEntry | EnterpriseEntry | DepotEntry]] = {
+        PlaceKind.STATION: {s.id: s for s in places.stations},
+        PlaceKind.ENTERPRISE: {e.id: e for e in places.enterprises},
+        PlaceKind.DEPOT: {d.id: d for d in places.depots},
+    }
+    names = {
+        PlaceKind.STATION: {s.id: s.name_zh for s in places.stations},
+        PlaceKind.ENTERPRISE: {e.id: e.name for e in places.enterprises},
+        PlaceKind.DEPOT: {d.id: d.name or d.id for d in places.depots},
+    }
+    assert document.routes
+    for route in document.routes:
+        for step in route.steps:
+            kind = step.type.place_kind
+            assert kind is not None
+            assert step.name == names[kind][step.place], (step.type, step.place)
+            assert (step.lon, step.lat) == _position(tables[kind][step.place])
+    ends = {e.enterprise_id: e for e in day.enterprises.values()}
+    for delivery in document.deliveries:
+        shipment = next(s for s in day.shipments if s.shipment_id == delivery.shipment)
+        if shipment.destination.kind is PlaceKind.ENTERPRISE:
+            destination = shipment.destination.place_id
+            assert destination is not None
+            assert delivery.destination_name == ends[destination].name
+    for route in document.truck_routes:
+        for step in route.steps:
+            if step.type is StepKind.UNLOAD:
+                delivery = next(d for d in document.deliveries if d.shipment == step.shipment)
+                assert step.name == delivery.destination_name
+    with (files.folder / "csv" / "trips.csv").open(encoding="utf-8-sig") as handle:
+        trips = list(csv.DictReader(handle))
+    station_names = {s.name_en for s in day.stations.values()}
+    employer_names = {e.name for e in day.enterprises.values()}
+    assert trips and all(t["station"] in station_names for t in trips)
+    assert all(t["employer"] in employer_names for t in trips)

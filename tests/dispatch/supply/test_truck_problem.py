@@ -22,7 +22,7 @@ from dispatch.supply.truck_problem import (
 )
 from routing.network.roads import RoadNetwork
 from routing.network.speed import Profile
-from stations.model import Exit, ExitStatus
+from stations.model import Exit, ExitStatus, PlaceKind
 from tests.supply_cases import shipment, supply_day, truck
 from tests.town_cases import node
 
@@ -37,7 +37,11 @@ def test_places_are_depots_first_then_shipment_ends_once_each() -> None:
         shipments=(
             *day.shipments,
             Shipment(
-                "S3", PlaceRef(*node(2), "e1"), PlaceRef(*EAST, name="港口"), Cargo.OTHER, 1.0
+                "S3",
+                PlaceRef(*node(2), "e1", kind=PlaceKind.ENTERPRISE),
+                PlaceRef(*EAST, name="港口"),
+                Cargo.OTHER,
+                1.0,
             ),
         )
     )
@@ -52,10 +56,27 @@ def test_places_are_depots_first_then_shipment_ends_once_each() -> None:
 
 def test_an_id_used_for_two_positions_is_told_apart() -> None:
     day = supply_day([shipment("S1", WEST, EAST)], [truck("T1", 5.0)])
-    clash = Shipment("S2", PlaceRef(*EAST, "d1"), PlaceRef(*WEST), Cargo.OTHER, 1.0)
+    clash = Shipment(
+        "S2", PlaceRef(*EAST, "d1", kind=PlaceKind.DEPOT), PlaceRef(*WEST), Cargo.OTHER, 1.0
+    )
     places, ends = shipment_ends(day.replace(shipments=(*day.shipments, clash)))
     assert ends["S2"].origin.place_id == "d1@120.600000,31.300000"
     assert len({p.place_id for p in places}) == len(places)
+
+
+@pytest.mark.parametrize("kind", [PlaceKind.ENTERPRISE, PlaceKind.STATION, PlaceKind.EXIT])
+def test_an_id_shared_by_two_kinds_keeps_each_place_its_name(kind: PlaceKind) -> None:
+    """A shipment end with the truck depot's id (here even at the depot's spot) is a place of
+    its own kind, with its own key and name: the depot keeps ``d1``."""
+    day = supply_day([shipment("S1", WEST, EAST)], [truck("T1", 5.0)])
+    depot = day.depots["d1"]
+    other = PlaceRef(depot.lon, depot.lat, "d1", name="别处", kind=kind)
+    clash = Shipment("S2", other, PlaceRef(*WEST), Cargo.OTHER, 1.0)
+    places, ends = shipment_ends(day.replace(shipments=(*day.shipments, clash)))
+    assert ends["S2"].origin.place_id == f"{kind.value}:d1"
+    assert ends["S2"].origin.name == "别处" and ends["S2"].origin.kind is kind
+    (kept,) = [p for p in places if p.place_id == "d1"]
+    assert kept.kind is PlaceKind.DEPOT and kept.name == (depot.name or "d1")
 
 
 def test_profiles_follow_the_cargo() -> None:
