@@ -2,8 +2,8 @@
 
 A command uses these ``Annotated`` types as its parameter types and gives its own default in
 its signature (``lang: LangOption = Lang.EN``); an option that only one command has stays in
-that command's module. Nothing here imports more than Typer and ``stations.lang``, so that
-``charter --help`` stays quick.
+that command's module. Nothing here imports more than Typer, ``stations.lang`` and
+``stations.files``, so that ``charter --help`` stays quick.
 """
 
 from __future__ import annotations
@@ -13,7 +13,18 @@ from typing import Annotated
 
 import typer
 
+from stations.files import special_file
 from stations.lang import Lang
+
+
+def not_special(value: Path | list[Path] | None) -> Path | list[Path] | None:
+    """Refuse a FIFO, socket or device given as an input file (reading it would block)."""
+    for path in value if isinstance(value, list) else [] if value is None else [value]:
+        kind = special_file(path)
+        if kind is not None:
+            raise typer.BadParameter(f"{path} is {kind}, not a file: give a regular file")
+    return value
+
 
 DAY_HELP = "A day folder (CSV files + policy.toml) or .xlsx workbook."
 
@@ -36,10 +47,18 @@ VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Log progre
 
 # --------------------------------------------------------------------------- inputs
 
-DayArgument = Annotated[Path, typer.Argument(exists=True, help=DAY_HELP, show_default=False)]
+DayArgument = Annotated[
+    Path, typer.Argument(exists=True, help=DAY_HELP, show_default=False, callback=not_special)
+]
 PolicyOption = Annotated[
     Path | None,
-    typer.Option("--policy", exists=True, dir_okay=False, help="policy.toml overriding the day's."),
+    typer.Option(
+        "--policy",
+        exists=True,
+        dir_okay=False,
+        help="policy.toml overriding the day's.",
+        callback=not_special,
+    ),
 ]
 ExitsFileOption = Annotated[
     Path | None,
@@ -49,6 +68,7 @@ ExitsFileOption = Annotated[
         dir_okay=False,
         help="An exits/checkpoints table (CSV, XLSX, GeoJSON, GeoPackage) instead of the "
         "embedded layer.",
+        callback=not_special,
     ),
 ]
 SheetOption = Annotated[
@@ -56,7 +76,13 @@ SheetOption = Annotated[
 ]
 ScenarioFilesArgument = Annotated[
     list[Path],
-    typer.Argument(exists=True, dir_okay=False, help="Scenario files (YAML).", show_default=False),
+    typer.Argument(
+        exists=True,
+        dir_okay=False,
+        help="Scenario files (YAML).",
+        show_default=False,
+        callback=not_special,
+    ),
 ]
 
 # --------------------------------------------------------------------------- the solver budget

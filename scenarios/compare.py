@@ -23,6 +23,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dispatch.outputs.atomic import replaced_file
 from dispatch.outputs.cells import safe_cell, safe_frame
 from dispatch.outputs.labels import KPI_LABELS
 from dispatch.plan import Kpis
@@ -31,6 +32,10 @@ from stations.lang import Lang, pick
 COMPARISON_CSV = "comparison.csv"
 COMPARISON_XLSX = "comparison.xlsx"
 COMPARISON_HTML = "comparison.html"
+SWEEP_PNG = "sweep.png"  # a sweep's plot (scenarios.sweep)
+RUN_JSON = "run.json"  # the run's record (scenarios.records)
+# The files a run writes in its folder beside the plan folders: no scenario may have their names.
+RUN_OUTPUTS = (RUN_JSON, COMPARISON_CSV, COMPARISON_XLSX, COMPARISON_HTML, SWEEP_PNG)
 CSV_ENCODING = "utf-8-sig"  # Excel opens Chinese names correctly with a BOM
 EPSILON = 1e-9
 
@@ -291,6 +296,15 @@ class ComparisonFiles:
     html: Path
     plot: Path | None = None
 
+    def moved(self, folder: Path) -> ComparisonFiles:
+        """The same files in ``folder`` (where the run folder was swapped in)."""
+        return ComparisonFiles(
+            folder / self.csv.name,
+            folder / self.workbook.name,
+            folder / self.html.name,
+            None if self.plot is None else folder / self.plot.name,
+        )
+
 
 def write_comparison(
     comparison: Comparison,
@@ -300,7 +314,8 @@ def write_comparison(
     plot: Path | None = None,
     title: str = "",
 ) -> ComparisonFiles:
-    """Write comparison.csv, comparison.xlsx and comparison.html in ``out_dir``.
+    """Write comparison.csv, comparison.xlsx and comparison.html in ``out_dir``, each whole
+    (``dispatch.outputs.atomic.replaced_file``).
 
     Parameters
     ----------
@@ -315,14 +330,19 @@ def write_comparison(
     title
         Heading of the page. Default "" (a generic one).
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
     frame = comparison.frame()
-    csv = out_dir / COMPARISON_CSV
-    safe_frame(frame).to_csv(csv, index=False, encoding=CSV_ENCODING)
-    workbook = _write_workbook(comparison, frame, out_dir / COMPARISON_XLSX, lang)
-    page = out_dir / COMPARISON_HTML
-    page.write_text(render_html(comparison, lang=lang, plot=plot, title=title), encoding="utf-8")
-    return ComparisonFiles(csv, workbook, page, plot)
+    csv = replaced_file(
+        out_dir / COMPARISON_CSV,
+        lambda path: safe_frame(frame).to_csv(path, index=False, encoding=CSV_ENCODING),
+    )
+    workbook = replaced_file(
+        out_dir / COMPARISON_XLSX, lambda path: _write_workbook(comparison, frame, path, lang)
+    )
+    page = render_html(comparison, lang=lang, plot=plot, title=title)
+    html_file = replaced_file(
+        out_dir / COMPARISON_HTML, lambda path: path.write_text(page, encoding="utf-8")
+    )
+    return ComparisonFiles(csv, workbook, html_file, plot)
 
 
 _FILLS = {

@@ -13,13 +13,22 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from dispatch.outputs.plan_folder import MAP_HTML, PLAN_JSON
+from dispatch.outputs.plan_folder import MAP_HTML, PLAN_JSON, SCENARIO_JSON
 from dispatch.outputs.plan_json import read_plan_json
-from scenarios.compare import Comparison, Failure, ScenarioResult
-from stations.errors import InputError, InputProblem, ProblemCollector
+from scenarios.compare import RUN_JSON, Comparison, Failure, ScenarioResult
 
-RUN_JSON = "run.json"
-SCENARIO_JSON = "scenario.json"
+__all__ = [
+    "RUN_JSON",
+    "SCENARIO_JSON",
+    "RunRecord",
+    "ScenarioRecord",
+    "comparison_from_folders",
+    "read_run_json",
+    "read_scenario_json",
+    "write_run_json",
+    "write_scenario_json",
+]
+from stations.errors import InputError, InputProblem, ProblemCollector
 
 
 @dataclass(frozen=True, slots=True)

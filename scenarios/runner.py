@@ -35,18 +35,20 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from dispatch.day import Day
-from dispatch.outputs.plan_folder import MAP_HTML, PlanFiles, write_plan
+from dispatch.outputs.plan_folder import MAP_HTML, PlanFiles, PlanHook, write_plan
+from dispatch.outputs.targets import check_all, folder_problems, run_folder_entry
 from dispatch.plan import Plan
 from dispatch.planner import plan_day
 from dispatch.policy import resolve_policy
 from routing.errors import RoutingError
 from routing.network.roads import RoadNetwork
-from scenarios.compare import Comparison, Failure, ScenarioResult
-from scenarios.records import SCENARIO_JSON, write_run_json, write_scenario_json
+from scenarios.compare import RUN_OUTPUTS, Comparison, Failure, ScenarioResult
+from scenarios.records import write_run_json, write_scenario_json
 from scenarios.spec import CheckedScenario
 from stations.errors import InputError, InputProblem
 from stations.lang import Lang
@@ -55,7 +57,6 @@ logger = logging.getLogger(__name__)
 
 BASELINE = "baseline"
 SCHEDULER_TIMEOUT = "20s"  # how long to keep trying to reach an existing scheduler
-PlanHook = Callable[[Plan, PlanFiles], object]
 ResultHook = Callable[[ScenarioResult], None]
 
 
@@ -217,6 +218,14 @@ def _message(error: BaseException) -> str:
     )
 
 
+def _extra(hook: PlanHook, job: ScenarioJob, plan: Plan, files: PlanFiles) -> None:
+    """Extra outputs of a plan (its map): a failure leaves the plan standing (no map link)."""
+    try:
+        hook(plan, files)
+    except Exception:
+        logger.error("scenario %r: extra outputs failed", job.name, exc_info=True)
+
+
 def plan_job(job: ScenarioJob, settings: RunSettings) -> ScenarioResult:
     """Plan ``job``, write its plan folder and ``scenario.json``; never raises for a failed
     plan (the result carries the error)."""
@@ -230,13 +239,9 @@ def plan_job(job: ScenarioJob, settings: RunSettings) -> ScenarioResult:
     has_map = False
     try:
         plan = plan_day(job.day, network=settings.network)
-        files = write_plan(plan, folder, lang=settings.lang)
+        hook = None if settings.after_plan is None else partial(_extra, settings.after_plan, job)
+        write_plan(plan, folder, lang=settings.lang, after=hook)
         kpis = plan.kpis
-        if settings.after_plan is not None:
-            try:
-                settings.after_plan(plan, files)
-            except Exception:  # the plan stands; the page shows no map link
-                logger.error("scenario %r: extra outputs failed", job.name, exc_info=True)
         has_map = (folder / MAP_HTML).exists()
     except Exception as error:  # reported in the comparison; the other jobs go on
         kpis, failure, error_text = None, _failure(error), _message(error)
@@ -395,8 +400,9 @@ def run_jobs(
     Raises
     ------
     InputError
-        If ``workers`` is below 1, or a plan folder to write exists in ``out_dir`` and is not
-        one an earlier run wrote (it is never overwritten).
+        If ``workers`` is below 1, or ``out_dir`` holds anything but what a run writes, or a
+        job's plan folder would take the name of a file of the run (see
+        :func:`run_folder_problems`).
     """
     if scheduler is not None:
         check_scheduler(scheduler)
@@ -406,7 +412,7 @@ def run_jobs(
                 "--workers", None, None, str(workers), "must be at least 1", "give 1 or more"
             )
         )
-    _check_out_dir(settings.out_dir, jobs)
+    check_all(run_folder_problems(settings.out_dir, jobs))
     settings.out_dir.mkdir(parents=True, exist_ok=True)
     if not any(job.day.policy.effort for job in jobs):
         logger.info("no `effort` in the policies: plans depend on the time limit and machine load")
@@ -423,32 +429,35 @@ def run_jobs(
     return ordered
 
 
-def _check_out_dir(out_dir: Path, jobs: Sequence[ScenarioJob]) -> None:
-    """Refuse to overwrite folders that are not plan folders of an earlier run."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(
-            InputProblem(
-                "--out", None, None, str(out_dir), "is a file", "give a folder for the run"
+def run_folder_problems(
+    out_dir: Path, jobs: Sequence[ScenarioJob] = (), *, option: str = "--out"
+) -> list[InputProblem]:
+    """Problems of ``out_dir`` as a run folder, before anything is planned.
+
+    The folder must be new, empty or a run folder charter wrote (it is replaced whole, so one
+    holding anything else is refused, never emptied); no job's plan folder may take the name
+    of a file the run writes beside them (a scenario called ``comparison.html``).
+    """
+    problems = folder_problems(
+        out_dir,
+        option=option,
+        allowed=lambda entry: run_folder_entry(entry, RUN_OUTPUTS),
+        what="scenario run folder",
+    )
+    for job in jobs:
+        if job.folder in RUN_OUTPUTS:
+            problems.append(
+                InputProblem(
+                    f"scenario {job.name!r}",
+                    None,
+                    "name",
+                    job.name,
+                    f"would be planned into {out_dir / job.folder}, where the run writes "
+                    f"its {job.folder}",
+                    f"rename the scenario (not {', '.join(RUN_OUTPUTS)})",
+                )
             )
-        )
-    foreign = [
-        job.folder
-        for job in jobs
-        if (out_dir / job.folder).exists()
-        and any((out_dir / job.folder).iterdir())
-        and not (out_dir / job.folder / SCENARIO_JSON).exists()
-    ]
-    if foreign:
-        raise InputError(
-            InputProblem(
-                "--out",
-                None,
-                None,
-                str(out_dir),
-                f"holds folder(s) {', '.join(foreign)} that no scenario run wrote",
-                "give an empty or new folder, or the folder of an earlier run",
-            )
-        )
+    return problems
 
 
 def _run_on_dask(

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from stations.errors import InputError, InputProblem, InputWarning, ProblemCollector
+from stations.files import special_file_problems
 from stations.text import clean_text, identity, word_key
 from stations.workbook import WORKBOOK_ERRORS, Formula, read_workbook
 
@@ -523,6 +524,9 @@ def read_frame(path: Path, *, sheet: str | None = None, label: str | None = None
         Name used in problems. Default ``table_label(path, sheet=sheet)``.
     """
     label = label or table_label(path, sheet=sheet)
+    special = special_file_problems([path], label=label)
+    if special:
+        raise InputError(special)
     try:
         return read_raw(path, sheet=sheet)
     except InputError:

@@ -60,13 +60,11 @@ def template(
 ) -> None:
     """Write a blank planning-day workbook (sheets, headers, README, drop-down lists)."""
     from dispatch.intake.template import write_template
+    from dispatch.outputs.targets import check_all, file_problems
 
-    if out.exists() and not force:
-        raise InputError(
-            InputProblem(
-                out.name, None, None, str(out), "already exists", "use --force or another name"
-            )
-        )
+    check_all(
+        file_problems(out, option="OUT", overwrite=force, create_folders=False, suffix=".xlsx")
+    )
     write_template(out)
     Output(quiet=quiet).console.print(f"wrote {escape(str(out))}")
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from charter.console import Output
-from charter.options import ExitsFileOption, JsonOption, LangOption, QuietOption
+from charter.options import ExitsFileOption, JsonOption, LangOption, QuietOption, not_special
 from stations.errors import InputError
 from stations.lang import Lang, pick
 
@@ -104,6 +104,7 @@ def map_command(
             help="A plan folder (or its plan.json): the route map; or a planning day (folder "
             "or .xlsx) with --layers-only.",
             show_default=False,
+            callback=not_special,
         ),
     ] = None,
     layers_only: Annotated[
@@ -133,7 +134,11 @@ def map_command(
     as_json: JsonOption = False,
 ) -> None:
     """Write a self-contained HTML map that opens offline (no CDN, no tile server)."""
+    from dispatch.outputs.atomic import replaced_file
+    from dispatch.outputs.targets import check_all, file_problems
+
     output = Output(quiet=quiet, as_json=as_json, lang=lang)
+    check_all(file_problems(out, option="--out"))  # before the map is drawn
     started = time.perf_counter()
     builder = _build(
         source,
@@ -144,8 +149,7 @@ def map_command(
         expiring_days=expiring_days,
         lang=lang.single,
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    builder.save(out)
+    replaced_file(out, builder.save)
     size = out.stat().st_size
     seconds = time.perf_counter() - started
     output.json({"out": str(out), "bytes": size, "seconds": round(seconds, 2)})

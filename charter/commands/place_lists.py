@@ -12,7 +12,14 @@ from rich.markup import escape
 from rich.text import Text
 
 from charter.console import Output
-from charter.options import ExitsFileOption, JsonOption, LangOption, QuietOption, SheetOption
+from charter.options import (
+    ExitsFileOption,
+    JsonOption,
+    LangOption,
+    QuietOption,
+    SheetOption,
+    not_special,
+)
 from stations.lang import Lang, pick
 
 if TYPE_CHECKING:
@@ -132,6 +139,7 @@ def list_stations(
             exists=True,
             dir_okay=False,
             help="A stations table (CSV, XLSX, GeoJSON, GeoPackage) instead of the embedded one.",
+            callback=not_special,
         ),
     ] = None,
     sheet: SheetOption = None,

@@ -98,7 +98,8 @@ def _stage_text(name: str, lang: Lang) -> str:
 
 
 def run_plan(source: Path, options: PlanOptions, progress: Progress | None) -> PlanRun:
-    """Plan the day at ``source``, write the plan folder and ``map.html``.
+    """Plan the day at ``source``, write the plan folder and ``map.html`` (whole, in one
+    step, after checking ``--out`` and taking its lock before anything else).
 
     Parameters
     ----------
@@ -109,10 +110,13 @@ def run_plan(source: Path, options: PlanOptions, progress: Progress | None) -> P
     progress
         Where to show the stages (None: nowhere).
     """
-    from dispatch.outputs.plan_folder import write_plan
+    from dispatch.outputs.atomic import output_lock
+    from dispatch.outputs.plan_folder import MAP_HTML, write_plan
+    from dispatch.outputs.targets import check_all, plan_folder_problems
     from dispatch.planner import plan_day
     from maps.from_plan import write_plan_map
 
+    check_all(plan_folder_problems(options.out))  # before anything is read or planned
     lang: Lang = options.lang
     started = time.perf_counter()
     task: TaskID | None = None
@@ -126,14 +130,18 @@ def run_plan(source: Path, options: PlanOptions, progress: Progress | None) -> P
     def on_stage(name: str, fraction: float) -> None:
         show(name, PLANNING_SHARE * min(max(fraction, 0.0), 1.0))
 
-    with warnings.catch_warnings(record=True) as caught:
+    def draw_map(plan: Plan, files: PlanFiles) -> None:
+        show("map", (1.0 + PLANNING_SHARE) / 2)
+        write_plan_map(plan, files, lang=lang)
+
+    # One writer per folder: a second run into --out fails now, not after planning.
+    with output_lock(options.out), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
         day = load_day(source, options)
         plan = plan_day(day, on_stage=on_stage)
         show("write", PLANNING_SHARE)
-        files = write_plan(plan, options.out, lang=lang, unmask=options.unmask)
-        show("map", (1.0 + PLANNING_SHARE) / 2)
-        map_html = write_plan_map(plan, files, lang=lang)
+        files = write_plan(plan, options.out, lang=lang, unmask=options.unmask, after=draw_map)
+        map_html = files.folder / MAP_HTML
         show("done", 1.0)
     notes = tuple(sorted({str(w.message) for w in caught if issubclass(w.category, InputWarning)}))
     return PlanRun(plan, files, map_html, time.perf_counter() - started, notes)

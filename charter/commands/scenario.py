@@ -45,8 +45,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-SWEEP_PNG = "sweep.png"
-
 
 @dataclass(frozen=True, slots=True)
 class RunOptions:
@@ -212,14 +210,17 @@ def _run(
     output: Output,
     sweep: tuple[str, Sequence[float], float] | None = None,
 ) -> int:
-    from scenarios.compare import Comparison, write_comparison
-    from scenarios.runner import jobs_of, run_jobs, with_policy
+    from dispatch.outputs.atomic import replaced_folder
+    from dispatch.outputs.targets import check_all
+    from scenarios.compare import SWEEP_PNG, Comparison, write_comparison
+    from scenarios.runner import jobs_of, run_folder_problems, run_jobs, with_policy
     from scenarios.sweep import plot_sweep
 
     out = options.out
     text: Lang = options.lang
     param = sweep[0] if sweep else None
     jobs = jobs_of(checked, values=sweep[1], baseline_value=sweep[2]) if sweep else jobs_of(checked)
+    check_all(run_folder_problems(out, jobs))  # before anything is planned
     jobs = with_policy(
         jobs, time_limit_s=options.time_limit_s, effort=options.effort, seed=options.seed
     )
@@ -236,21 +237,22 @@ def _run(
             ),
             style="dim",
         )
-    with output.progress() as progress:
+    # The run folder is written whole: beside --out, swapped in when everything is there.
+    with replaced_folder(out) as staging, output.progress() as progress:
         results = run_jobs(
             jobs,
-            _settings(out, options.lang, options.no_map),
+            _settings(staging, options.lang, options.no_map),
             workers=options.workers,
             scheduler=options.scheduler,
             sequential=options.sequential,
             on_result=_progressing(progress, len(jobs), text),
             param=param,
         )
-    comparison = Comparison(results, param=param)
-    plot = plot_sweep(comparison, out / SWEEP_PNG) if sweep else None
-    title = pick((f"参数扫描：{param}", f"Sweep of {param}"), text) if param else ""
-    files = write_comparison(comparison, out, lang=text, plot=plot, title=title)
-    return _render(comparison, files, output, text)
+        comparison = Comparison(results, param=param)
+        plot = plot_sweep(comparison, staging / SWEEP_PNG) if sweep else None
+        title = pick((f"参数扫描：{param}", f"Sweep of {param}"), text) if param else ""
+        files = write_comparison(comparison, staging, lang=text, plot=plot, title=title)
+    return _render(comparison, files.moved(out), output, text)
 
 
 @app.command("run")
@@ -270,9 +272,12 @@ def run_command(
 ) -> int:
     """Plan each scenario and its baseline (in parallel on Dask), write each plan folder and
     comparison.html/.xlsx/.csv in --out, print the comparison."""
+    from dispatch.outputs.targets import check_all
+    from scenarios.runner import run_folder_problems
     from scenarios.spec import load_scenarios
 
     output = Output(quiet=quiet, as_json=as_json, lang=lang)
+    check_all(run_folder_problems(out))  # before the scenarios are read
     with _warnings_kept() as notes:
         checked = load_scenarios(files)
     _print_warnings(output, notes)
@@ -310,7 +315,8 @@ def compare_command(
     as_json: JsonOption = False,
 ) -> int:
     """Compare existing plan folders again (from their plan.json) and rewrite the comparison."""
-    from scenarios.compare import write_comparison
+    from dispatch.outputs.atomic import output_lock
+    from scenarios.compare import SWEEP_PNG, write_comparison
     from scenarios.records import comparison_from_folders
 
     output = Output(quiet=quiet, as_json=as_json, lang=lang)
@@ -327,7 +333,10 @@ def compare_command(
             )
         )
     plot = parent / SWEEP_PNG
-    files = write_comparison(comparison, parent, lang=lang, plot=plot if plot.is_file() else None)
+    with output_lock(parent):  # not while a run replaces the folder
+        files = write_comparison(
+            comparison, parent, lang=lang, plot=plot if plot.is_file() else None
+        )
     return _render(comparison, files, output, lang)
 
 
@@ -394,9 +403,12 @@ def sweep_command(
 ) -> int:
     """Plan the base at each value of one parameter; plot buses and unserved workers against
     it (sweep.png, also in comparison.html)."""
+    from dispatch.outputs.targets import check_all
+    from scenarios.runner import run_folder_problems
     from scenarios.sweep import base_value, check_param, sweep_scenarios, sweep_values
 
     output = Output(quiet=quiet, as_json=as_json, lang=lang)
+    check_all(run_folder_problems(out))  # before the base is read
     values = sweep_values(start, stop, step)
     check_param(param, values)
     with _warnings_kept() as notes:

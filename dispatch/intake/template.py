@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dispatch.intake.day_tables import DAY_TABLES, TIME_COLUMNS, DayTable
 from dispatch.intake.sources import POLICY_SHEET
+from dispatch.outputs.atomic import replaced_file
 from dispatch.outputs.cells import safe_cell
 from dispatch.policy import POLICY_KEYS, Policy, format_clock, key_help
 from stations.errors import InputError, InputProblem
@@ -181,7 +182,8 @@ def _policy_sheet(sheet: Worksheet) -> None:
 
 
 def write_template(path: Path) -> Path:
-    """Write the blank day workbook to ``path`` (an ``.xlsx`` file) and return the path."""
+    """Write the blank day workbook to ``path`` (an ``.xlsx`` file, written whole: see
+    ``dispatch.outputs.atomic.replaced_file``) and return the path."""
     if path.suffix.lower() != ".xlsx":
         raise InputError(
             InputProblem(path.name, None, None, path.suffix, "is not .xlsx", "name the file *.xlsx")
@@ -194,5 +196,5 @@ def write_template(path: Path) -> Path:
     for table in DAY_TABLES:
         _table_sheet(book.create_sheet(table.name), table)
     _policy_sheet(book.create_sheet(POLICY_SHEET))
-    book.save(path)
+    replaced_file(path, book.save)
     return path

@@ -158,25 +158,27 @@ def test_folder_names_are_safe_and_unique() -> None:
 
 
 def test_after_plan_hook_and_map_flag(tmp_path: Path) -> None:
-    seen: list[str] = []
+    seen: list[int] = []
 
     def hook(plan: Plan, files: PlanFiles) -> None:
         assert files.document.summary.buses_used == plan.kpis.buses_used  # made once, handed on
         assert plan.network is not None and plan.network.network is settings.network
-        seen.append(files.folder.name)
+        assert (files.folder / "plan.json").is_file()  # in the folder before it is swapped in
+        seen.append(plan.kpis.workers_registered)
         (files.folder / "map.html").write_text("<html></html>", encoding="utf-8")
 
     settings = RunSettings(tmp_path, network=bridge_network(), after_plan=hook)
     comparison = run_scenarios([_scenario("double", ScaleArrivals(2.0))], settings, sequential=True)
-    assert seen == ["baseline", "double"]
+    assert seen == [seen[0], 2 * seen[0]]  # baseline, then the doubled day
     assert all(r.has_map for r in comparison.results)
+    assert all((tmp_path / r.folder / "map.html").is_file() for r in comparison.results)
 
 
 def test_foreign_folders_in_out_are_never_overwritten(tmp_path: Path) -> None:
     (tmp_path / "baseline").mkdir()
     (tmp_path / "baseline" / "notes.txt").write_text("mine", encoding="utf-8")
     jobs = jobs_of([_scenario("double", ScaleArrivals(2.0))])
-    with pytest.raises(InputError, match=r"holds folder.s. baseline that no scenario run wrote"):
+    with pytest.raises(InputError, match=r"holds baseline, not part of a scenario run folder"):
         run_jobs(jobs, _settings(tmp_path), sequential=True)
     assert (tmp_path / "baseline" / "notes.txt").read_text(encoding="utf-8") == "mine"
 
