@@ -33,7 +33,7 @@ def _kind(path: Path) -> str | None:
     """What is at ``path`` ("a file", "a FIFO (named pipe)", …), not following a link."""
     try:
         mode = path.lstat().st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # nothing there (or a file above it)
         return None
     except OSError as error:
         return f"unreadable ({error.strerror})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -110,3 +111,34 @@ def test_check_warns_about_places_outside_suzhou_and_unmatched_regions(
     notes = json.loads(capsys.readouterr().out)["warnings"]
     assert any("row 4: enterprise 'E3' 30." in note for note in notes)
     assert any("match no arrival's origin_region: row 2 '湖北孝感'" in note for note in notes)
+
+
+@pytest.mark.parametrize(
+    ("out", "match"),
+    [
+        ("missing/day.xlsx", r"is in a folder that does not exist \(.*missing\) — fix: create"),
+        ("folder", r"is a folder — fix: give a file name, e.g. .*day.xlsx"),
+        ("day.csv", r"is not a .xlsx file — fix: name it \*.xlsx"),
+    ],
+    ids=["missing-folder", "folder", "not-xlsx"],
+)
+def test_template_refuses_a_bad_place_with_exit_2(
+    out: str, match: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Into a missing folder, onto a folder, under another suffix: exit 2 naming the path
+    and the fix; nothing is made."""
+    (tmp_path / "folder").mkdir()
+    assert main(["template", str(tmp_path / out)]) == 2
+    err = capsys.readouterr().err
+    assert re.search(match, err), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"]
+    assert list((tmp_path / "folder").iterdir()) == []
+
+
+def test_template_replaces_a_link_instead_of_writing_through_it(tmp_path: Path) -> None:
+    """A day.xlsx that is a link is refused; --force does not write through it either."""
+    victim = tmp_path / "victim.xlsx"
+    victim.write_text("keep me", encoding="utf-8")
+    (tmp_path / "day.xlsx").symlink_to(victim)
+    assert main(["template", str(tmp_path / "day.xlsx"), "--force", "--quiet"]) == 2
+    assert victim.read_text(encoding="utf-8") == "keep me"

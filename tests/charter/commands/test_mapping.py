@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 
 import pytest
 
 from charter.cli import main
+from tests.dispatch.outputs.test_atomic import lock_held_elsewhere
 from tests.map_cases import XSS_IMG, read_rendered
 from tests.paths import DATA
 
@@ -120,3 +123,46 @@ def test_a_day_folder_brings_its_own_exits(
     args = ["map", str(PERMITS_MIX), "--layers-only", "--date", "2020-02-24", "--json"]
     assert main(args) == 2
     assert "brings its own exits table and date" in json.loads(capsys.readouterr().out)["error"]
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda p: p.mkdir(), r"is a folder — fix: give a file name, e.g. .*map.html"),
+        (os.mkfifo, r"is a FIFO \(named pipe\) — fix: give the name of a regular file"),
+        (lambda p: p.symlink_to(p.parent / "elsewhere.html"), r"is a symbolic link"),
+    ],
+    ids=["folder", "fifo", "link"],
+)
+def test_a_bad_out_is_exit_2_before_the_map_is_drawn(
+    make: object,
+    match: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`charter map --out` a folder, a FIFO or a link: exit 2 naming it, nothing drawn."""
+    out = tmp_path / "map.html"
+    make(out)  # type: ignore[operator]
+
+    def drawn_too_early(*_: object, **__: object) -> None:
+        raise AssertionError("drawn before --out was checked")
+
+    monkeypatch.setattr("maps.day_map.embedded_reference_map", drawn_too_early)
+    assert main(["map", "--layers-only", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert re.search(match, err) and str(out) in err
+    assert not (tmp_path / "elsewhere.html").exists()
+
+
+def test_the_map_is_written_whole_under_the_lock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another run writing the same map: exit 2; afterwards the map is written whole."""
+    out = tmp_path / "map.html"
+    with lock_held_elsewhere(out):
+        assert main(["map", "--layers-only", "--out", str(out)]) == 2
+    assert "is being written by another charter run" in capsys.readouterr().err
+    assert main(["map", "--layers-only", "--out", str(out), "--quiet"]) == 0
+    assert out.read_text(encoding="utf-8").rstrip().endswith("</html>")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html"]

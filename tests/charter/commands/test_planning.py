@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +22,7 @@ from dispatch.intake.sources import RawDay
 from dispatch.outputs import plan_json, route_json
 from dispatch.outputs.plan_json import read_plan_json
 from dispatch.plan import Plan
+from tests.dispatch.outputs.test_atomic import lock_held_elsewhere
 from tests.map_cases import read_rendered
 from tests.paths import DATA, ROOT
 from tests.plan_cases import (
@@ -239,3 +245,104 @@ def test_a_plan_that_loses_a_worker_is_exit_1_and_not_written(
     error = json.loads(capsys.readouterr().out)
     assert error["code"] == 1 and "lost, e.g. P11" in error["error"]
     assert not out.exists()
+
+
+def _never_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make planning (or reading the day) fail loudly: the checks must come first."""
+
+    def planned_too_early(*_: object, **__: object) -> Plan:
+        raise AssertionError("planned before the output path was checked")
+
+    monkeypatch.setattr("dispatch.planner.plan_day", planned_too_early)
+    monkeypatch.setattr("dispatch.intake.reader.read_day", planned_too_early)
+
+
+def _under_a_file(tmp_path: Path) -> Path:
+    """A path below a file."""
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    return tmp_path / "file" / "sub"
+
+
+def _unwritable(tmp_path: Path) -> Path:
+    """A folder this process cannot create anything in (/sys as root, else a 0555 folder)."""
+    if os.geteuid() != 0:
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o555)
+        return locked
+    if not Path("/sys").is_dir():
+        pytest.skip("no read-only folder for root here")
+    return Path("/sys")
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda t: (t / "out").write_text("x", encoding="utf-8"), r"is a file, not a folder"),
+        (lambda t: os.mkfifo(t / "out"), r"is a FIFO \(named pipe\), not a folder"),
+        (lambda t: _under_a_file(t), r"cannot be made: .*file is a file, not a folder"),
+        (
+            lambda t: _unwritable(t) / "charter-plan-test",
+            r"(cannot be written|read-only).*fix: give a place in a folder you may write to",
+        ),
+        (
+            lambda t: ((t / "out").mkdir(), (t / "out" / "thesis.docx").touch()),
+            r"holds thesis.docx, not part of a plan folder",
+        ),
+        (lambda t: (t / "out").symlink_to(t), r"is a symbolic link"),
+    ],
+    ids=["file", "fifo", "under-a-file", "read-only", "foreign", "link"],
+)
+@pytest.mark.parametrize("command", ["plan", "demo"])
+def test_a_bad_out_is_exit_2_before_planning(
+    command: str,
+    make: object,
+    match: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--out checked first: a file, a FIFO, a path under a file, a read-only folder, a folder
+    of other things, a link — exit 2 with the path and the fix, nothing planned or written."""
+    made = make(tmp_path)  # type: ignore[operator]
+    out = made if isinstance(made, Path) else tmp_path / "out"
+    _never_plan(monkeypatch)
+    day = [] if command == "demo" else [str(PLAN_SMALL)]
+    assert main([command, *day, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert re.search(match, err), err
+    assert str(out) in err and "fix:" in err
+    assert not (tmp_path / "out" / "plan.json").exists()
+
+
+def test_a_second_plan_into_the_same_folder_is_exit_2_before_planning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another charter run writing --out: told at once, with the folder and the process."""
+    out = tmp_path / "out"
+    _never_plan(monkeypatch)
+    with lock_held_elsewhere(out) as pid:
+        assert main(["plan", str(PLAN_SMALL), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{out} is being written by another charter run (process {pid})" in err
+    assert not out.exists()
+
+
+def test_a_day_table_that_is_a_fifo_is_exit_2(tmp_path: Path) -> None:
+    """A FIFO named like a table would block the reader forever: refused by name (run in a
+    process of its own, so that a hang fails the test instead of stopping the suite)."""
+    day = tmp_path / "day"
+    shutil.copytree(PLAN_SMALL, day)
+    (day / "fleet.csv").unlink()
+    os.mkfifo(day / "fleet.csv")
+    for args in (["check", str(day)], ["plan", str(day), "--out", str(tmp_path / "plan")]):
+        done = subprocess.run(
+            [sys.executable, "-m", "charter", *args],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 2, done.stderr
+        assert "fleet.csv" in done.stderr and "not a regular file" in done.stderr

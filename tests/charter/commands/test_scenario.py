@@ -5,6 +5,8 @@ test_runner)."""
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -158,3 +160,65 @@ def test_compare_table_shows_names_literally(
     assert main(["scenario", "compare", str(run_folder), "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "<b>Late</b> & [early]" in out and "buses used" in out
+
+
+@pytest.mark.parametrize("name", ["comparison.html", "run.json", "Comparison.CSV", "sweep.png"])
+def test_a_scenario_named_like_a_run_file_is_exit_2_before_planning(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its plan folder would take the place of comparison.html, run.json…: refused with the
+    scenario and the fix, before anything is planned."""
+    scenario = tmp_path / "clash.yaml"
+    scenario.write_text(
+        f"name: {name}\nbase: {DAYS / 'plan_small'}\nchanges:\n  - policy: {{load_factor: 0.75}}\n",
+        encoding="utf-8",
+    )
+
+    def planned_too_early(*_: object, **__: object) -> None:
+        raise AssertionError("planned before the run folder was checked")
+
+    monkeypatch.setattr("scenarios.runner.plan_day", planned_too_early)
+    out = tmp_path / "run"
+    assert main(["scenario", "run", str(scenario), "--out", str(out), *BUDGET]) == 2
+    err = capsys.readouterr().err
+    assert f"scenario {name!r}" in err and "rename the scenario" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda p: p.write_text("x", encoding="utf-8"), r"is a file, not a folder"),
+        (
+            lambda p: (p.mkdir(), (p / "notes.txt").write_text("mine", encoding="utf-8")),
+            r"holds notes.txt, not part of a scenario run folder",
+        ),
+    ],
+    ids=["file", "foreign"],
+)
+def test_a_bad_run_folder_is_exit_2_before_reading(
+    make: object, match: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--out checked before the scenarios are read or planned; nothing of it is touched."""
+    out = tmp_path / "run"
+    make(out)  # type: ignore[operator]
+    files = [str(SCENARIOS / "small_load_factor.yaml")]
+    assert main(["scenario", "run", *files, "--out", str(out), *BUDGET]) == 2
+    assert re.search(match, capsys.readouterr().err)
+    if out.is_dir():
+        assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_second_run_replaces_the_first_whole(run_folder: Path, tmp_path: Path) -> None:
+    """Rerun into a run folder with fewer scenarios: no plan folder of the first run stays,
+    nothing is left beside the folder."""
+    out = tmp_path / "run"
+    shutil.copytree(run_folder, out)
+    files = [str(SCENARIOS / "small_load_factor.yaml")]
+    assert main(["scenario", "run", *files, "--out", str(out), *BUDGET, "--quiet"]) == 0
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["baseline", "load-factor-75"]
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["folders"] == [
+        "baseline",
+        "load-factor-75",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
