@@ -55,31 +55,19 @@ def lock_path(target: Path) -> Path:
     return target.parent / f".{target.name}{LOCK_SUFFIX}"
 
 
+def _refusal(target: Path, message: str, fix: str) -> InputError:
+    return InputError(InputProblem(str(target), None, None, None, message, fix))
+
+
 def _busy(target: Path, holder: str) -> InputError:
     who = f" (process {holder})" if holder.isdigit() else ""
-    return InputError(
-        InputProblem(
-            str(target),
-            None,
-            None,
-            None,
-            f"is being written by another charter run{who}",
-            "wait for it to finish, or write to another place (--out)",
-        )
-    )
+    fix = "wait for it to finish, or write to another place (--out)"
+    return _refusal(target, f"is being written by another charter run{who}", fix)
 
 
 def _cannot_write(target: Path, error: OSError) -> InputError:
-    return InputError(
-        InputProblem(
-            str(target),
-            None,
-            None,
-            None,
-            f"cannot be written: {error.strerror or error}",
-            "give a place in a folder you may write to (--out), or fix its permissions",
-        )
-    )
+    fix = "give a place in a folder you may write to (--out), or fix its permissions"
+    return _refusal(target, f"cannot be written: {error.strerror or error}", fix)
 
 
 @contextmanager
@@ -199,6 +187,28 @@ def swap_in(staging: Path, target: Path) -> None:
 
 
 @contextmanager
+def _staged(target: Path, make: Callable[[Path], None]) -> Iterator[Path]:
+    """Under the lock of ``target``: a new entry beside it (``make`` creates it), removed
+    again if the block raises."""
+    with output_lock(target):
+        clear_leftovers(target)
+        staging = _fresh_name(target, NEW_MARK)
+        try:
+            make(staging)
+        except OSError as error:
+            raise _cannot_write(target, error) from None
+        try:
+            yield staging
+        except BaseException:
+            _remove(staging)
+            raise
+
+
+def _new_file(path: Path) -> None:
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666))
+
+
+@contextmanager
 def replaced_folder(target: Path) -> Iterator[Path]:
     """A new, empty folder beside ``target`` that replaces it whole when the block ends
     without an error (and is removed when it raises). Holds the lock meanwhile.
@@ -209,18 +219,8 @@ def replaced_folder(target: Path) -> Iterator[Path]:
         If another writer holds ``target``, or its folder cannot be written.
     """
     target = absolute(target)
-    with output_lock(target):
-        clear_leftovers(target)
-        staging = _fresh_name(target, NEW_MARK)
-        try:
-            staging.mkdir(0o777)
-        except OSError as error:
-            raise _cannot_write(target, error) from None
-        try:
-            yield staging
-        except BaseException:
-            _remove(staging)
-            raise
+    with _staged(target, lambda path: path.mkdir(0o777)) as staging:
+        yield staging
         swap_in(staging, target)
 
 
@@ -234,17 +234,7 @@ def replaced_file(target: Path, write: Callable[[Path], object]) -> Path:
         If another writer holds ``target``, or its folder cannot be written.
     """
     target = absolute(target)
-    with output_lock(target):
-        clear_leftovers(target)
-        staging = _fresh_name(target, NEW_MARK)
-        try:
-            os.close(os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666))
-        except OSError as error:
-            raise _cannot_write(target, error) from None
-        try:
-            write(staging)
-            staging.replace(target)
-        except BaseException:
-            staging.unlink(missing_ok=True)
-            raise
+    with _staged(target, _new_file) as staging:
+        write(staging)
+        staging.replace(target)
     return target

@@ -29,6 +29,19 @@ _KINDS = {
 }
 
 
+def _problem(option: str, path: Path, message: str, fix: str) -> InputProblem:
+    """A problem with the output ``path`` given by ``option``."""
+    return InputProblem(option, None, None, str(path), message, fix)
+
+
+def _link(option: str, path: Path, fix: str) -> InputProblem:
+    """``path`` is a symbolic link: never written through."""
+    pointed = absolute(path).readlink()
+    return _problem(
+        option, path, f"is a symbolic link (to {pointed}): charter never writes through one", fix
+    )
+
+
 def _kind(path: Path) -> str | None:
     """What is at ``path`` ("a file", "a FIFO (named pipe)", …), not following a link."""
     try:
@@ -52,11 +65,9 @@ def _ancestor_problems(path: Path, option: str, *, create: bool) -> list[InputPr
         parent = parent.parent
     if missing and not create:
         return [
-            InputProblem(
+            _problem(
                 option,
-                None,
-                None,
-                str(path),
+                path,
                 f"is in a folder that does not exist ({path.parent})",
                 f"create {path.parent} first, or give a path in an existing folder",
             )
@@ -64,22 +75,18 @@ def _ancestor_problems(path: Path, option: str, *, create: bool) -> list[InputPr
     kind = "a folder" if parent.is_dir() else _kind(parent)
     if kind != "a folder":
         return [
-            InputProblem(
+            _problem(
                 option,
-                None,
-                None,
-                str(path),
+                path,
                 f"cannot be made: {parent} is {kind}, not a folder",
                 "give a path in a folder",
             )
         ]
     if not os.access(parent, os.W_OK | os.X_OK):
         return [
-            InputProblem(
+            _problem(
                 option,
-                None,
-                None,
-                str(path),
+                path,
                 f"cannot be written: the folder {parent} is read-only",
                 "give a place in a folder you may write to, or fix its permissions",
             )
@@ -126,26 +133,15 @@ def folder_problems(
     target = absolute(path)
     if target.name == "":
         fix = "give a folder below it"
-        return [InputProblem(option, None, None, str(path), "is the root folder", fix)]
+        return [_problem(option, path, "is the root folder", fix)]
     kind = _kind(target)
     if kind == "a symbolic link":
-        return [
-            InputProblem(
-                option,
-                None,
-                None,
-                str(path),
-                f"is a symbolic link (to {target.readlink()}): charter never writes through one",
-                f"give the real folder, or another name for the {what}",
-            )
-        ]
+        return [_link(option, path, f"give the real folder, or another name for the {what}")]
     if kind is not None and kind != "a folder":
         return [
-            InputProblem(
+            _problem(
                 option,
-                None,
-                None,
-                str(path),
+                path,
                 f"is {kind}, not a folder",
                 f"give a folder for the {what} (a new one, or one charter wrote)",
             )
@@ -156,17 +152,15 @@ def folder_problems(
         except OSError as error:
             fix = "give a folder you may read and write"
             why = f"cannot be read: {error.strerror}"
-            return [InputProblem(option, None, None, str(path), why, fix)]
+            return [_problem(option, path, why, fix)]
         if foreign:
             shown = ", ".join(foreign[:5]) + (
                 f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
             )
             return [
-                InputProblem(
+                _problem(
                     option,
-                    None,
-                    None,
-                    str(path),
+                    path,
                     f"holds {shown}, not part of a {what}: the folder is replaced whole",
                     f"give a new or empty folder, or a {what} charter wrote, or move them away",
                 )
@@ -200,33 +194,20 @@ def file_problems(
     target = absolute(path)
     problems: list[InputProblem] = []
     if suffix is not None and target.suffix.lower() != suffix:
-        problems.append(
-            InputProblem(
-                option, None, None, str(path), f"is not a {suffix} file", f"name it *{suffix}"
-            )
-        )
+        problems.append(_problem(option, path, f"is not a {suffix} file", f"name it *{suffix}"))
     kind = _kind(target)
     if kind == "a folder":
         example = target / (f"day{suffix}" if suffix else "map.html")
         fix = f"give a file name, e.g. {example}"
-        problems.append(InputProblem(option, None, None, str(path), "is a folder", fix))
+        problems.append(_problem(option, path, "is a folder", fix))
     elif kind == "a symbolic link":
-        problems.append(
-            InputProblem(
-                option,
-                None,
-                None,
-                str(path),
-                f"is a symbolic link (to {target.readlink()}): charter never writes through one",
-                "give the real file, or another name",
-            )
-        )
+        problems.append(_link(option, path, "give the real file, or another name"))
     elif kind is not None and kind != "a file":
         fix = "give the name of a regular file"
-        problems.append(InputProblem(option, None, None, str(path), f"is {kind}", fix))
+        problems.append(_problem(option, path, f"is {kind}", fix))
     elif kind == "a file" and not overwrite:
         fix = "use --force to replace it, or give another name"
-        problems.append(InputProblem(option, None, None, str(path), "already exists", fix))
+        problems.append(_problem(option, path, "already exists", fix))
     if kind in (None, "a file"):
         problems += _ancestor_problems(target, option, create=create_folders)
     return problems
