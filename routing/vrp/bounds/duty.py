@@ -49,6 +49,7 @@ import numpy.typing as npt
 from scipy.optimize import linprog
 from scipy.sparse import csc_matrix
 
+from routing.vrp.bounds.duty_kernels import price, trace
 from routing.vrp.bounds.path_cover import BoundTrip
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,8 @@ class DutyBound:
 
 
 class _Pricing:
-    """The time-expanded longest-path problem of one day (see the module docstring)."""
+    """The time-expanded longest-path problem of one day (see the module docstring); the
+    rounds run in ``routing.vrp.bounds.duty_kernels``."""
 
     def __init__(
         self,
@@ -133,7 +135,7 @@ class _Pricing:
         np.fill_diagonal(gap, np.inf)
         if np.any(gap < 1):
             raise ValueError(f"a trip shorter than the {grid:g} s grid")
-        self.gap = gap
+        self.gap = np.ascontiguousarray(gap, dtype=np.float64)
         # a trip's node is "released" once every trip it can reach at all could follow it:
         # from then on it joins one running maximum instead of each node's predecessor list
         # (never, marked -1, for a trip with some trip it cannot reach at all)
@@ -148,129 +150,100 @@ class _Pricing:
         self.leave: FloatArray = np.arange(np.floor(first / step) * step, last + step, step)
         start_at = self.slot * grid
         deadline = self.leave + step + shift
-        # node-major masks [node, commodity]: rows are gathered, so they are contiguous
-        self.can_start = (start_at + grid - lead[self.trip])[:, None] > self.leave[None, :]
-        self.can_pass = (
-            (start_at + dur[self.trip] + float(tail.min()))[:, None] <= deadline[None, :]
-        ) & ((start_at + grid - float(lead.min()))[:, None] > self.leave[None, :])
-        self.can_end = (start_at + dur[self.trip] + tail[self.trip])[:, None] <= deadline[None, :]
-        self.recent: dict[int, IntArray] = {}  # node -> last usable node of each recent trip
-        self.groups: list[tuple[IntArray, IntArray, IntArray, IntArray, int, int]] = []
+        # the commodity tests of each node as index ranges (bands and deadlines are sorted):
+        # start under k < ks, pass under pa <= k < pb, end under k >= ke
+        self.ks = np.searchsorted(self.leave, start_at + grid - lead[self.trip]).astype(np.int64)
+        self.pa = np.searchsorted(deadline, start_at + dur[self.trip] + float(tail.min()))
+        self.pb = np.searchsorted(self.leave, start_at + grid - float(lead.min()))
+        self.ke = np.searchsorted(deadline, start_at + dur[self.trip] + tail[self.trip])
+        self.pa, self.pb, self.ke = (a.astype(np.int64) for a in (self.pa, self.pb, self.ke))
+        self.first: IntArray = self.offset[self.trip]
+        self.rel: IntArray = self.release[self.trip]
+        nodes = self.trip.size
+        self.nk0 = np.zeros(nodes, np.int64)  # commodities stored per node: its slot's range
+        self.nk1 = np.zeros(nodes, np.int64)
         self.fits = self._group(work_limit)
+        widths = self.nk1 - self.nk0
+        self.base: IntArray = np.concatenate([[0], np.cumsum(widths)[:-1]]).astype(np.int64)
+        self.value = np.full(int(widths.sum()), -np.inf)
+        self.best_to = np.full(int(widths.sum()), -np.inf)
+        rows = int(self.slot.max(initial=0) + self.release.max(initial=0)) + 2
+        self.released = np.full((rows, self.leave.size), -np.inf)
+        self.v_best = np.full(nodes, -np.inf)
+        self.k_best = np.zeros(nodes, np.int64)
 
     def _group(self, work_limit: float) -> bool:
-        """Fill ``groups``, per time slot: its nodes, the nodes with predecessors, segment
-        starts, predecessors, and the commodities (a range) under which any of its nodes can
-        be on a duty. False, left unfinished, once a round would look at more than
-        ``work_limit`` (predecessor pairs x commodities)."""
+        """The time slots in order, each with its nodes, the commodities (a range) under
+        which any of them can be on a duty, and each node's predecessors (the last usable
+        node of each trip not yet released). False, left unfinished, once a round would
+        look at more than ``work_limit`` (predecessor pairs x commodities)."""
         order = np.argsort(self.slot, kind="stable")
         slots = self.slot[order]
+        passing = self.pa < self.pb
         work = 0
         self.work = 0.0
+        groups: list[IntArray] = []
+        group_slots: list[int] = []
+        preds: list[IntArray] = [np.zeros(0, np.int64)] * self.trip.size
         for g in np.unique(slots):
             nodes = order[slots == g]
-            active = np.flatnonzero(self.can_pass[nodes].any(axis=0))
-            if active.size == 0:
+            live = passing[nodes]
+            if not live.any():
                 continue
-            where, starts, preds = [], [], []
-            total = 0
+            k0, k1 = int(self.pa[nodes][live].min()), int(self.pb[nodes][live].max())
             recent = (self.release < 0) | (self.hi + self.release > g)  # not yet released
-            for pos, node in enumerate(nodes):
+            count = 0
+            for node in nodes.tolist():
                 src = g - self.gap[:, self.trip[node]]
                 before = np.flatnonzero(np.isfinite(src) & (src >= self.lo) & recent)
                 if before.size == 0:
                     continue
                 last = np.minimum(src[before].astype(np.int64), self.hi[before])
-                where.append(pos)
-                starts.append(total)
-                preds.append(self.offset[before] + last - self.lo[before])
-                self.recent[int(node)] = preds[-1]
-                total += before.size
-            flat = np.concatenate(preds) if preds else np.zeros(0, np.int64)
-            work += flat.size * (int(active[-1]) + 1 - int(active[0]))
+                preds[node] = self.offset[before] + last - self.lo[before]
+                count += before.size
+            work += count * (k1 - k0)
             self.work = float(work)
             if work > work_limit:
                 return False
-            self.groups.append(
-                (
-                    nodes,
-                    np.array(where, np.int64),
-                    np.array(starts, np.int64),
-                    flat.astype(np.int64),
-                    int(active[0]),
-                    int(active[-1]) + 1,
-                )
-            )
+            self.nk0[nodes], self.nk1[nodes] = k0, k1
+            groups.append(nodes)
+            group_slots.append(int(g))
+        self.gptr = np.concatenate([[0], np.cumsum([g.size for g in groups])]).astype(np.int64)
+        self.gnodes = np.concatenate(groups).astype(np.int64) if groups else np.zeros(0, np.int64)
+        self.gslot = np.array(group_slots, np.int64)
+        self.pptr = np.concatenate([[0], np.cumsum([p.size for p in preds])]).astype(np.int64)
+        self.preds = np.concatenate(preds).astype(np.int64) if preds else np.zeros(0, np.int64)
         return True
 
-    def values(self, y: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """``V[node, k]``: the largest dual sum of a duty of commodity ``k`` ending at ``node``,
-        and ``B[node, k]``: the largest ``V`` over the trip's nodes up to ``node``."""
-        shape = (self.trip.size, self.leave.size)
-        value = np.full(shape, -np.inf)
-        best_to = np.full(shape, -np.inf)
-        weight = y[self.trip]
-        first = self.offset[self.trip]
-        released = np.full(
-            (int(self.slot.max(initial=0) + self.release.max(initial=0)) + 2, shape[1]), -np.inf
-        )
-        running = np.full(shape[1], -np.inf)  # best value of the nodes released so far
-        done = 0
-        for nodes, where, starts, flat, k0, k1 in self.groups:
-            g = int(self.slot[nodes[0]])
-            if g >= done:
-                running = np.maximum(running, released[done : g + 1].max(axis=0))
-                done = g + 1
-            before = np.where(self.can_start[nodes, k0:k1], 0.0, -np.inf)
-            before = np.maximum(before, running[None, k0:k1])
-            if flat.size:
-                reach = np.maximum.reduceat(best_to[flat, k0:k1], starts, axis=0)
-                before[where] = np.maximum(before[where], reach)
-            here = np.where(self.can_pass[nodes, k0:k1], weight[nodes, None] + before, -np.inf)
-            value[nodes, k0:k1] = here
-            carried = best_to[np.maximum(nodes - 1, 0), k0:k1]
-            carried[nodes == first[nodes]] = -np.inf
-            best_to[nodes, k0:k1] = np.maximum(carried, here)
-            out = self.release[self.trip[nodes]]
-            gone = out >= 0
-            np.maximum.at(
-                released, ((g + out[gone])[:, None], np.arange(k0, k1)[None, :]), here[gone]
-            )
-        return value, best_to
+    def run(self, y: FloatArray) -> float:
+        """Price at duals ``y`` (one round); the best dual sum of any duty (at least 0)."""
+        price(
+            y, self.trip, self.first, self.rel, self.ks, self.pa, self.pb, self.ke,
+            self.nk0, self.nk1, self.base, self.pptr, self.preds,
+            self.gptr, self.gnodes, self.gslot,
+            self.value, self.best_to, self.released, self.v_best, self.k_best,
+        )  # fmt: skip
+        return float(self.v_best.max(initial=0.0))
 
-    def duty(
-        self, value: FloatArray, best_to: FloatArray, k: int, node: int, y: FloatArray
-    ) -> list[int]:
+    def best_ends(self) -> list[tuple[int, int, float]]:
+        """Per trip, the node and commodity of the best duty ending at it, and its value."""
+        out = []
+        for t in range(self.offset.size - 1):
+            lo, hi = self.offset[t], self.offset[t + 1]
+            node = int(lo + np.argmax(self.v_best[lo:hi]))
+            out.append((node, int(self.k_best[node]), float(self.v_best[node])))
+        return out
+
+    def duty(self, k: int, node: int, y: FloatArray) -> list[int]:
         """The trips of the duty behind ``value[node, k]``, first to last."""
-        path: list[int] = []
-        while True:
-            j = int(self.trip[node])
-            path.append(j)
-            rest = value[node, k] - y[j]
-            if self.can_start[node, k] and rest <= TOL:
-                return path[::-1]
-            recent = self.recent.get(node)  # most duties continue from a recent trip
-            if recent is not None:
-                found = np.flatnonzero(np.abs(best_to[recent, k] - rest) <= MATCH)
-                if found.size:
-                    node = self._node_with(value, int(recent[found[0]]), k, rest)
-                    continue
-            # the predecessors ``values`` used: by arc, or released by this slot (any trip)
-            src = self.slot[node] - self.gap[:, j]
-            src = np.where(self.release >= 0, np.fmax(src, self.slot[node] - self.release), src)
-            before = np.flatnonzero(np.isfinite(src) & (src >= self.lo))
-            last = self.offset[before] + np.minimum(src[before].astype(np.int64), self.hi[before])
-            last -= self.lo[before]
-            hit = np.flatnonzero(np.abs(best_to[last, k] - rest) <= MATCH)
-            if hit.size == 0:  # pragma: no cover - the values were built from these
-                raise AssertionError("duty bound: broken back-trace")
-            node = self._node_with(value, int(last[hit[0]]), k, rest)
-
-    def _node_with(self, value: FloatArray, last: int, k: int, target: float) -> int:
-        """The first node of ``last``'s trip, up to ``last``, whose value is ``target``."""
-        first = int(self.offset[self.trip[last]])
-        upto = value[first : last + 1, k]
-        return first + int(np.flatnonzero(np.abs(upto - target) <= MATCH)[0])
+        path = trace(
+            node, k, y, self.trip, self.slot, self.first, self.ks, self.nk0, self.nk1,
+            self.base, self.pptr, self.preds, self.value, self.best_to, self.gap,
+            self.release, self.lo, self.hi, self.offset, TOL, MATCH,
+        )  # fmt: skip
+        if path.size == 0:  # pragma: no cover - the values were built from these
+            raise AssertionError("duty bound: broken back-trace")
+        return [int(t) for t in path]
 
 
 def duty_bound(
@@ -338,9 +311,7 @@ def duty_bound(
             seen = set(columns)
         # price at duals smoothed towards the best so far (Wentges): fewer, steadier rounds
         y = dual if center is None else alpha * center + (1 - alpha) * dual
-        value, best_to = pricing.values(y)
-        ending = np.where(pricing.can_end, value, -np.inf)  # duties may end at these nodes
-        top = float(ending.max(initial=0.0))
+        top = pricing.run(y)
         rounds += 1
         if top > 0 and float(y.sum()) / top > best:
             best, center = float(y.sum()) / top, y
@@ -352,7 +323,7 @@ def duty_bound(
             break
         if np.ceil(best - 1e-6) >= np.ceil(lp - 1e-6):  # whole buses: nothing left to prove
             break
-        added = _add_duties(pricing, value, best_to, ending, y, dual, columns, seen)
+        added = _add_duties(pricing, y, dual, columns, seen)
         if added:
             alpha = SMOOTHING
         elif y is not dual:
@@ -364,25 +335,18 @@ def duty_bound(
 
 def _add_duties(
     pricing: _Pricing,
-    value: FloatArray,
-    best_to: FloatArray,
-    ending: FloatArray,
     y: FloatArray,
     dual: FloatArray,
     columns: list[frozenset[int]],
     seen: set[frozenset[int]],
 ) -> int:
-    """Add the best duty ending at each trip if it would enter the master (price above 1);
-    ``ending`` is ``value`` where duties may end, else -inf."""
-    k_best = ending.argmax(axis=1)
-    v_best = ending[np.arange(ending.shape[0]), k_best]
+    """Add the best duty ending at each trip (of the round just priced) if it would enter
+    the master (price above 1)."""
     added = 0
-    for t in range(pricing.offset.size - 1):
-        lo, hi = pricing.offset[t], pricing.offset[t + 1]
-        node = int(lo + np.argmax(v_best[lo:hi]))
-        if v_best[node] <= 1 + 1e-6:
+    for node, k, value in pricing.best_ends():
+        if value <= 1 + 1e-6:
             continue
-        duty = frozenset(pricing.duty(value, best_to, int(k_best[node]), node, y))
+        duty = frozenset(pricing.duty(k, node, y))
         if duty not in seen and dual[list(duty)].sum() > 1 + 1e-6:
             seen.add(duty)
             columns.append(duty)

@@ -1,0 +1,186 @@
+"""Compiled loops of the duty bound's pricing: the longest paths of a round and their back-trace.
+
+``routing.vrp.bounds.duty`` builds the time-expanded graph (nodes = trip x grid slot, one
+commodity per depot-leave band) and calls these loops once per round. A node's values are
+kept for the commodities its time slot can use at all (``nk0 <= k < nk1``, stored from
+``base[node]``); every other value is ``-inf``. Per node the commodity tests are index ranges
+(the bands are sorted): a duty may start there under ``k < ks``, pass through it under
+``pa <= k < pb`` and end there under ``k >= ke``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from routing.vrp.compiled import compiled
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@compiled
+def _at(
+    table: FloatArray, base: IntArray, nk0: IntArray, nk1: IntArray, node: int, k: int
+) -> float:
+    """``table[node, k]`` of the compact layout (``-inf`` outside the node's commodities)."""
+    if nk0[node] <= k < nk1[node]:
+        return float(table[base[node] + k - nk0[node]])
+    return -np.inf
+
+
+@compiled
+def price(
+    y: FloatArray,
+    trip: IntArray,
+    first: IntArray,
+    rel: IntArray,
+    ks: IntArray,
+    pa: IntArray,
+    pb: IntArray,
+    ke: IntArray,
+    nk0: IntArray,
+    nk1: IntArray,
+    base: IntArray,
+    pptr: IntArray,
+    preds: IntArray,
+    gptr: IntArray,
+    gnodes: IntArray,
+    gslot: IntArray,
+    value: FloatArray,
+    best_to: FloatArray,
+    released: FloatArray,
+    v_best: FloatArray,
+    k_best: IntArray,
+) -> None:
+    """One pricing round at duals ``y``: ``value`` (the largest dual sum of a duty of each
+    commodity ending at each node), ``best_to`` (the largest ``value`` over the trip's nodes
+    up to the node), and per node the best value where a duty may end (``v_best``) and its
+    first commodity (``k_best``). Groups are the nodes of one time slot, in slot order; a
+    node's predecessors are the last usable node of each recent trip, and nodes released
+    ``rel`` slots after their own join one running maximum per commodity."""
+    commodities = released.shape[1]
+    released[:, :] = -np.inf
+    running = np.full(commodities, -np.inf)
+    before = np.empty(commodities)
+    done = 0
+    for group in range(gptr.size - 1):
+        g = gslot[group]
+        if g >= done:
+            for row in range(done, g + 1):
+                for k in range(commodities):
+                    if released[row, k] > running[k]:
+                        running[k] = released[row, k]
+            done = g + 1
+        for at in range(gptr[group], gptr[group + 1]):
+            node = gnodes[at]
+            k0, k1 = nk0[node], nk1[node]
+            for k in range(k0, k1):
+                before[k] = 0.0 if k < ks[node] else -np.inf
+                if running[k] > before[k]:
+                    before[k] = running[k]
+            for q in range(pptr[node], pptr[node + 1]):
+                p = preds[q]
+                lo, hi = max(k0, nk0[p]), min(k1, nk1[p])
+                shift = base[p] - nk0[p]
+                for k in range(lo, hi):
+                    if best_to[shift + k] > before[k]:
+                        before[k] = best_to[shift + k]
+            weight = y[trip[node]]
+            own = base[node] - k0
+            prev = node - 1
+            carry = node != first[node]
+            out = rel[node]
+            for k in range(k0, k1):
+                here = weight + before[k] if pa[node] <= k < pb[node] else -np.inf
+                value[own + k] = here
+                carried = _at(best_to, base, nk0, nk1, prev, k) if carry else -np.inf
+                best_to[own + k] = here if here > carried else carried
+                if out >= 0 and here > released[g + out, k]:
+                    released[g + out, k] = here
+    for node in range(trip.size):
+        v_best[node] = -np.inf
+        k_best[node] = 0
+        for k in range(max(nk0[node], ke[node]), nk1[node]):
+            v = value[base[node] + k - nk0[node]]
+            if v > v_best[node]:
+                v_best[node] = v
+                k_best[node] = k
+
+
+@compiled
+def _node_with(
+    value: FloatArray,
+    base: IntArray,
+    nk0: IntArray,
+    nk1: IntArray,
+    first: IntArray,
+    last: int,
+    k: int,
+    target: float,
+    match: float,
+) -> int:
+    """The first node of ``last``'s trip, up to ``last``, whose value is ``target``."""
+    for node in range(first[last], last + 1):
+        if abs(_at(value, base, nk0, nk1, node, k) - target) <= match:
+            return node
+    return -1
+
+
+@compiled
+def trace(
+    node: int,
+    k: int,
+    y: FloatArray,
+    trip: IntArray,
+    slot: IntArray,
+    first: IntArray,
+    ks: IntArray,
+    nk0: IntArray,
+    nk1: IntArray,
+    base: IntArray,
+    pptr: IntArray,
+    preds: IntArray,
+    value: FloatArray,
+    best_to: FloatArray,
+    gap: FloatArray,
+    release: IntArray,
+    lo: IntArray,
+    hi: IntArray,
+    offset: IntArray,
+    tol: float,
+    match: float,
+) -> IntArray:
+    """The trips of the duty behind ``value[node, k]``, first to last (empty if the values
+    do not lead back to a start: a bug)."""
+    path = [np.int64(0) for _ in range(0)]
+    while True:
+        j = trip[node]
+        path.append(j)
+        rest = _at(value, base, nk0, nk1, node, k) - y[j]
+        if k < ks[node] and rest <= tol:
+            out = np.empty(len(path), np.int64)
+            for i in range(len(path)):
+                out[i] = path[len(path) - 1 - i]
+            return out
+        found = -1
+        for q in range(pptr[node], pptr[node + 1]):  # most duties continue from a recent trip
+            if abs(_at(best_to, base, nk0, nk1, preds[q], k) - rest) <= match:
+                found = preds[q]
+                break
+        if found < 0:  # the predecessors ``price`` used: by arc, or released by this slot
+            for i in range(offset.size - 1):
+                src = slot[node] - gap[i, j]
+                if release[i] >= 0:
+                    src = max(src, float(slot[node] - release[i]))
+                if not (np.isfinite(src) and src >= lo[i]):
+                    continue
+                last = offset[i] + min(np.int64(src), hi[i]) - lo[i]
+                if abs(_at(best_to, base, nk0, nk1, last, k) - rest) <= match:
+                    found = last
+                    break
+        if found < 0:
+            return np.empty(0, np.int64)
+        node = _node_with(value, base, nk0, nk1, first, found, k, rest, match)
+        if node < 0:
+            return np.empty(0, np.int64)
