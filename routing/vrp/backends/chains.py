@@ -36,7 +36,6 @@ rounds are bounded by their count and the full time limit. Jobs no vehicle can s
 
 from __future__ import annotations
 
-import itertools
 import logging
 import math
 import time
@@ -47,6 +46,7 @@ import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
 
 from routing.errors import SolverError
+from routing.vrp.backends.chain_kernels import earliest_ok, refresh_route, splice
 from routing.vrp.backends.trips import Trip, best_pooled, savings_pools, single_trip
 from routing.vrp.budget import Budget
 from routing.vrp.features import chainable, poolable
@@ -83,10 +83,28 @@ _SPLICES = ("insert", "replace1", "replace2", "drop_first", "drop_last")
 class _Grid:
     """One way of splicing a trip into every route, as arrays (row = vehicle, column =
     position): the prefix kept before the trip and the suffix kept after it, and the trips
-    taken out (``-1`` for none). Cells past a route's positions have ``late = -inf``."""
+    taken out (``-1`` for none). Cells past a route's positions have ``late = -inf``. The
+    arrays are views of ``_Grids``, which holds all five ways."""
+
+    def __init__(self, grids: _Grids, index: int) -> None:
+        self.index = index
+        self.prev = grids.prev[index]
+        self.pre_d = grids.pre_d[index]
+        self.pre_e = grids.pre_e[index]
+        self.pre_c = grids.pre_c[index]
+        self.next = grids.next[index]
+        self.late = grids.late[index]
+        self.suf_d = grids.suf_d[index]
+        self.suf_e = grids.suf_e[index]
+        self.out1 = grids.out1[index]
+        self.out2 = grids.out2[index]
+
+
+class _Grids:
+    """The splice grids of all five ways (first axis, in ``_SPLICES`` order)."""
 
     def __init__(self, m: int, width: int) -> None:
-        shape = (m, width)
+        shape = (len(_SPLICES), m, width)
         self.prev = np.zeros(shape, dtype=np.int64)
         self.pre_d = np.zeros(shape)
         self.pre_e = np.full(shape, -_INF)
@@ -97,32 +115,7 @@ class _Grid:
         self.suf_e = np.full(shape, -_INF)
         self.out1 = np.full(shape, -1, dtype=np.int64)
         self.out2 = np.full(shape, -1, dtype=np.int64)
-
-    def fill(
-        self,
-        v: int,
-        prefixes: Sequence[tuple[int, float, float, float]],
-        suffixes: Sequence[tuple[int, float, float, float]],
-        outs: Sequence[tuple[int, int]],
-    ) -> None:
-        """Row ``v`` from matching lists of prefixes, suffixes and trips taken out."""
-        count = len(prefixes)
-        self.late[v, :] = -_INF
-        if not count:
-            return
-        prev, pre_d, pre_e, pre_c = zip(*prefixes, strict=True)
-        nxt, late, suf_d, suf_e = zip(*suffixes, strict=True)
-        out1, out2 = zip(*outs, strict=True)
-        self.prev[v, :count] = prev
-        self.pre_d[v, :count] = pre_d
-        self.pre_e[v, :count] = pre_e
-        self.pre_c[v, :count] = pre_c
-        self.next[v, :count] = nxt
-        self.late[v, :count] = late
-        self.suf_d[v, :count] = suf_d
-        self.suf_e[v, :count] = suf_e
-        self.out1[v, :count] = out1
-        self.out2[v, :count] = out2
+        self.by_name = {name: _Grid(self, g) for g, name in enumerate(_SPLICES)}
 
 
 class Chains:
@@ -184,6 +177,9 @@ class Chains:
         self.retired: list[bool] = []
         self.where: list[int] = []
         self.allowed = np.zeros((0, m), dtype=bool)
+        # the same trip columns as arrays, for the compiled loops (rows past ``n`` unused)
+        self.cols = np.zeros((5, 0))  # a, b, go, opens, unload
+        self.ends = np.zeros((2, 0), dtype=np.int64)  # s, e
         for k in range(len(problem.jobs)):
             self.add_trip(single_trip(problem, k, time_s), reserve=len(problem.jobs) + spare)
         self.np_a = np.array(self.a)
@@ -199,11 +195,14 @@ class Chains:
         self.span = [_INF if v.max_shift_s is None else float(v.max_shift_s) for v in vehicles]
         self.alpha_np = np.array(self.alpha)[:, None]
         self.span_np = np.array(self.span)[:, None]
+        self.alpha_flat = np.array(self.alpha)
+        self.span_flat = np.array(self.span)
         self.kind = [self._kind(v) for v in range(m)]
         self.routes: list[list[int]] = [[] for _ in range(m)]
         self.used = np.zeros(m, dtype=bool)
         self.lengths = np.zeros(m, dtype=np.int64)
         self.width = 0
+        self.grid_arrays = _Grids(m, 0)
         self.grids: dict[str, _Grid] = {}
         self._allocate(8)
 
@@ -220,12 +219,20 @@ class Chains:
             grown = np.zeros((max(reserve, 2 * k + 8), self.m), dtype=bool)
             grown[:k] = self.allowed[:k]
             self.allowed = grown
+            cols = np.zeros((5, grown.shape[0]))
+            cols[:, :k] = self.cols[:, :k]
+            self.cols = cols
+            ends = np.zeros((2, grown.shape[0]), dtype=np.int64)
+            ends[:, :k] = self.ends[:, :k]
+            self.ends = ends
         row = self.servable_on[list(trip.jobs)].all(axis=0)
         row &= (self.capacity >= np.array(trip.amount, dtype=np.int64)).all(axis=1)
         row &= self.onboard >= len(trip.jobs)
         if not (math.isfinite(trip.go) and trip.earliest <= trip.latest):
             row[:] = False
         self.allowed[k] = row
+        self.cols[:, k] = (trip.earliest, trip.latest, trip.go, trip.opens, trip.unload)
+        self.ends[:, k] = (trip.pickup, trip.last)
         self.trips.append(trip)
         self.a.append(trip.earliest)
         self.b.append(trip.latest)
@@ -336,50 +343,10 @@ class Chains:
     def _allocate(self, width: int) -> None:
         """(Re)allocate the splice grids (row = vehicle, column = position)."""
         self.width = width
-        self.grids = {name: _Grid(self.m, width) for name in _SPLICES}
+        self.grid_arrays = _Grids(self.m, width)
+        self.grids = self.grid_arrays.by_name
         for v in range(self.m):
             self.refresh(v)
-
-    def _prefixes(self, v: int, seq: Sequence[int]) -> list[tuple[int, float, float, float]]:
-        """``(location, D, E, C)`` after each prefix ``seq[:p]`` (p = 0 … len): leaving the
-        depot at ``t``, the prefix ends at ``max(E, t + D)`` at ``location``, and its
-        windows hold while ``t <= C``."""
-        time_s, a, b, go, opens, unload = (
-            self.time,
-            self.a,
-            self.b,
-            self.go,
-            self.opens,
-            self.unload,
-        )
-        loc, d, e, c = self.vo[v], 0.0, -_INF, _INF
-        out = [(loc, d, e, c)]
-        for k in seq:
-            hop = time_s[loc][self.s[k]]
-            c = min(c, b[k] - d - hop)
-            e = max(a[k] + go[k], e + hop + go[k], opens[k]) + unload[k]
-            d += hop + go[k] + unload[k]
-            loc = self.e[k]
-            out.append((loc, d, e, c))
-        return out
-
-    def _suffixes(self, v: int, seq: Sequence[int]) -> list[tuple[int, float, float, float]]:
-        """``(location, late, D, E)`` before each suffix ``seq[q:]`` (q = 0 … len): arriving
-        at ``location`` at ``t`` (no later than ``late``), the vehicle is back at its depot
-        at ``max(E, t + D)``."""
-        late = self.latest(v, seq)
-        time_s, a, go, opens, unload = self.time, self.a, self.go, self.opens, self.unload
-        loc, d, e = self.vd[v], 0.0, -_INF
-        out = [(loc, self.omega[v], d, e)]
-        for idx in range(len(seq) - 1, -1, -1):
-            k = seq[idx]
-            hop = time_s[self.e[k]][loc]
-            e = max(e, max(a[k] + go[k], opens[k]) + unload[k] + hop + d)
-            d += go[k] + unload[k] + hop
-            loc = self.s[k]
-            out.append((loc, late[idx], d, e))
-        out.reverse()
-        return out
 
     def refresh(self, v: int) -> None:
         """Recompute route ``v``'s splices after a change."""
@@ -388,23 +355,20 @@ class Chains:
         if size + 1 > self.width:
             self._allocate(2 * self.width)
             return
-        if seq and self.earliest(v, seq) is None:
+        order = np.array(seq, dtype=np.int64)
+        a, b, go, opens, unload = self.cols
+        pickup, drop = self.ends
+        if seq and not earliest_ok(
+            order, self.alpha[v], self.vo[v], self.vd[v], self.omega[v], self.time_np,
+            a, b, go, opens, unload, pickup, drop,
+        ):  # fmt: skip
             raise SolverError(f"chain of vehicle {v} lost its timing (a search bug)")
-        pre = self._prefixes(v, seq)
-        suf = self._suffixes(v, seq)
-        pre_nf = [pre[0], *self._prefixes(v, seq[1:])[1:]] if size else []  # without first
-        suf_nl = self._suffixes(v, seq[:-1]) if size else []  # without last
-        none = -1
-        grids = self.grids
-        grids["insert"].fill(v, pre, suf, [(none, none)] * (size + 1))
-        grids["replace1"].fill(v, pre[:size], suf[1:], [(t, none) for t in seq])
-        grids["replace2"].fill(v, pre[: max(0, size - 1)], suf[2:], list(itertools.pairwise(seq)))
-        # insert at p >= 1 and drop the first trip (columns p - 1)
-        first = seq[0] if size else none
-        grids["drop_first"].fill(v, pre_nf[:size], suf[1:], [(first, none)] * size)
-        # insert at p <= len - 1 and drop the last trip
-        last = seq[-1] if size else none
-        grids["drop_last"].fill(v, pre[:size], suf_nl, [(last, none)] * size)
+        g = self.grid_arrays
+        refresh_route(
+            v, order, self.vo[v], self.vd[v], self.omega[v], self.time_np,
+            a, b, go, opens, unload, pickup, drop,
+            g.prev, g.pre_d, g.pre_e, g.pre_c, g.next, g.late, g.suf_d, g.suf_e, g.out1, g.out2,
+        )  # fmt: skip
         self.used[v] = bool(seq)
         self.lengths[v] = size
         for k in seq:
@@ -415,33 +379,14 @@ class Chains:
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Cells ``(vehicles, columns)`` of ``grid`` where trip ``k`` fits between the prefix
         and the suffix (exact: windows, shift window, allowed vehicle, shift limit)."""
-        width = int(self.lengths.max()) + 1
-        with np.errstate(invalid="ignore"):  # inf - inf in cells that do not fit anyway
-            t = self.time_np
-            a, b, go = self.a[k], self.b[k], self.go[k]
-            opens, unload = self.opens[k], self.unload[k]
-            prev, nxt = grid.prev[:, :width], grid.next[:, :width]
-            pre_d, pre_e, late = grid.pre_d[:, :width], grid.pre_e[:, :width], grid.late[:, :width]
-            hop_in = t[prev, self.s[k]]
-            hop_out = t[self.e[k], nxt]
-            start = np.maximum(np.maximum(pre_e, self.alpha_np + pre_d) + hop_in, a)
-            fits = (start <= b) & (np.maximum(start + go, opens) + unload + hop_out <= late)
-            rows = self.allowed[k] & self.used if used_only else self.allowed[k]
-            fits &= rows[:, None]
-            vs, ps = np.nonzero(fits)
-            if vs.size == 0:
-                return vs, ps
-            hop_in, hop_out = hop_in[vs, ps], hop_out[vs, ps]
-            pre_d, pre_e = pre_d[vs, ps], pre_e[vs, ps]
-            latest = np.minimum(b, late[vs, ps] - hop_out - go - unload)
-            leave = np.minimum(grid.pre_c[vs, ps], latest - hop_in - pre_d)
-            start = np.maximum(np.maximum(pre_e, leave + pre_d) + hop_in, a)
-            back = np.maximum(
-                grid.suf_e[vs, ps],
-                np.maximum(start + go, opens) + unload + hop_out + grid.suf_d[vs, ps],
-            )
-            keep = back - leave <= self.span_np[vs, 0] + 1e-6
-        return vs[keep], ps[keep]
+        rows = self.allowed[k] & self.used if used_only else self.allowed[k]
+        g = self.grid_arrays
+        return splice(
+            grid.index, int(self.lengths.max()) + 1, rows,
+            self.a[k], self.b[k], self.go[k], self.opens[k], self.unload[k], self.s[k], self.e[k],
+            self.time_np, self.alpha_flat, self.span_flat,
+            g.prev, g.pre_d, g.pre_e, g.pre_c, g.next, g.late, g.suf_d, g.suf_e,
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ moves
 
