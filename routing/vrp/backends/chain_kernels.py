@@ -34,16 +34,13 @@ def earliest_ok(
     end: int,
     omega: float,
     time_s: FloatArray,
-    a: FloatArray,
-    b: FloatArray,
-    go: FloatArray,
-    opens: FloatArray,
-    unload: FloatArray,
-    s: IntArray,
-    e: IntArray,
+    trip_f: FloatArray,
+    trip_i: IntArray,
 ) -> bool:
     """Whether ``seq`` keeps every window leaving ``start`` at ``t0`` and is back at ``end``
     by ``omega`` (as ``Chains.earliest`` is not None)."""
+    a, b, go, opens, unload = trip_f[0], trip_f[1], trip_f[2], trip_f[3], trip_f[4]
+    s, e = trip_i[0], trip_i[1]
     t, loc = t0, start
     for k in seq:
         x = max(a[k], t + time_s[loc, s[k]])
@@ -138,26 +135,19 @@ def refresh_route(
     end: int,
     omega: float,
     time_s: FloatArray,
-    a: FloatArray,
-    b: FloatArray,
-    go: FloatArray,
-    opens: FloatArray,
-    unload: FloatArray,
-    s: IntArray,
-    e: IntArray,
-    prev: IntArray,
-    pre_d: FloatArray,
-    pre_e: FloatArray,
-    pre_c: FloatArray,
-    nxt: IntArray,
-    late: FloatArray,
-    suf_d: FloatArray,
-    suf_e: FloatArray,
-    out1: IntArray,
-    out2: IntArray,
+    trip_f: FloatArray,
+    trip_i: IntArray,
+    grid_f: FloatArray,
+    grid_i: IntArray,
 ) -> None:
     """Row ``v`` of every splice grid (first axis: insert, replace1, replace2, drop_first,
-    drop_last) for the chain ``seq``."""
+    drop_last) for the chain ``seq``; ``grid_f`` holds pre_d, pre_e, pre_c, late, suf_d,
+    suf_e and ``grid_i`` prev, next, out1, out2 (see ``Chains``)."""
+    a, b, go, opens, unload = trip_f[0], trip_f[1], trip_f[2], trip_f[3], trip_f[4]
+    s, e = trip_i[0], trip_i[1]
+    pre_d, pre_e, pre_c, late = grid_f[0], grid_f[1], grid_f[2], grid_f[3]
+    suf_d, suf_e = grid_f[4], grid_f[5]
+    prev, nxt, out1, out2 = grid_i[0], grid_i[1], grid_i[2], grid_i[3]
     size = seq.size
     p_loc, p_d, p_e, p_c = _prefixes(seq, 0, start, time_s, a, b, go, opens, unload, s, e)
     s_loc, s_late, s_d, s_e = _suffixes(
@@ -205,52 +195,91 @@ def refresh_route(
 @compiled
 def splice(
     g: int,
-    width: int,
     rows: BoolArray,
-    a: float,
-    b: float,
-    go: float,
-    opens: float,
-    unload: float,
-    pickup: int,
-    drop: int,
+    lengths: IntArray,
+    k: int,
     time_s: FloatArray,
     alpha: FloatArray,
     span: FloatArray,
-    prev: IntArray,
-    pre_d: FloatArray,
-    pre_e: FloatArray,
-    pre_c: FloatArray,
-    nxt: IntArray,
-    late: FloatArray,
-    suf_d: FloatArray,
-    suf_e: FloatArray,
+    trip_f: FloatArray,
+    trip_i: IntArray,
+    grid_f: FloatArray,
+    grid_i: IntArray,
 ) -> tuple[IntArray, IntArray]:
-    """Cells ``(vehicles, columns)`` of grid ``g`` (rows ``rows`` only, columns below
-    ``width``) where the trip fits between the prefix and the suffix, row by row: windows,
-    shift window and shift limit, as ``Chains._splice`` did with numpy."""
-    m = rows.size
-    vs = np.empty(m * width, np.int64)
-    ps = np.empty(m * width, np.int64)
+    """Cells ``(vehicles, columns)`` of grid ``g`` (rows ``rows`` only) where trip ``k`` fits
+    between the prefix and the suffix, row by row: windows, shift window and shift limit, as
+    ``Chains._splice`` did with numpy. A row's cells past its route's length never fit
+    (``late = -inf``), so they are not looked at."""
+    a, b, go = trip_f[0, k], trip_f[1, k], trip_f[2, k]
+    opens, unload = trip_f[3, k], trip_f[4, k]
+    pickup, drop = trip_i[0, k], trip_i[1, k]
+    pre_d, pre_e, pre_c, late = grid_f[0, g], grid_f[1, g], grid_f[2, g], grid_f[3, g]
+    suf_d, suf_e = grid_f[4, g], grid_f[5, g]
+    prev, nxt = grid_i[0, g], grid_i[1, g]
+    total = 0
+    for v in range(rows.size):
+        if rows[v]:
+            total += lengths[v] + 1
+    vs = np.empty(total, np.int64)
+    ps = np.empty(total, np.int64)
     found = 0
-    for v in range(m):
+    for v in range(rows.size):
         if not rows[v]:
             continue
-        for p in range(width):
-            lt = late[g, v, p]
-            hop_in = time_s[prev[g, v, p], pickup]
-            hop_out = time_s[drop, nxt[g, v, p]]
-            pd, pe = pre_d[g, v, p], pre_e[g, v, p]
+        for p in range(lengths[v] + 1):
+            lt = late[v, p]
+            hop_in = time_s[prev[v, p], pickup]
+            hop_out = time_s[drop, nxt[v, p]]
+            pd, pe = pre_d[v, p], pre_e[v, p]
             x = np.maximum(np.maximum(pe, alpha[v] + pd) + hop_in, a)
             if not (x <= b and np.maximum(x + go, opens) + unload + hop_out <= lt):
                 continue
             latest = np.minimum(b, lt - hop_out - go - unload)
-            leave = np.minimum(pre_c[g, v, p], latest - hop_in - pd)
+            leave = np.minimum(pre_c[v, p], latest - hop_in - pd)
             x = np.maximum(np.maximum(pe, leave + pd) + hop_in, a)
             back = np.maximum(
-                suf_e[g, v, p], np.maximum(x + go, opens) + unload + hop_out + suf_d[g, v, p]
+                suf_e[v, p], np.maximum(x + go, opens) + unload + hop_out + suf_d[v, p]
             )
             if back - leave <= span[v] + 1e-6:
                 vs[found], ps[found] = v, p
                 found += 1
     return vs[:found], ps[:found]
+
+
+@compiled
+def span_ok(
+    seq: IntArray,
+    limit: float,
+    start: int,
+    end: int,
+    omega: float,
+    time_s: FloatArray,
+    trip_f: FloatArray,
+    trip_i: IntArray,
+) -> bool:
+    """Whether the chain fits the shift limit: leave as late as the chain allows, then go
+    as early as possible (that is the shortest shift)."""
+    if seq.size == 0 or limit == np.inf:
+        return True
+    a, b, go, opens, unload = trip_f[0], trip_f[1], trip_f[2], trip_f[3], trip_f[4]
+    pick, drop = trip_i[0], trip_i[1]
+    latest, loc = omega, end
+    for idx in range(seq.size - 1, -1, -1):
+        k = seq[idx]
+        finish = latest - time_s[drop[k], loc]
+        if opens[k] + unload[k] > finish:
+            return False
+        latest = min(b[k], finish - go[k] - unload[k])
+        loc = pick[k]
+    first = seq[0]
+    leave = latest - time_s[start, pick[first]]
+    t = max(latest + go[first], opens[first]) + unload[first]
+    loc = drop[first]
+    for idx in range(1, seq.size):
+        k = seq[idx]
+        x = t + time_s[loc, pick[k]]
+        if x < a[k]:
+            x = a[k]
+        t = max(x + go[k], opens[k]) + unload[k]
+        loc = drop[k]
+    return bool(t + time_s[loc, end] - leave <= limit + 1e-6)

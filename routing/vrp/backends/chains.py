@@ -46,7 +46,7 @@ import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
 
 from routing.errors import SolverError
-from routing.vrp.backends.chain_kernels import earliest_ok, refresh_route, splice
+from routing.vrp.backends.chain_kernels import earliest_ok, refresh_route, span_ok, splice
 from routing.vrp.backends.trips import Trip, best_pooled, savings_pools, single_trip
 from routing.vrp.budget import Budget
 from routing.vrp.features import chainable, poolable
@@ -88,33 +88,24 @@ class _Grid:
 
     def __init__(self, grids: _Grids, index: int) -> None:
         self.index = index
-        self.prev = grids.prev[index]
-        self.pre_d = grids.pre_d[index]
-        self.pre_e = grids.pre_e[index]
-        self.pre_c = grids.pre_c[index]
-        self.next = grids.next[index]
-        self.late = grids.late[index]
-        self.suf_d = grids.suf_d[index]
-        self.suf_e = grids.suf_e[index]
-        self.out1 = grids.out1[index]
-        self.out2 = grids.out2[index]
+        self.pre_d, self.pre_e, self.pre_c, self.late, self.suf_d, self.suf_e = grids.floats[
+            :, index
+        ]
+        self.prev, self.next, self.out1, self.out2 = grids.ints[:, index]
 
 
 class _Grids:
-    """The splice grids of all five ways (first axis, in ``_SPLICES`` order)."""
+    """The splice grids of all five ways (second axis, in ``_SPLICES`` order): ``floats``
+    holds pre_d, pre_e, pre_c, late, suf_d and suf_e, ``ints`` prev, next, out1 and out2."""
 
     def __init__(self, m: int, width: int) -> None:
         shape = (len(_SPLICES), m, width)
-        self.prev = np.zeros(shape, dtype=np.int64)
-        self.pre_d = np.zeros(shape)
-        self.pre_e = np.full(shape, -_INF)
-        self.pre_c = np.full(shape, _INF)
-        self.next = np.zeros(shape, dtype=np.int64)
-        self.late = np.full(shape, -_INF)
-        self.suf_d = np.zeros(shape)
-        self.suf_e = np.full(shape, -_INF)
-        self.out1 = np.full(shape, -1, dtype=np.int64)
-        self.out2 = np.full(shape, -1, dtype=np.int64)
+        lowest, highest = np.full(shape, -_INF), np.full(shape, _INF)
+        zero = np.zeros(shape)
+        self.floats = np.stack([zero, lowest, highest, lowest, zero, lowest])
+        self.ints = np.stack(
+            [np.zeros(shape, dtype=np.int64)] * 2 + [np.full(shape, -1, dtype=np.int64)] * 2
+        )
         self.by_name = {name: _Grid(self, g) for g, name in enumerate(_SPLICES)}
 
 
@@ -265,20 +256,6 @@ class Chains:
         """When trip ``k`` ends (unloading done) if boarding starts at ``start``."""
         return float(max(start + self.go[k], self.opens[k]) + self.unload[k])
 
-    def earliest(self, v: int, seq: Sequence[int]) -> list[float] | None:
-        """Earliest boarding starts of ``seq`` on vehicle ``v`` (None if a window is missed)."""
-        t, loc, time_s = self.alpha[v], self.vo[v], self.time
-        starts: list[float] = []
-        for k in seq:
-            x = max(self.a[k], t + time_s[loc][self.s[k]])
-            if x > self.b[k]:
-                return None
-            starts.append(x)
-            t, loc = max(x + self.go[k], self.opens[k]) + self.unload[k], self.e[k]
-        if t + time_s[loc][self.vd[v]] > self.omega[v]:
-            return None
-        return starts
-
     def latest(self, v: int, seq: Sequence[int]) -> list[float]:
         """Latest boarding starts of ``seq`` that still let the rest of the chain (and the
         return by the end of the shift) keep every window (``-inf`` where none does)."""
@@ -294,49 +271,15 @@ class Chains:
             limit, loc = x, self.s[k]
         return out
 
-    def span_ok(self, v: int, seq: Sequence[int]) -> bool:
-        """Whether the chain fits the shift limit: leave as late as the chain allows, then go
-        as early as possible (that is the shortest shift)."""
-        limit = self.span[v]
-        if not seq or limit == _INF:
-            return True
-        time_s, a, b, go, opens, unload = (
-            self.time,
-            self.a,
-            self.b,
-            self.go,
-            self.opens,
-            self.unload,
-        )
-        pick, drop = self.s, self.e
-        # latest start of the first trip (backward pass)
-        latest, loc = self.omega[v], self.vd[v]
-        for k in reversed(seq):
-            finish = latest - time_s[drop[k]][loc]
-            if opens[k] + unload[k] > finish:
-                return False
-            latest = min(b[k], finish - go[k] - unload[k])
-            loc = pick[k]
-        first = seq[0]
-        leave = latest - time_s[self.vo[v]][pick[first]]
-        t = max(latest + go[first], opens[first]) + unload[first]
-        loc = drop[first]
-        for k in seq[1:]:
-            x = t + time_s[loc][pick[k]]
-            if x < a[k]:
-                x = a[k]
-            t = max(x + go[k], opens[k]) + unload[k]
-            loc = drop[k]
-        return bool(t + time_s[loc][self.vd[v]] - leave <= limit + 1e-6)
-
     def fits(self, v: int, seq: Sequence[int]) -> bool:
         """Whether vehicle ``v`` can drive ``seq`` (allowed, windows, shift window and limit)."""
-        allowed = self.allowed
-        if any(not allowed[k, v] for k in seq):
+        order = np.array(seq, dtype=np.int64)
+        if not self.allowed[order, v].all():
             return False
-        if self.earliest(v, seq) is None:
+        time_s, start, end, omega = self.time_np, self.vo[v], self.vd[v], self.omega[v]
+        if not earliest_ok(order, self.alpha[v], start, end, omega, time_s, self.cols, self.ends):
             return False
-        return self.span_ok(v, seq)
+        return bool(span_ok(order, self.span[v], start, end, omega, time_s, self.cols, self.ends))
 
     # ------------------------------------------------------------------ splices of all routes
 
@@ -356,18 +299,14 @@ class Chains:
             self._allocate(2 * self.width)
             return
         order = np.array(seq, dtype=np.int64)
-        a, b, go, opens, unload = self.cols
-        pickup, drop = self.ends
         if seq and not earliest_ok(
             order, self.alpha[v], self.vo[v], self.vd[v], self.omega[v], self.time_np,
-            a, b, go, opens, unload, pickup, drop,
+            self.cols, self.ends,
         ):  # fmt: skip
             raise SolverError(f"chain of vehicle {v} lost its timing (a search bug)")
-        g = self.grid_arrays
         refresh_route(
-            v, order, self.vo[v], self.vd[v], self.omega[v], self.time_np,
-            a, b, go, opens, unload, pickup, drop,
-            g.prev, g.pre_d, g.pre_e, g.pre_c, g.next, g.late, g.suf_d, g.suf_e, g.out1, g.out2,
+            v, order, self.vo[v], self.vd[v], self.omega[v], self.time_np, self.cols, self.ends,
+            self.grid_arrays.floats, self.grid_arrays.ints,
         )  # fmt: skip
         self.used[v] = bool(seq)
         self.lengths[v] = size
@@ -380,12 +319,9 @@ class Chains:
         """Cells ``(vehicles, columns)`` of ``grid`` where trip ``k`` fits between the prefix
         and the suffix (exact: windows, shift window, allowed vehicle, shift limit)."""
         rows = self.allowed[k] & self.used if used_only else self.allowed[k]
-        g = self.grid_arrays
         return splice(
-            grid.index, int(self.lengths.max()) + 1, rows,
-            self.a[k], self.b[k], self.go[k], self.opens[k], self.unload[k], self.s[k], self.e[k],
-            self.time_np, self.alpha_flat, self.span_flat,
-            g.prev, g.pre_d, g.pre_e, g.pre_c, g.next, g.late, g.suf_d, g.suf_e,
+            grid.index, rows, self.lengths, k, self.time_np, self.alpha_flat, self.span_flat,
+            self.cols, self.ends, self.grid_arrays.floats, self.grid_arrays.ints,
         )  # fmt: skip
 
     # ------------------------------------------------------------------ moves

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linprog
+from scipy.optimize._highspy._core import _Highs
 from scipy.sparse import csc_matrix
 
 from routing.vrp.bounds.duty_kernels import price, trace
@@ -302,12 +303,17 @@ def duty_bound(
     best, lp, rounds, converged = 1.0, float(n), 0, False  # one trip needs a bus
     center: FloatArray | None = None  # the duals of the best bound so far
     alpha = SMOOTHING
+    master = _Master(n)
+    master.add(columns)
     while rounds < max_rounds and time.monotonic() - started < time_limit_s:
-        dual, lp = _master(columns, n)
+        master.add(columns[master.size :])
+        dual, lp = master.solve()
         if len(columns) > POOL * n:  # drop duties far from entering (any pool keeps the bound)
             price = np.array([dual[list(c)].sum() for c in columns[n:]])
-            keep = np.argsort(-price, kind="stable")[: POOL * n // 2]
-            columns = columns[:n] + [columns[n + i] for i in sorted(keep)]
+            keep = np.sort(np.argsort(-price, kind="stable")[: POOL * n // 2])
+            dropped = np.setdiff1d(np.arange(len(columns) - n), keep) + n
+            master.drop(dropped.tolist())
+            columns = columns[:n] + [columns[n + i] for i in keep.tolist()]
             seen = set(columns)
         # price at duals smoothed towards the best so far (Wentges): fewer, steadier rounds
         y = dual if center is None else alpha * center + (1 - alpha) * dual
@@ -352,6 +358,53 @@ def _add_duties(
             columns.append(duty)
             added += 1
     return added
+
+
+class _Master:
+    """The covering LP over the duties so far, kept between rounds: new duties are added
+    as columns and the dual simplex starts from the last basis."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.highs = _Highs()
+        for option, setting in (
+            ("output_flag", False),
+            ("presolve", "off"),
+            ("solver", "simplex"),
+            ("random_seed", 0),
+            ("simplex_strategy", 4),
+        ):
+            self.highs.setOptionValue(option, setting)
+        empty = np.zeros(0, np.int32)
+        self.highs.addRows(n, np.ones(n), np.full(n, np.inf), 0, empty, empty, np.zeros(0))
+        self.size = 0
+
+    def add(self, columns: Sequence[frozenset[int]]) -> None:
+        """Add ``columns`` (each a set of trips covered once)."""
+        if not columns:
+            return
+        count = len(columns)
+        lengths = np.array([len(c) for c in columns], np.int64)
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int32)
+        rows = np.fromiter((i for c in columns for i in sorted(c)), np.int32)
+        self.highs.addCols(
+            count, np.ones(count), np.zeros(count), np.full(count, np.inf),
+            rows.size, starts, rows, np.ones(rows.size),
+        )  # fmt: skip
+        self.size += count
+
+    def drop(self, positions: Sequence[int]) -> None:
+        """Delete the columns at ``positions``."""
+        if positions:
+            self.highs.deleteCols(len(positions), np.array(positions, np.int32))
+            self.size -= len(positions)
+
+    def solve(self) -> tuple[FloatArray, float]:
+        """Duals and optimum."""
+        self.highs.run()
+        solution = self.highs.getSolution()
+        value = float(self.highs.getInfo().objective_function_value)
+        return np.maximum(np.array(solution.row_dual), 0.0), value
 
 
 def _master(columns: Sequence[frozenset[int]], n: int) -> tuple[FloatArray, float]:
