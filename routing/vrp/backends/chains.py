@@ -189,6 +189,8 @@ class Chains:
         self.alpha_flat = np.array(self.alpha)
         self.span_flat = np.array(self.span)
         self.kind = [self._kind(v) for v in range(m)]
+        kinds: dict[tuple[object, ...], int] = {}
+        self.kind_id = np.array([kinds.setdefault(kind, len(kinds)) for kind in self.kind])
         self.routes: list[list[int]] = [[] for _ in range(m)]
         self.used = np.zeros(m, dtype=bool)
         self.lengths = np.zeros(m, dtype=np.int64)
@@ -326,28 +328,27 @@ class Chains:
 
     # ------------------------------------------------------------------ moves
 
-    def insertions(self, k: int, *, idle: bool) -> list[tuple[int, int]]:
-        """Feasible gaps ``(vehicle, position)`` for trip ``k``, cheapest first (added empty
+    def insertions(self, k: int, *, idle: bool) -> tuple[IntGrid, IntGrid]:
+        """Feasible gaps (vehicles, positions) for trip ``k``, cheapest first (added empty
         driving; idle vehicles last, one per kind)."""
         grid = self.grids["insert"]
         vs, ps = self._splice(k, grid, used_only=not idle)
         if vs.size == 0:
-            return []
+            return vs, ps
         t = self.time_np
         prev, nxt = grid.prev[vs, ps], grid.next[vs, ps]
         added = t[prev, self.s[k]] + t[self.e[k], nxt] - t[prev, nxt]
-        added = np.where(self.used[vs], added, added + _NEW_ROUTE)
+        used = self.used[vs]
+        added = np.where(used, added, added + _NEW_ROUTE)
         order = np.lexsort((self.rng.random(vs.size), added))
-        out: list[tuple[int, int]] = []
-        kinds: set[tuple[object, ...]] = set()
-        for i in order.tolist():
-            v = int(vs[i])
-            if not self.used[v]:
-                if self.kind[v] in kinds:
-                    continue
-                kinds.add(self.kind[v])
-            out.append((v, int(ps[i])))
-        return out
+        vs, ps, used = vs[order], ps[order], used[order]
+        if not used.all():  # one idle vehicle of each kind: the first in the order
+            idle_at = np.flatnonzero(~used)
+            _, first = np.unique(self.kind_id[vs[idle_at]], return_index=True)
+            keep = used.copy()
+            keep[idle_at[first]] = True
+            vs, ps = vs[keep], ps[keep]
+        return vs, ps
 
     def _apply(self, v: int, trial: list[int]) -> list[int]:
         """Make ``trial`` route ``v`` (checked once more in full); the trips it drops."""
@@ -363,10 +364,10 @@ class Chains:
 
     def insert(self, k: int, *, idle: bool) -> bool:
         """Put trip ``k`` in its cheapest feasible gap; False if there is none."""
-        options = self.insertions(k, idle=idle)
-        if not options:
+        vs, ps = self.insertions(k, idle=idle)
+        if vs.size == 0:
             return False
-        v, p = options[0]
+        v, p = int(vs[0]), int(ps[0])
         seq = self.routes[v]
         self._apply(v, [*seq[:p], k, *seq[p:]])
         return True
@@ -404,10 +405,13 @@ class Chains:
             v = self.where[k]
             if v < 0:
                 continue
-            options = [(w, p) for w, p in self.insertions(k, idle=False) if w != v]
-            if not options:
+            vs, ps = self.insertions(k, idle=False)
+            elsewhere = vs != v
+            if not elsewhere.any():
                 continue
-            w, p = options[int(self.rng.integers(len(options)))]
+            vs, ps = vs[elsewhere], ps[elsewhere]
+            pick = int(self.rng.integers(vs.size))
+            w, p = int(vs[pick]), int(ps[pick])
             self.take_out(k)
             seq = self.routes[w]
             self._apply(w, [*seq[:p], k, *seq[p:]])
@@ -776,9 +780,9 @@ class Chains:
         option = self._absorb_option(k)
         if option is not None and option[0] > POOL_MAX_ADDED * (self.go[k] + self.unload[k]):
             option = None
-        gaps = self.insertions(k, idle=True)
-        if gaps:
-            v, p = gaps[0]
+        vs, ps = self.insertions(k, idle=True)
+        if vs.size:
+            v, p = int(vs[0]), int(ps[0])
             seq = self.routes[v]
             before = self.e[seq[p - 1]] if p else self.vo[v]
             after = self.s[seq[p]] if p < len(seq) else self.vd[v]
