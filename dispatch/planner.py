@@ -14,13 +14,20 @@ import time
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 
+from dispatch.background import Background
 from dispatch.charters.advice import advise, outcome
-from dispatch.charters.bound import fleet_lower_bound
-from dispatch.charters.bus_problem import Built, build_problem, day_network, day_travel
+from dispatch.charters.bound import FleetBound, fleet_lower_bound
+from dispatch.charters.bus_problem import (
+    Built,
+    DayTravel,
+    build_problem,
+    day_network,
+    day_travel,
+)
 from dispatch.charters.bus_routes import Translated, translate
 from dispatch.charters.explain import unserved_rows
 from dispatch.charters.idle import idle_vehicles
-from dispatch.charters.prepare import prepare
+from dispatch.charters.prepare import Prepared, prepare
 from dispatch.charters.subsidy import subsidy_rows
 from dispatch.day import Day
 from dispatch.kpis import plan_kpis, with_supply
@@ -28,8 +35,10 @@ from dispatch.plan import Advice, Plan, PlanMeta
 from dispatch.policy import Mixing
 from dispatch.preflight import check_on_network
 from dispatch.supply.shipments import plan_supply
+from routing.network.daynetwork import DayNetwork
 from routing.network.roads import RoadNetwork
 from routing.vrp import explain, servable, solve
+from routing.vrp.servability import Servability
 
 logger = logging.getLogger(__name__)
 
@@ -62,24 +71,43 @@ def charter_share(charter_jobs: int, day: Day) -> float:
     return min(MAX_CHARTER_SHARE, max(0.5, share))
 
 
+def _bound_for(built: Built, request_ids: Sequence[str]) -> FleetBound:
+    """The fleet lower bound for serving ``request_ids`` (no known duties: the same figure
+    whether it is computed beside the solve or after it)."""
+    prepared = built.prepared
+    wanted = [built.requests[i] for i in request_ids]
+    return fleet_lower_bound(prepared.day, wanted, built.travel, prepared.fleet.buses)
+
+
+def _start_bound(built: Built, servable_ids: Sequence[str]) -> Background[FleetBound] | None:
+    """Start the bound for every servable request beside the solve (it needs no plan); None
+    under pooling (no bound) or with nothing to serve."""
+    if built.prepared.day.policy.mixing is not Mixing.NONE or not servable_ids:
+        return None
+    return Background.start(_bound_for, built, list(servable_ids))
+
+
 def _bounds(
-    built: Built, translated: Translated, servable_ids: Sequence[str]
+    built: Built,
+    translated: Translated,
+    servable_ids: Sequence[str],
+    everyone: Background[FleetBound] | None,
 ) -> tuple[int | None, int | None]:
     """The fleet lower bounds of a point-to-point day: for the trips served, and for every
-    request some bus could serve alone ("buses needed for all"); None under pooling."""
+    request some bus could serve alone ("buses needed for all", from ``everyone``, started
+    beside the solve); the same figure when the plan serves every servable request; None
+    under pooling."""
     prepared = built.prepared
-    day = prepared.day
-    if day.policy.mixing is not Mixing.NONE:
+    if prepared.day.policy.mixing is not Mixing.NONE:
         return None, None
-    buses = prepared.fleet.buses
+    all_bound = everyone.result().buses if everyone is not None else 0
+    if len(translated.trips) == len(servable_ids):  # served = servable
+        return all_bound, all_bound
     served = [built.requests[t.trip_id] for t in translated.trips]
     duties = [route.trip_ids for route in translated.routes]
-    served_bound = fleet_lower_bound(day, served, built.travel, buses, duties=duties).buses
-    if len(servable_ids) == len(served):
-        return served_bound, served_bound
-    wanted = [built.requests[i] for i in servable_ids]
-    all_bound = fleet_lower_bound(day, wanted, built.travel, buses, duties=duties).buses
-    return served_bound, max(all_bound, served_bound)
+    day = prepared.day
+    bound = fleet_lower_bound(day, served, built.travel, prepared.fleet.buses, duties=duties)
+    return bound.buses, max(all_bound, bound.buses)
 
 
 def _version() -> str:
@@ -141,6 +169,43 @@ def plan_day(
     _report(on_stage, "solve")
     built = build_problem(prepared, travel)
     options = servable(built.problem)
+    servable_ids = [j.job_id for j in built.problem.jobs if options[j.job_id].vehicles]
+    everyone = _start_bound(built, servable_ids)  # on the second core while the solve runs
+    try:
+        return _plan(
+            day,
+            prepared,
+            roads,
+            daynet,
+            travel,
+            built,
+            options,
+            servable_ids,
+            everyone,
+            started=started,
+            on_stage=on_stage,
+        )
+    finally:
+        if everyone is not None:
+            everyone.cancel()  # nothing to end once its result was taken
+
+
+def _plan(
+    day: Day,
+    prepared: Prepared,
+    roads: RoadNetwork,
+    daynet: DayNetwork,
+    travel: DayTravel,
+    built: Built,
+    options: dict[str, Servability],
+    servable_ids: Sequence[str],
+    everyone: Background[FleetBound] | None,
+    *,
+    started: float,
+    on_stage: StageCallback | None,
+) -> Plan:
+    """The stages from the solve on (``plan_day``'s, with the bound for every servable
+    request running beside them)."""
     params = day.policy.solve_params()
     solve_started = time.monotonic()
     charter_params = dataclasses.replace(
@@ -169,8 +234,7 @@ def plan_day(
     _report(on_stage, "assemble")
     translated = translate(built, solution.routes)
     subsidy = subsidy_rows(day, translated.routes, translated.trips)
-    servable_ids = [j.job_id for j in built.problem.jobs if options[j.job_id].vehicles]
-    served_bound, all_bound = _bounds(built, translated, servable_ids)
+    served_bound, all_bound = _bounds(built, translated, servable_ids, everyone)
     kpis = plan_kpis(
         prepared,
         translated.routes,
