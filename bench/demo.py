@@ -7,7 +7,13 @@ re-simulation's verdict (``dispatch.charters.verify``). Then, for the embedded d
 ``charter demo`` end to end as a user runs it (a new interpreter: imports, planning, the plan
 folder and map.html written) and its peak memory. Not a test: figures depend on the machine.
 
-Run: ``python -m bench.demo [DAY] [--time-limit S] [--seed N] [--effort N] [--no-cli]``.
+With ``--repeat N`` it times ``charter demo``, ``charter --help`` and ``charter check`` on the
+demo day N times each (new interpreters), reports every run and the median with the load
+average and the CPU seconds (user + system, children included: the bound's process too), and
+writes them as a section of ``bench/results/demo.md`` headed by the commit measured.
+
+Run: ``python -m bench.demo [DAY] [--time-limit S] [--seed N] [--effort N] [--no-cli]
+[--repeat N]``.
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ from __future__ import annotations
 import argparse
 import itertools
 import logging
+import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,7 +38,9 @@ from dispatch.intake.reader import read_day
 from dispatch.planner import plan_day
 from stations.errors import SnapWarning
 
-DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo"
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "scenarios" / "demo"
+RESULTS = Path(__file__).resolve().parent / "results" / "demo.md"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -42,7 +52,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--effort", type=int, default=None, help="override the policy's")
     parser.add_argument("--log", action="store_true", help="log the solving stages")
     parser.add_argument("--no-cli", action="store_true", help="skip timing `charter demo`")
+    parser.add_argument(
+        "--repeat", type=int, default=0, help="time the commands this many times (median)"
+    )
     args = parser.parse_args(argv)
+    if args.repeat:
+        repeat_cli(args, args.repeat)
+        return
     if args.log:
         logging.basicConfig(level=logging.INFO, format="%(relativeCreated)7.0f ms %(message)s")
     warnings.simplefilter("ignore", SnapWarning)
@@ -122,6 +138,80 @@ def time_cli(args: argparse.Namespace) -> None:
         size_kib = (Path(scratch) / "map.html").stat().st_size / 1024
     print(f"`charter demo` end to end: {wall_s:.1f} s wall, peak memory {rss_mib:.0f} MiB")
     print(f"  map.html {size_kib:.0f} KiB")
+
+
+def _timed(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system of the command and its children) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def commit() -> str:
+    """The commit measured (with ``+`` when the work tree has changes)."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return (head or "unknown") + ("+" if dirty else "")
+
+
+def repeat_cli(args: argparse.Namespace, times: int) -> None:
+    """Time ``charter demo``, ``--help`` and ``check`` ``times`` times each; print and record
+    the runs and their medians."""
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    python = [sys.executable, "-m", "charter"]
+    rows: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="bench-demo-") as scratch:
+        commands = {
+            "charter demo": [*python, "demo", "--out", scratch, "-q"],
+            "charter --help": [*python, "--help"],
+            "charter check (demo day)": [*python, "check", str(DEMO)],
+        }
+        for name, command in commands.items():
+            runs = [_timed(command) for _ in range(times)]
+            walls = ", ".join(f"{w:.2f}" for w, _ in runs)
+            wall = statistics.median(w for w, _ in runs)
+            cpu = statistics.median(c for _, c in runs)
+            rows.append(f"| `{name}` | **{wall:.2f} s** | {cpu:.2f} s | {walls} |")
+            print(f"{name}: median {wall:.2f} s wall, {cpu:.2f} s CPU ({walls})")
+    after = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    section = [
+        f"## {commit()}, {time.strftime('%Y-%m-%d %H:%M')}",
+        "",
+        f"{os.cpu_count()} cores; load average before {load}, after {after}. Median of "
+        f"{times} runs, each in a new interpreter; CPU = user + system seconds of the process "
+        "and its children (the bound's process included).",
+        "",
+        "| command | wall (median) | CPU (median) | wall of each run (s) |",
+        "|---|---|---|---|",
+        *rows,
+        "",
+    ]
+    _record(RESULTS, section)
+
+
+def _record(path: Path, section: list[str]) -> None:
+    """Add ``section`` to the results file (newest first, after the file's heading)."""
+    head = "# Demo benchmark (`python -m bench.demo --repeat N`)\n\n"
+    text = path.read_text(encoding="utf-8") if path.exists() else head
+    top, _, rest = text.partition("\n## ")
+    body = "\n".join(section)
+    text = top.rstrip("\n") + "\n\n" + body + ("\n## " + rest if rest else "")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.bigday import SEED, BigDaySpec
+from bench.demo import commit
 from dispatch.charters.bound import fleet_lower_bound
 from dispatch.charters.bus_problem import DayTravel, travel_of
 from dispatch.charters.prepare import prepare
@@ -78,7 +79,7 @@ class Run:
         out = [
             f"## {self.title}",
             "",
-            f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
+            f"Commit {commit()}. Machine: {platform.machine()}, {os.cpu_count()} cores, "
             f"{_memory_gib():.0f} GiB; load average before the run "
             f"{self.load}. Policy: {self.policy}. Solver status: "
             f"`{self.plan.meta.solver_status[:120]}`.",
