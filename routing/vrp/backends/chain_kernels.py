@@ -27,46 +27,19 @@ INSERT, REPLACE1, REPLACE2, DROP_FIRST, DROP_LAST = range(5)
 
 
 @compiled
-def earliest_ok(
-    seq: IntArray,
-    t0: float,
-    start: int,
-    end: int,
-    omega: float,
-    time_s: FloatArray,
-    trip_f: FloatArray,
-    trip_i: IntArray,
-) -> bool:
-    """Whether ``seq`` keeps every window leaving ``start`` at ``t0`` and is back at ``end``
-    by ``omega`` (as ``Chains.earliest`` is not None)."""
-    a, b, go, opens, unload = trip_f[0], trip_f[1], trip_f[2], trip_f[3], trip_f[4]
-    s, e = trip_i[0], trip_i[1]
-    t, loc = t0, start
-    for k in seq:
-        x = max(a[k], t + time_s[loc, s[k]])
-        if x > b[k]:
-            return False
-        t, loc = max(x + go[k], opens[k]) + unload[k], e[k]
-    return not t + time_s[loc, end] > omega
-
-
-@compiled
 def _prefixes(
     seq: IntArray,
     skip: int,
     start: int,
     time_s: FloatArray,
-    a: FloatArray,
-    b: FloatArray,
-    go: FloatArray,
-    opens: FloatArray,
-    unload: FloatArray,
-    s: IntArray,
-    e: IntArray,
+    trip_f: FloatArray,
+    trip_i: IntArray,
 ) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
     """``(location, D, E, C)`` after each prefix of ``seq[skip:]`` (0 … all of it): leaving
     the depot ``start`` at ``t``, the prefix ends at ``max(E, t + D)`` at ``location``, and its
     windows hold while ``t <= C``."""
+    a, b, go, opens, unload = trip_f[0], trip_f[1], trip_f[2], trip_f[3], trip_f[4]
+    s, e = trip_i[0], trip_i[1]
     count = seq.size - skip + 1
     locs = np.empty(count, np.int64)
     ds, es, cs = np.empty(count), np.empty(count), np.empty(count)
@@ -91,18 +64,15 @@ def _suffixes(
     end: int,
     omega: float,
     time_s: FloatArray,
-    a: FloatArray,
-    b: FloatArray,
-    go: FloatArray,
-    opens: FloatArray,
-    unload: FloatArray,
-    s: IntArray,
-    e: IntArray,
+    trip_f: FloatArray,
+    trip_i: IntArray,
 ) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
     """``(location, late, D, E)`` before each suffix of ``seq[:size]`` (all of it … none):
     arriving at ``location`` at ``t`` (no later than ``late``, the latest start that still
     keeps every later window and the return to ``end`` by ``omega``), the vehicle is back at
     its depot at ``max(E, t + D)``."""
+    b, go, opens, unload = trip_f[1], trip_f[2], trip_f[3], trip_f[4]
+    s, e = trip_i[0], trip_i[1]
     late = np.empty(size)
     limit, loc = omega, end
     for idx in range(size - 1, -1, -1):
@@ -120,7 +90,7 @@ def _suffixes(
     for idx in range(size - 1, -1, -1):
         k = seq[idx]
         hop = time_s[e[k], loc]
-        ee = max(ee, max(a[k] + go[k], opens[k]) + unload[k] + hop + d)
+        ee = max(ee, max(trip_f[0, k] + go[k], opens[k]) + unload[k] + hop + d)
         d += go[k] + unload[k] + hop
         loc = s[k]
         locs[idx], lates[idx], ds[idx], es[idx] = loc, late[idx], d, ee
@@ -143,16 +113,12 @@ def refresh_route(
     """Row ``v`` of every splice grid (first axis: insert, replace1, replace2, drop_first,
     drop_last) for the chain ``seq``; ``grid_f`` holds pre_d, pre_e, pre_c, late, suf_d,
     suf_e and ``grid_i`` prev, next, out1, out2 (see ``Chains``)."""
-    a, b, go, opens, unload = trip_f[0], trip_f[1], trip_f[2], trip_f[3], trip_f[4]
-    s, e = trip_i[0], trip_i[1]
     pre_d, pre_e, pre_c, late = grid_f[0], grid_f[1], grid_f[2], grid_f[3]
     suf_d, suf_e = grid_f[4], grid_f[5]
     prev, nxt, out1, out2 = grid_i[0], grid_i[1], grid_i[2], grid_i[3]
     size = seq.size
-    p_loc, p_d, p_e, p_c = _prefixes(seq, 0, start, time_s, a, b, go, opens, unload, s, e)
-    s_loc, s_late, s_d, s_e = _suffixes(
-        seq, size, end, omega, time_s, a, b, go, opens, unload, s, e
-    )
+    p_loc, p_d, p_e, p_c = _prefixes(seq, 0, start, time_s, trip_f, trip_i)
+    s_loc, s_late, s_d, s_e = _suffixes(seq, size, end, omega, time_s, trip_f, trip_i)
     for g in range(5):
         late[g, v, :] = -np.inf
     # insert: prefix p, suffix p (p = 0 … size)
@@ -165,10 +131,8 @@ def refresh_route(
     if size == 0:
         return
     # replace1 and drop_last share prefix p; replace1 and drop_first share suffix p + 1
-    n_loc, n_late, n_d, n_e = _suffixes(
-        seq, size - 1, end, omega, time_s, a, b, go, opens, unload, s, e
-    )
-    f_loc, f_d, f_e, f_c = _prefixes(seq, 1, start, time_s, a, b, go, opens, unload, s, e)
+    n_loc, n_late, n_d, n_e = _suffixes(seq, size - 1, end, omega, time_s, trip_f, trip_i)
+    f_loc, f_d, f_e, f_c = _prefixes(seq, 1, start, time_s, trip_f, trip_i)
     for p in range(size):
         for g in (REPLACE1, DROP_LAST):
             prev[g, v, p], pre_d[g, v, p] = p_loc[p], p_d[p]
@@ -247,22 +211,32 @@ def splice(
 
 
 @compiled
-def span_ok(
+def chain_fits(
     seq: IntArray,
-    limit: float,
-    start: int,
-    end: int,
-    omega: float,
     time_s: FloatArray,
     trip_f: FloatArray,
     trip_i: IntArray,
+    start: int,
+    end: int,
+    t0: float,
+    omega: float,
+    limit: float,
 ) -> bool:
-    """Whether the chain fits the shift limit: leave as late as the chain allows, then go
+    """Whether ``seq`` keeps every window leaving ``start`` at ``t0`` and is back at ``end``
+    by ``omega``, and fits a shift of ``limit``: leave as late as the chain allows, then go
     as early as possible (that is the shortest shift)."""
-    if seq.size == 0 or limit == np.inf:
-        return True
     a, b, go, opens, unload = trip_f[0], trip_f[1], trip_f[2], trip_f[3], trip_f[4]
     pick, drop = trip_i[0], trip_i[1]
+    t, loc = t0, start
+    for k in seq:
+        x = max(a[k], t + time_s[loc, pick[k]])
+        if x > b[k]:
+            return False
+        t, loc = max(x + go[k], opens[k]) + unload[k], drop[k]
+    if t + time_s[loc, end] > omega:
+        return False
+    if seq.size == 0 or limit == np.inf:
+        return True
     latest, loc = omega, end
     for idx in range(seq.size - 1, -1, -1):
         k = seq[idx]

@@ -46,7 +46,7 @@ import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
 
 from routing.errors import SolverError
-from routing.vrp.backends.chain_kernels import earliest_ok, refresh_route, span_ok, splice
+from routing.vrp.backends.chain_kernels import chain_fits, refresh_route, splice
 from routing.vrp.backends.trips import Trip, best_pooled, savings_pools, single_trip
 from routing.vrp.budget import Budget
 from routing.vrp.features import chainable, poolable
@@ -278,10 +278,12 @@ class Chains:
         order = np.array(seq, dtype=np.int64)
         if not self.allowed[order, v].all():
             return False
-        time_s, start, end, omega = self.time_np, self.vo[v], self.vd[v], self.omega[v]
-        if not earliest_ok(order, self.alpha[v], start, end, omega, time_s, self.cols, self.ends):
-            return False
-        return bool(span_ok(order, self.span[v], start, end, omega, time_s, self.cols, self.ends))
+        return bool(
+            chain_fits(
+                order, self.time_np, self.cols, self.ends, self.vo[v], self.vd[v],
+                self.alpha[v], self.omega[v], self.span[v],
+            )
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ splices of all routes
 
@@ -301,9 +303,9 @@ class Chains:
             self._allocate(2 * self.width)
             return
         order = np.array(seq, dtype=np.int64)
-        if seq and not earliest_ok(
-            order, self.alpha[v], self.vo[v], self.vd[v], self.omega[v], self.time_np,
-            self.cols, self.ends,
+        if seq and not chain_fits(
+            order, self.time_np, self.cols, self.ends, self.vo[v], self.vd[v], self.alpha[v],
+            self.omega[v], _INF,
         ):  # fmt: skip
             raise SolverError(f"chain of vehicle {v} lost its timing (a search bug)")
         refresh_route(
