@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from routing.vrp.compiled import compiled
+from routing.vrp.compiled import B1, F1, F2, F4, I1, I2, I4, compiled
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -26,7 +26,7 @@ BoolArray = npt.NDArray[np.bool_]
 INSERT, REPLACE1, REPLACE2, DROP_FIRST, DROP_LAST = range(5)
 
 
-@compiled
+@compiled(f"Tuple(({I1}, {F1}, {F1}, {F1}))({I1}, int64, int64, {F2}, {F2}, {I2})")
 def _prefixes(
     seq: IntArray,
     skip: int,
@@ -57,7 +57,7 @@ def _prefixes(
     return locs, ds, es, cs
 
 
-@compiled
+@compiled(f"Tuple(({I1}, {F1}, {F1}, {F1}))({I1}, int64, int64, float64, {F2}, {F2}, {I2})")
 def _suffixes(
     seq: IntArray,
     size: int,
@@ -97,7 +97,7 @@ def _suffixes(
     return locs, lates, ds, es
 
 
-@compiled
+@compiled(f"void(int64, {I1}, int64, int64, float64, {F2}, {F2}, {I2}, {F4}, {I4})")
 def refresh_route(
     v: int,
     seq: IntArray,
@@ -156,7 +156,9 @@ def refresh_route(
         out1[REPLACE2, v, p], out2[REPLACE2, v, p] = seq[p], seq[p + 1]
 
 
-@compiled
+@compiled(
+    f"Tuple(({I1}, {I1}))(int64, {B1}, {I1}, int64, {F2}, {F1}, {F1}, {F2}, {I2}, {F4}, {I4})"
+)
 def splice(
     g: int,
     rows: BoolArray,
@@ -210,7 +212,7 @@ def splice(
     return vs[:found], ps[:found]
 
 
-@compiled
+@compiled(f"boolean({I1}, {F2}, {F2}, {I2}, int64, int64, float64, float64, float64)")
 def chain_fits(
     seq: IntArray,
     time_s: FloatArray,

@@ -13,13 +13,16 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from routing.vrp.compiled import compiled
+from routing.vrp.compiled import F1, F2, I1, compiled
 
+_NODES = ", ".join([I1] * 9)  # trip, slot, first, ks, nk0, nk1, base, pptr, preds
+_TRIPS = ", ".join([I1] * 4)  # release, lo, hi, offset
+_TRACE = f"{I1}(int64, int64, {F1}, {_NODES}, {F1}, {F1}, {F2}, {_TRIPS}, float64, float64)"
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 
-@compiled
+@compiled(f"float64({F1}, {I1}, {I1}, {I1}, int64, int64)")
 def _at(
     table: FloatArray, base: IntArray, nk0: IntArray, nk1: IntArray, node: int, k: int
 ) -> float:
@@ -29,7 +32,7 @@ def _at(
     return -np.inf
 
 
-@compiled
+@compiled(f"void({F1}, {', '.join([I1] * 15)}, {F1}, {F1}, {F2}, {F1}, {I1})")
 def price(
     y: FloatArray,
     trip: IntArray,
@@ -108,7 +111,7 @@ def price(
                 k_best[node] = k
 
 
-@compiled
+@compiled(f"int64({F1}, {I1}, {I1}, {I1}, {I1}, int64, int64, float64, float64)")
 def _node_with(
     value: FloatArray,
     base: IntArray,
@@ -127,7 +130,7 @@ def _node_with(
     return -1
 
 
-@compiled
+@compiled(_TRACE)
 def trace(
     node: int,
     k: int,
