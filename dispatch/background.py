@@ -90,8 +90,10 @@ class Background(Generic[Result]):
                     raise RuntimeError(
                         f"background computation ended with exit code {self._process.exitcode}"
                     ) from error
-                finally:
+                finally:  # interrupted while waiting (Ctrl-C): end the child, do not wait
                     self._pipe.close()
+                    if self._outcome is None and self._process.is_alive():
+                        self._process.terminate()
                     self._process.join()
             elif self._thread is not None:
                 self._thread.join()
