@@ -8,98 +8,40 @@ personal data. It is written whole or not at all (a temporary file beside it, th
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import os
 import tempfile
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
 from store.errors import StoreError, problem
-from store.records import PersonalRow, checksum
-from store.repository import AuditEntry, SourceFile
+from store.records import checksum
+from store.repository import DayArchive
 
-FORMAT = "charter-day/1"
 MAX_BYTES = 4 << 30  # a day file larger than this once decompressed is refused
 CHUNK = 1 << 20
 
 
-@dataclass(frozen=True, slots=True)
-class ArchivedImport:
-    """A day's inputs as imported (``personal`` None: not exported)."""
-
-    checksum: str
-    imported_at: dt.datetime
-    imported_by: str
-    source: str
-    source_files: tuple[SourceFile, ...]
-    policy: str
-    tables: Mapping[str, str]
-    table_checksums: Mapping[str, str]
-    personal: tuple[PersonalRow, ...] | None
-    personal_purged_at: dt.datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ArchivedVersion:
-    """A plan version with its texts (plan.json document and exact record) and checksums."""
-
-    version: int
-    parent_version: int | None
-    import_checksum: str
-    created_at: dt.datetime
-    created_by: str
-    options: str
-    policy: str
-    kpis: str
-    meta: str
-    document: str
-    document_checksum: str
-    record: str
-    record_checksum: str
-
-
-@dataclass(frozen=True, slots=True)
-class DayArchive:
-    """The whole of a day file."""
-
-    format: str
-    date: dt.date
-    exported_at: dt.datetime
-    exported_by: str
-    personal_data: bool
-    created_at: dt.datetime
-    created_by: str
-    imports: tuple[ArchivedImport, ...]
-    versions: tuple[ArchivedVersion, ...]
-    audit: tuple[AuditEntry, ...] = ()
-
-    def __post_init__(self) -> None:
-        if self.format != FORMAT:
-            raise ValueError(f"format {self.format!r} is not {FORMAT}")
-
-    def problems(self, source: str) -> list[str]:
-        """What does not match its checksum, or refers to inputs not in the file."""
-        found = []
-        held = {i.checksum for i in self.imports}
-        for item in self.imports:
-            for name, text in item.tables.items():
-                if checksum(text) != item.table_checksums.get(name):
-                    found.append(f"table {name} of inputs {item.checksum[:12]}")
-        for version in self.versions:
-            if checksum(version.document) != version.document_checksum:
-                found.append(f"plan.json of version {version.version}")
-            if checksum(version.record) != version.record_checksum:
-                found.append(f"plan record of version {version.version}")
-            if version.import_checksum not in held:
-                found.append(f"inputs of version {version.version}")
-        return found
-
-
 ARCHIVE: TypeAdapter[DayArchive] = TypeAdapter(DayArchive)
+
+
+def archive_problems(archive: DayArchive) -> list[str]:
+    """What in ``archive`` does not match its checksum, or refers to inputs not in it."""
+    found = []
+    held = {i.checksum for i in archive.imports}
+    for item in archive.imports:
+        for name, text in item.tables.items():
+            if checksum(text) != item.table_checksums.get(name):
+                found.append(f"table {name} of inputs {item.checksum[:12]}")
+    for version in archive.versions:
+        if checksum(version.document) != version.document_checksum:
+            found.append(f"plan.json of version {version.version}")
+        if checksum(version.record) != version.record_checksum:
+            found.append(f"plan record of version {version.version}")
+        if version.import_checksum not in held:
+            found.append(f"inputs of version {version.version}")
+    return found
 
 
 def write_archive(archive: DayArchive, path: Path) -> Path:
@@ -152,7 +94,7 @@ def read_archive(path: Path) -> DayArchive:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise _bad(path, f"is not a charter day file ({where}: {first['msg']})") from None
-    broken = archive.problems(str(path))
+    broken = archive_problems(archive)
     if broken:
         raise _bad(path, "is damaged: " + ", ".join(broken[:5]) + " do not match their checksums")
     return archive

@@ -13,11 +13,12 @@ import sqlalchemy as sa
 from dispatch.outputs.plan_json import parse_plan_json
 from store import schema as t
 from store.errors import NotFoundError, problem
-from store.records import KPIS, META, POLICY, PersonalRow, unpack
+from store.records import KPIS, META, POLICY, unpack
 from store.repository import (
     AuditEntry,
     DayInfo,
     ImportInfo,
+    PersonalRow,
     Provenance,
     ScenarioEntry,
     SourceFile,
@@ -203,10 +204,11 @@ def stored_version(connection: sa.Connection, version: int) -> StoredVersion:
 
 @dataclass(frozen=True, slots=True)
 class PlanParts:
-    """What rebuilding a version's plan needs: its day's date, stored policy and tables, the
-    personal rows (if asked) and the plan record."""
+    """What rebuilding a version's plan needs: its day's date, its number, the stored policy
+    and tables, the personal rows (if asked) and the plan record."""
 
     date: dt.date
+    version: int
     policy: str
     tables: dict[str, str]
     personal: tuple[PersonalRow, ...]
@@ -247,7 +249,7 @@ def plan_parts(connection: sa.Connection, version: int, *, personal: bool) -> Pl
             )
         )
     record = unpack(row.record, row.record_checksum, f"{label} version {row.version}: plan record")
-    return PlanParts(row.date, row.policy, tables, people, record, row.source)
+    return PlanParts(row.date, row.version, row.policy, tables, people, record, row.source)
 
 
 def scenarios(connection: sa.Connection, date: dt.date) -> tuple[StoredScenario, ...]:

@@ -41,6 +41,7 @@ from dispatch.policy import Policy
 from dispatch.reasons import ExclusionReason
 from stations.model import Depot, Enterprise, Exit, Registry, Station
 from store.errors import StoreError, problem
+from store.repository import PersonalRow
 
 COMPRESSION_LEVEL = 6
 WORKER = "worker"  # personal data of a worker (arrivals: name, id_number, phone)
@@ -108,19 +109,6 @@ def dumps(value: object) -> str:
 
 
 # --------------------------------------------------------------------------- the day
-
-
-@dataclass(frozen=True, slots=True)
-class PersonalRow:
-    """Personal data of one worker (``name``, ``id_number``, ``phone``) or one employer's
-    escort (``contact``), as given in the input; a row exists only where the input had some."""
-
-    subject: str
-    subject_id: str
-    name: str | None = None
-    id_number: str | None = None
-    phone: str | None = None
-    contact: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

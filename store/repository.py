@@ -10,15 +10,16 @@ masked (``load_plan(..., personal=True)`` for the plan-folder writer) or exporte
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+
+ARCHIVE_FORMAT = "charter-day/1"  # the day file of charter days export / import
 
 if TYPE_CHECKING:
     from dispatch.outputs.plan_json import PlanDocument
     from dispatch.plan import Kpis, Plan, PlanMeta
     from dispatch.policy import Policy
-    from store.archive import DayArchive
     from store.location import StoreLocation
     from store.stats import PeriodStats
 
@@ -194,6 +195,74 @@ class AuditEntry:
     detail: str
 
 
+@dataclass(frozen=True, slots=True)
+class PersonalRow:
+    """Personal data of one worker (``name``, ``id_number``, ``phone``) or one employer's
+    escort (``contact``), as given in the input; a row exists only where the input had some."""
+
+    subject: str
+    subject_id: str
+    name: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    contact: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedImport:
+    """A day's inputs as imported (``personal`` None: not exported)."""
+
+    checksum: str
+    imported_at: dt.datetime
+    imported_by: str
+    source: str
+    source_files: tuple[SourceFile, ...]
+    policy: str
+    tables: Mapping[str, str]
+    table_checksums: Mapping[str, str]
+    personal: tuple[PersonalRow, ...] | None
+    personal_purged_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedVersion:
+    """A plan version with its texts (plan.json document and exact record) and checksums."""
+
+    version: int
+    parent_version: int | None
+    import_checksum: str
+    created_at: dt.datetime
+    created_by: str
+    options: str
+    policy: str
+    kpis: str
+    meta: str
+    document: str
+    document_checksum: str
+    record: str
+    record_checksum: str
+
+
+@dataclass(frozen=True, slots=True)
+class DayArchive:
+    """The whole of a day file."""
+
+    format: str
+    date: dt.date
+    exported_at: dt.datetime
+    exported_by: str
+    personal_data: bool
+    created_at: dt.datetime
+    created_by: str
+    imports: tuple[ArchivedImport, ...]
+    versions: tuple[ArchivedVersion, ...]
+    audit: tuple[AuditEntry, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.format != ARCHIVE_FORMAT:
+            raise ValueError(f"format {self.format!r} is not {ARCHIVE_FORMAT}")
+
+
 class DayRepository(Protocol):
     """Every way the application reads and writes the store; each write is one transaction."""
 
@@ -228,11 +297,20 @@ class DayRepository(Protocol):
 
     def load_plan(self, date: dt.date, number: int | None = None, *, personal: bool) -> Plan:
         """The ``Plan`` of a version on its day rebuilt from the stored inputs; with
-        ``personal`` the day carries the stored personal data (for writers that mask it)."""
+        ``personal`` the day carries the stored personal data (for writers that mask it), and
+        the reading is written to the audit log."""
         ...
 
-    def stats(self, start: dt.date, end: dt.date) -> PeriodStats:
-        """Figures of the latest version of each day from ``start`` to ``end`` (included)."""
+    def stats(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        rate: float | None = None,
+        min_workers: int | None = None,
+    ) -> PeriodStats:
+        """Figures of the latest version of each day from ``start`` to ``end`` (included); the
+        subsidy rule is the latest day's policy unless ``rate``/``min_workers`` are given."""
         ...
 
     def export_day(self, date: dt.date, *, personal: bool) -> DayArchive:

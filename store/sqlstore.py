@@ -20,7 +20,6 @@ from dispatch.outputs.plan_json import PlanDocument, parse_plan_json
 from dispatch.plan import Plan
 from store import reads, writes
 from store import schema as t
-from store.archive import FORMAT, ArchivedImport, ArchivedVersion, DayArchive
 from store.engine import make_engine, read_transaction, translated, write_transaction
 from store.errors import StoreError, problem
 from store.location import StoreLocation
@@ -28,7 +27,6 @@ from store.migrate import Migration, ensure_schema
 from store.records import (
     KPIS,
     DayTables,
-    PersonalRow,
     checksum,
     pack,
     rebuild_day,
@@ -36,9 +34,14 @@ from store.records import (
     unpack,
 )
 from store.repository import (
+    ARCHIVE_FORMAT,
+    ArchivedImport,
+    ArchivedVersion,
     AuditEntry,
+    DayArchive,
     DayInfo,
     ImportReport,
+    PersonalRow,
     Provenance,
     PurgeReport,
     RunOptions,
@@ -240,12 +243,23 @@ class SqlStore:
             The day and version (None: the latest).
         personal
             Put the stored personal data back into the day (for a writer that masks it:
-            ``dispatch.outputs.plan_folder.write_plan``); without it the day has none.
+            ``dispatch.outputs.plan_folder.write_plan``), and write who read it to the audit
+            log; without it the day has none.
         """
-        with translated(self._location), read_transaction(self._engine) as connection:
-            parts = reads.plan_parts(
-                connection, reads.version_id(connection, date, number), personal=personal
-            )
+        begin = write_transaction if personal else read_transaction
+        with translated(self._location), begin(self._engine) as connection:
+            version = reads.version_id(connection, date, number)
+            parts = reads.plan_parts(connection, version, personal=personal)
+            if personal:
+                writes.audit(
+                    connection,
+                    user=self.user,
+                    action="read_personal_data",
+                    at=writes.now_utc(),
+                    day=date,
+                    version=parts.version,
+                    rows=len(parts.personal),
+                )
         day = rebuild_day(
             parts.date, parts.policy, parts.tables, parts.personal, source=parts.source
         )
@@ -476,7 +490,7 @@ def _archive(
             )
         )
     return DayArchive(
-        format=FORMAT,
+        format=ARCHIVE_FORMAT,
         date=date,
         exported_at=writes.now_utc(),
         exported_by=user,
