@@ -30,7 +30,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from bench.bigday import BigDaySpec, build_bigday
 from stations.model import Registry
 
 logger = logging.getLogger(__name__)
@@ -94,9 +93,10 @@ class Figures:
 
 
 def _plan(folder: Path, workers: int) -> object:
+    from bench.bigday import BigDaySpec, build_bigday
     from dispatch.intake.reader import read_day
-    from dispatch.policy import resolve_policy
     from dispatch.planner import plan_day
+    from dispatch.policy import resolve_policy
 
     build_bigday(folder, BigDaySpec(workers=workers))
     flags = {"time_limit_s": 60.0, "effort": 300, "seed": None}
