@@ -19,7 +19,13 @@ from stations.lang import Lang, pick
 
 if TYPE_CHECKING:
     from dispatch.plan import Plan
-    from store.repository import DayInfo, ImportInfo, StoredVersion, VersionInfo
+    from store.repository import (
+        DayInfo,
+        ImportInfo,
+        StoredScenario,
+        StoredVersion,
+        VersionInfo,
+    )
 
 app = typer.Typer(help="Planning days kept in the day store.", no_args_is_help=True)
 
@@ -218,11 +224,12 @@ def show_command(
         stored = store.version(day, version)
         versions = store.versions(day)
         plan = store.load_plan(day, stored.info.version, personal=True) if out else None
+        scenarios = store.scenarios(day)
     finally:
         store.close()
     folder = write_folder(plan, out, lang) if plan is not None and out is not None else None
     if output.as_json:
-        output.json(_show_json(stored, versions, folder))
+        output.json(_show_json(stored, versions, folder) | _scenarios_json(scenarios))
         return
     info = stored.info
     title = pick(("计划", "Plan"), lang) + f" {day.isoformat()} v{info.version}"
@@ -264,8 +271,58 @@ def show_command(
     output.table(
         pick(("输入", "Inputs"), lang), _head(lang, ("项目", "item"), ("内容", "value")), inputs
     )
+    if scenarios:
+        output.table(pick(("情景方案", "Scenarios"), lang), *_scenario_table(scenarios, lang))
     if folder is not None:
         output.console.print(f"{pick(('已写入', 'wrote'), lang)} {escape(str(folder))}")
+
+
+def _scenario_table(
+    scenarios: tuple[StoredScenario, ...], lang: Lang
+) -> tuple[list[str], list[tuple[object, ...]]]:
+    head = _head(
+        lang,
+        ("运行", "run"),
+        ("保存", "saved"),
+        ("方案", "scenario"),
+        ("运送", "transported"),
+        ("未运送", "unserved"),
+        ("客车", "buses"),
+        ("费用（元）", "cost CNY"),
+    )
+    rows: list[tuple[object, ...]] = []
+    for item in scenarios:
+        entry, kpis = item.entry, item.entry.kpis
+        name = entry.name + (pick(("（基线）", " (baseline)"), lang) if entry.baseline else "")
+        figures: tuple[object, ...] = (
+            (
+                kpis.workers_transported,
+                kpis.workers_unserved,
+                kpis.buses_used,
+                f"{kpis.cost_cny:,.0f}",
+            )
+            if kpis
+            else (entry.failure or "", "", "", "")
+        )
+        rows.append(
+            (item.run_id, f"{local_time(item.created_at)} {item.created_by}", name, *figures)
+        )
+    return head, rows
+
+
+def _scenarios_json(scenarios: tuple[StoredScenario, ...]) -> dict[str, object]:
+    return {
+        "scenarios": [
+            {
+                "run": s.run_id,
+                "name": s.entry.name,
+                "baseline": s.entry.baseline,
+                "failure": s.entry.failure,
+                "workers_transported": s.entry.kpis.workers_transported if s.entry.kpis else None,
+            }
+            for s in scenarios
+        ]
+    }
 
 
 @app.command("export")

@@ -4,6 +4,7 @@ import, the audit log, and every store problem as exit code 2 without a tracebac
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 import stat
@@ -14,6 +15,7 @@ import pytest
 from charter.cli import main
 from tests.paths import DATA
 from tests.plan_cases import ESCORT_PHONE, ID_NUMBERS, PHONES, PLAN_SMALL
+from tests.store_cases import opened
 
 FAST = ["--time-limit", "1", "--seed", "1"]
 DATE = "2020-02-24"
@@ -164,3 +166,27 @@ def test_plan_store_checks_the_store_before_planning(
     assert main(["plan", str(PLAN_SMALL), "--out", str(out), *FAST, "--db", str(db)]) == 2
     assert "is not a readable charter store" in capsys.readouterr().err
     assert not out.exists()  # nothing planned or written
+
+
+def test_scenario_run_store_keeps_the_results_by_day(
+    stored: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, _ = stored
+    scenario = DATA / "scenarios" / "small_load_factor.yaml"
+    run = ["scenario", "run", str(scenario), "--out", str(tmp_path / "run")]
+    budget = ["--sequential", "--time-limit", "2", "--effort", "50", "--no-map"]
+    assert main([*run, *budget, "--db", str(db), "--quiet"]) == 0
+    shown = _json(capsys, ["days", "show", DATE, "--db", str(db)])
+    names = [(s["name"], s["baseline"]) for s in shown["scenarios"]]  # type: ignore[union-attr]
+    assert len(names) == 2 and sum(baseline for _, baseline in names) == 1
+    store = opened(str(db))
+    (baseline, changed) = sorted(
+        store.scenarios(dt.date(2020, 2, 24)), key=lambda s: not s.entry.baseline
+    )
+    store.close()
+    assert changed.entry.spec == scenario.read_text(encoding="utf-8")
+    assert (
+        changed.entry.document is not None
+        and '"format": "charter-plan/1"' in changed.entry.document
+    )
+    assert baseline.entry.kpis is not None and baseline.entry.kpis.workers_registered == 11
