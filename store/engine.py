@@ -5,7 +5,7 @@ fix (``StoreError``, exit code 2).
 SQLite: pysqlite's own transaction handling is switched off and every transaction begins
 explicitly, a write one with ``BEGIN IMMEDIATE`` (the file's write lock at the start, so two
 writers queue instead of failing half-way), waiting up to ``BUSY_TIMEOUT_S`` for another
-writer; foreign keys are enforced. PostgreSQL: a connection that does not answer within
+writer; foreign keys are enforced; deleted rows are overwritten (``secure_delete``). PostgreSQL: a connection that does not answer within
 ``CONNECT_TIMEOUT_S`` is reported as such.
 """
 
@@ -91,6 +91,7 @@ def _on_sqlite(engine: sa.Engine) -> None:
         dbapi_connection.isolation_level = None  # we begin every transaction ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA secure_delete = ON")  # purged personal data is overwritten
         cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         cursor.close()
 

@@ -22,7 +22,7 @@ from store import reads, writes
 from store import schema as t
 from store.engine import make_engine, read_transaction, translated, write_transaction
 from store.errors import StoreError, problem
-from store.location import StoreLocation
+from store.location import Backend, StoreLocation
 from store.migrate import Migration, ensure_schema
 from store.records import (
     KPIS,
@@ -198,7 +198,16 @@ class SqlStore:
                 personal_rows=rows,
                 days_removed=[d.isoformat() for d in removed],
             )
+        if rows and self._location.backend is Backend.POSTGRESQL:
+            self._rewrite_personal_table()
         return PurgeReport(before, rows, imports, removed)
+
+    def _rewrite_personal_table(self) -> None:
+        """PostgreSQL keeps deleted rows in its files until a table is rewritten: do it now,
+        so purged personal data leaves the disk (SQLite overwrites it on delete)."""
+        with translated(self._location), self._engine.connect() as connection:
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            connection.execute(sa.text("VACUUM FULL personal_data"))
 
     def save_scenarios(self, entries: Sequence[ScenarioEntry], *, options: RunOptions) -> int:
         """Save one scenario run's results; return the run's id."""
