@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
+from store.codec import checksum
 from store.errors import StoreError, problem
-from store.records import checksum
 from store.repository import DayArchive
 
 MAX_BYTES = 4 << 30  # a day file larger than this once decompressed is refused

@@ -5,8 +5,9 @@ fix (``StoreError``, exit code 2).
 SQLite: pysqlite's own transaction handling is switched off and every transaction begins
 explicitly, a write one with ``BEGIN IMMEDIATE`` (the file's write lock at the start, so two
 writers queue instead of failing half-way), waiting up to ``BUSY_TIMEOUT_S`` for another
-writer; foreign keys are enforced; deleted rows are overwritten (``secure_delete``). PostgreSQL: a connection that does not answer within
-``CONNECT_TIMEOUT_S`` is reported as such.
+writer; foreign keys are enforced; deleted rows are overwritten (``secure_delete``).
+PostgreSQL: a connection that does not answer within ``CONNECT_TIMEOUT_S`` is reported as
+such.
 """
 
 from __future__ import annotations

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from dispatch.outputs.plan_json import parse_plan_json
 from store import schema as t
+from store.codec import options_of, unpack
 from store.errors import NotFoundError, problem
-from store.records import KPIS, META, POLICY, unpack
 from store.repository import (
     AuditEntry,
     DayInfo,
@@ -26,7 +25,6 @@ from store.repository import (
     StoredVersion,
     VersionInfo,
 )
-from store.writes import options_of
 
 V = t.plan_versions
 VERSION_COLUMNS = (
@@ -83,12 +81,14 @@ def day_id(connection: sa.Connection, date: dt.date) -> int:
     return int(found)
 
 
-def versions(connection: sa.Connection, date: dt.date) -> tuple[VersionInfo, ...]:
-    """The versions of ``date``, oldest first."""
-    rows = connection.execute(
-        _versions_query().where(V.c.day_id == day_id(connection, date)).order_by(V.c.version)
-    ).all()
-    return tuple(_info(r) for r in rows)
+def versions(
+    connection: sa.Connection, date: dt.date, *, number: int | None = None
+) -> tuple[VersionInfo, ...]:
+    """The versions of ``date``, oldest first (only version ``number`` if given)."""
+    query = _versions_query().where(V.c.day_id == day_id(connection, date))
+    if number is not None:
+        query = query.where(V.c.version == number)
+    return tuple(_info(r) for r in connection.execute(query.order_by(V.c.version)).all())
 
 
 def days(connection: sa.Connection) -> tuple[DayInfo, ...]:
@@ -174,6 +174,9 @@ def import_info(connection: sa.Connection, import_id: int) -> ImportInfo:
 
 def stored_version(connection: sa.Connection, version: int) -> StoredVersion:
     """Everything kept about the version with id ``version`` (no personal data)."""
+    from dispatch.outputs.plan_json import parse_plan_json
+    from store.records import KPIS, META, POLICY
+
     row = connection.execute(
         _versions_query()
         .add_columns(
@@ -254,6 +257,8 @@ def plan_parts(connection: sa.Connection, version: int, *, personal: bool) -> Pl
 
 def scenarios(connection: sa.Connection, date: dt.date) -> tuple[StoredScenario, ...]:
     """Scenario results of ``date``, oldest run first."""
+    from store.records import KPIS
+
     r, s = t.scenario_runs, t.scenario_results
     rows = connection.execute(
         sa.select(r.c.id.label("run_id"), r.c.created_at, r.c.created_by, s)

@@ -4,17 +4,13 @@ plan.json document.
 
 Everything is serialised through pydantic from the domain's own dataclasses, so a stored day
 and plan come back equal to what was saved (``rebuild_day``, ``rebuild_plan``) and the plan
-folder written from them is the one ``charter plan`` wrote. Large texts are kept
-zlib-compressed with the SHA-256 of the text, checked when read back.
+folder written from them is the one ``charter plan`` wrote (``store.codec`` packs the texts).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
-import json
-import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -40,10 +36,9 @@ from dispatch.plan import (
 from dispatch.policy import Policy
 from dispatch.reasons import ExclusionReason
 from stations.model import Depot, Enterprise, Exit, Registry, Station
-from store.errors import StoreError, problem
+from store.codec import checksum, dumps
 from store.repository import PersonalRow
 
-COMPRESSION_LEVEL = 6
 WORKER = "worker"  # personal data of a worker (arrivals: name, id_number, phone)
 ESCORT = "escort"  # an employer's escort contact (enterprises: escort_contact)
 
@@ -70,42 +65,6 @@ def _rows_adapter(name: str) -> TypeAdapter[Any]:
 POLICY: TypeAdapter[Policy] = TypeAdapter(Policy)
 KPIS: TypeAdapter[Kpis] = TypeAdapter(Kpis)
 META: TypeAdapter[PlanMeta] = TypeAdapter(PlanMeta)
-
-
-# --------------------------------------------------------------------------- packing
-
-
-def checksum(text: str) -> str:
-    """SHA-256 of ``text`` (UTF-8) in hex."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def pack(text: str) -> tuple[bytes, str]:
-    """``text`` compressed, and its checksum."""
-    return zlib.compress(text.encode("utf-8"), COMPRESSION_LEVEL), checksum(text)
-
-
-def unpack(blob: bytes, expected: str, what: str) -> str:
-    """The text of a packed ``blob``; ``StoreError`` naming ``what`` if it does not match its
-    checksum (a damaged store)."""
-    try:
-        text = zlib.decompress(blob).decode("utf-8")
-    except (zlib.error, UnicodeDecodeError) as error:
-        raise _damaged(what, str(error)) from None
-    if checksum(text) != expected:
-        raise _damaged(what, "its checksum does not match")
-    return text
-
-
-def _damaged(what: str, why: str) -> StoreError:
-    return StoreError(
-        problem(what, None, f"is damaged in the store ({why})", "restore the day from a backup")
-    )
-
-
-def dumps(value: object) -> str:
-    """Compact JSON of plain values (keys kept in order)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 # --------------------------------------------------------------------------- the day

@@ -10,29 +10,19 @@ writers saving the same day at once get two versions. Database errors come out a
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import exc
 
-from dispatch.outputs.plan_json import PlanDocument, parse_plan_json
-from dispatch.plan import Plan
 from store import reads, writes
 from store import schema as t
+from store.codec import checksum, unpack
 from store.engine import make_engine, read_transaction, translated, write_transaction
 from store.errors import StoreError, problem
 from store.location import Backend, StoreLocation
 from store.migrate import Migration, ensure_schema
-from store.records import (
-    KPIS,
-    DayTables,
-    checksum,
-    pack,
-    rebuild_day,
-    rebuild_plan,
-    unpack,
-)
 from store.repository import (
     ARCHIVE_FORMAT,
     ArchivedImport,
@@ -50,8 +40,11 @@ from store.repository import (
     StoredVersion,
     VersionInfo,
 )
-from store.stat_rows import stat_rows
 from store.stats import PeriodStats, period_stats
+
+if TYPE_CHECKING:
+    from dispatch.outputs.plan_json import PlanDocument
+    from dispatch.plan import Plan
 
 RETRIES = 5  # a write that loses a race on a unique key (a new day row) is tried again
 
@@ -114,7 +107,9 @@ class SqlStore:
         document
             The plan.json document already made. Default None (made here).
         """
-        prepared = writes.prepare_version(plan, options, document)
+        from store.prepare import prepare_version
+
+        prepared = prepare_version(plan, options, document)
         date = plan.day.date
         for attempt in range(RETRIES):
             try:
@@ -148,7 +143,7 @@ class SqlStore:
                         new_inputs=new,
                         source=provenance.source,
                     )
-                    return reads.versions(connection, date)[number - 1]
+                    return reads.versions(connection, date, number=number)[0]
             except exc.IntegrityError:
                 if attempt == RETRIES - 1:
                     raise
@@ -255,6 +250,8 @@ class SqlStore:
             ``dispatch.outputs.plan_folder.write_plan``), and write who read it to the audit
             log; without it the day has none.
         """
+        from store.records import rebuild_day, rebuild_plan
+
         begin = write_transaction if personal else read_transaction
         with translated(self._location), begin(self._engine) as connection:
             version = reads.version_id(connection, date, number)
@@ -332,7 +329,9 @@ class SqlStore:
         StoreError
             If a version number is held with another plan.
         """
-        prepared = {v.version: _prepared(archive, v) for v in archive.versions}
+        from store.prepare import archived_tables, prepare_archived
+
+        prepared = {v.version: prepare_archived(archive, v) for v in archive.versions}
         with translated(self._location), write_transaction(self._engine) as connection:
             now = writes.now_utc()
             day_id = writes.locked_day(connection, archive.date, archive.created_by, now)
@@ -343,7 +342,7 @@ class SqlStore:
             imports: dict[str, int] = {}
             personal = 0
             for item in archive.imports:
-                tables = _day_tables(archive.date, item)
+                tables = archived_tables(archive.date, item)
                 imports[item.checksum], new = writes.import_row(
                     connection,
                     day_id,
@@ -404,34 +403,6 @@ def _clash(date: dt.date, numbers: list[int]) -> StoreError:
             "(charter purge --before DAY+1 --everything)",
         )
     )
-
-
-def _day_tables(date: dt.date, item: ArchivedImport) -> DayTables:
-    counts = {name: len(json.loads(text)) for name, text in item.tables.items()}
-    return DayTables(
-        date, dict(item.tables), counts, item.personal or (), item.policy, item.checksum
-    )
-
-
-def _prepared(archive: DayArchive, version: ArchivedVersion) -> tuple[writes.PreparedVersion, str]:
-    """A restored version ready to insert (its statistics rows made again from the plan)."""
-    item = next(i for i in archive.imports if i.checksum == version.import_checksum)
-    day = rebuild_day(archive.date, item.policy, item.tables, item.personal or ())
-    plan = rebuild_plan(version.record, day)
-    document = parse_plan_json(version.document, source=f"version {version.version}")
-    kpis = KPIS.validate_json(version.kpis)
-    prepared = writes.PreparedVersion(
-        tables=_day_tables(archive.date, item),
-        options=version.options,
-        policy=version.policy,
-        kpis=version.kpis,
-        meta=version.meta,
-        document=pack(version.document),
-        record=pack(version.record),
-        figures=writes.kpi_figures(kpis),
-        stats=stat_rows(plan, document),
-    )
-    return prepared, version.document_checksum
 
 
 def _archive(

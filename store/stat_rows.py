@@ -13,11 +13,7 @@ from dataclasses import dataclass
 
 from dispatch.outputs.plan_json import PlanDocument
 from dispatch.plan import Plan
-
-EXCLUDED = "excluded"
-UNSERVED = "unserved"
-SHIPMENT_UNSERVED = "shipment_unserved"
-OUTCOMES = (EXCLUDED, UNSERVED, SHIPMENT_UNSERVED)
+from store.stats import EXCLUDED, SHIPMENT_UNSERVED, UNSERVED
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,9 @@ from store.errors import StoreError, problem
 
 V = t.plan_versions
 NO_DISTRICT = ""  # employers without a district are grouped under this key
+EXCLUDED = "excluded"  # the outcomes counted by reason (version_reasons.outcome)
+UNSERVED = "unserved"
+SHIPMENT_UNSERVED = "shipment_unserved"
 
 
 @dataclass(frozen=True, slots=True)

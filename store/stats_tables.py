@@ -8,11 +8,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dispatch.outputs.disclosure import PublicExclusion, public_text
 from dispatch.reasons import ShipmentReason, UnservedReason, reason_text
 from stations.lang import Lang, pick
-from store.stat_rows import EXCLUDED, SHIPMENT_UNSERVED, UNSERVED
-from store.stats import NO_DISTRICT, PeriodStats
+from store.stats import EXCLUDED, NO_DISTRICT, SHIPMENT_UNSERVED, UNSERVED, PeriodStats
 
 Cell = str | int | float | None
 NO_DISTRICT_LABEL = ("（未填区县）", "(no district)")
@@ -53,6 +51,8 @@ def district_label(key: str, lang: Lang) -> str:
 
 def reason_label(outcome: str, reason: str, lang: Lang) -> str:
     """The readable text of a stored reason code."""
+    from dispatch.outputs.disclosure import PublicExclusion, public_text
+
     try:
         if outcome == EXCLUDED:
             code = PublicExclusion(reason)

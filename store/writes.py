@@ -3,7 +3,7 @@ row (locked, so versions of one day are numbered one after another), its inputs 
 content), a plan version with its statistics rows, scenario results, the audit log, purging.
 
 Everything heavy (serialising, compressing, the statistics rows) is prepared before the
-transaction (:func:`prepare_version`), so the write lock is held for the inserts only.
+transaction (``store.prepare``), so the write lock is held for the inserts only.
 """
 
 from __future__ import annotations
@@ -11,93 +11,25 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from dispatch.outputs.plan_json import PlanDocument, document_json, plan_document
-from dispatch.plan import Kpis, Plan
 from store import schema as t
-from store.records import (
-    KPIS,
-    META,
-    POLICY,
-    DayTables,
-    day_tables,
-    dumps,
-    pack,
-    plan_record,
-)
+from store.codec import dumps, options_json, pack
 from store.repository import Provenance, RunOptions, ScenarioEntry
-from store.stat_rows import StatRows, stat_rows
+
+if TYPE_CHECKING:
+    from store.prepare import PreparedVersion
+    from store.records import DayTables
+    from store.stat_rows import StatRows
 
 
 def now_utc() -> dt.datetime:
     """Now in UTC, without an offset (as the store keeps times)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-@dataclass(frozen=True, slots=True)
-class PreparedVersion:
-    """A plan version ready to insert: the day's tables, the packed texts, the summary figures
-    and the statistics rows."""
-
-    tables: DayTables
-    options: str
-    policy: str
-    kpis: str
-    meta: str
-    document: tuple[bytes, str]
-    record: tuple[bytes, str]
-    figures: Mapping[str, int | float]
-    stats: StatRows
-
-
-def options_json(options: RunOptions) -> str:
-    """The options as stored: ``{"command": …, "options": [[name, value], …]}``."""
-    return dumps({"command": options.command, "options": [list(p) for p in options.options]})
-
-
-def options_of(text: str) -> RunOptions:
-    """The options of their stored JSON."""
-    value = json.loads(text)
-    return RunOptions(value["command"], tuple((str(k), str(v)) for k, v in value["options"]))
-
-
-def prepare_version(
-    plan: Plan, options: RunOptions, document: PlanDocument | None = None
-) -> PreparedVersion:
-    """Everything of ``plan`` the store writes, made outside any transaction."""
-    document = document or plan_document(plan)
-    return PreparedVersion(
-        tables=day_tables(plan.day),
-        options=options_json(options),
-        policy=POLICY.dump_json(plan.day.policy).decode("utf-8"),
-        kpis=KPIS.dump_json(plan.kpis).decode("utf-8"),
-        meta=META.dump_json(plan.meta).decode("utf-8"),
-        document=pack(document_json(document)),
-        record=pack(plan_record(plan)),
-        figures=kpi_figures(plan.kpis),
-        stats=stat_rows(plan, document),
-    )
-
-
-def kpi_figures(kpis: Kpis) -> dict[str, int | float]:
-    """The KPIs kept as columns of a version (for listing days and for statistics)."""
-    names = (
-        "workers_registered",
-        "workers_transported",
-        "workers_excluded",
-        "workers_unserved",
-        "buses_used",
-        "trips",
-        "bus_km",
-        "cost_cny",
-        "subsidy_cny",
-    )
-    return {name: getattr(kpis, name) for name in names}
 
 
 def _insert(connection: sa.Connection) -> type[sqlite.Insert] | type[postgresql.Insert]:
@@ -297,6 +229,11 @@ def insert_scenarios(
     at: dt.datetime,
 ) -> int:
     """Insert one scenario run and its results; the run's id."""
+    from store.records import KPIS
+
+    def kpis_json(kpis: object) -> str:
+        return KPIS.dump_json(kpis).decode("utf-8")  # type: ignore[arg-type]
+
     run_id = connection.execute(
         sa.insert(t.scenario_runs)
         .values(created_at=at, created_by=user, options=options_json(options))
@@ -319,7 +256,7 @@ def insert_scenarios(
                 "value": entry.value,
                 "failure": entry.failure,
                 "error": entry.error,
-                "kpis": None if entry.kpis is None else KPIS.dump_json(entry.kpis).decode(),
+                "kpis": None if entry.kpis is None else kpis_json(entry.kpis),
                 "document": document[0],
                 "document_checksum": document[1],
             }

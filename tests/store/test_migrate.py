@@ -14,6 +14,7 @@ from store.engine import make_engine, write_transaction
 from store.errors import StoreError
 from store.location import parse_location
 from store.migrate import known_revisions, upgrade
+from store.prepare import prepare_version
 from store.schema import SCHEMA_REVISION, metadata
 from tests.store_cases import DATE, OPTIONS, hand_plan_on, opened, small_provenance
 
@@ -38,7 +39,7 @@ def _first_schema_with_a_plan(db: str) -> None:
     """A store as the first release left it: schema 0001 and one saved plan."""
     location = parse_location(db)
     engine = make_engine(location)
-    prepared = writes.prepare_version(hand_plan_on(), OPTIONS)
+    prepared = prepare_version(hand_plan_on(), OPTIONS)
     with write_transaction(engine) as connection:
         upgrade(connection, FIRST)
         now = writes.now_utc()

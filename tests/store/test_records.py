@@ -6,20 +6,8 @@ from __future__ import annotations
 import dataclasses
 import json
 
-import pytest
-
 from dispatch.plan import Plan
-from store.errors import StoreError
-from store.records import (
-    ESCORT,
-    WORKER,
-    day_tables,
-    pack,
-    plan_record,
-    rebuild_day,
-    rebuild_plan,
-    unpack,
-)
+from store.records import ESCORT, WORKER, day_tables, plan_record, rebuild_day, rebuild_plan
 from tests.plan_cases import ESCORT_PHONE, ID_NUMBERS, PHONES
 from tests.store_cases import hand_plan_on
 
@@ -51,12 +39,3 @@ def test_a_changed_plan_has_another_record() -> None:
     plan = hand_plan_on()
     other = dataclasses.replace(plan, meta=dataclasses.replace(plan.meta, seed=2))
     assert plan_record(other) != plan_record(plan)
-
-
-def test_packed_text_is_checked_when_read_back() -> None:
-    blob, checksum = pack("派车计划 plan")
-    assert unpack(blob, checksum, "x") == "派车计划 plan"
-    with pytest.raises(StoreError, match=r"x is damaged in the store .its checksum does not match"):
-        unpack(blob, "0" * 64, "x")
-    with pytest.raises(StoreError, match="y is damaged in the store"):
-        unpack(b"not zlib", checksum, "y")

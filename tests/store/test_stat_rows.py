@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dispatch.outputs.plan_json import plan_document
 from dispatch.plan import Plan
-from store.stat_rows import EXCLUDED, SHIPMENT_UNSERVED, UNSERVED, stat_rows
+from store.stat_rows import stat_rows
+from store.stats import EXCLUDED, SHIPMENT_UNSERVED, UNSERVED
 
 
 def test_the_rows_add_up_to_the_kpis(supply_plan: Plan) -> None:
