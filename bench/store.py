@@ -11,7 +11,10 @@ over 30 stored days (``bench/results/store.md``).
 
 With ``--pg URL`` the same is measured on PostgreSQL too.
 
-Run: ``python -m bench.store [--workers N] [--days N] [--pg URL] [--out bench/results/store.md]``.
+With ``--cache FILE`` the planned day is kept in (and read back from) a store file, so a rerun
+does not plan it again. The PostgreSQL database of ``--pg`` should be empty.
+
+Run: ``python -m bench.store [--workers N] [--days N] [--pg URL] [--cache F] [--out F]``.
 """
 
 from __future__ import annotations
@@ -28,9 +31,12 @@ import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from stations.model import Registry
+
+if TYPE_CHECKING:
+    from dispatch.plan import Plan
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +98,42 @@ class Figures:
     size_days_mib: float | None
 
 
-def _plan(folder: Path, workers: int) -> object:
+def _plan(folder: Path, workers: int, cache: Path | None) -> Plan:
+    """The big day planned, or read back from the store ``cache`` when it holds it (planning
+    it takes minutes; a stored plan comes back exactly)."""
+    if cache is not None and cache.exists():
+        from store.location import parse_location
+        from store.sqlstore import open_store
+
+        store = open_store(parse_location(str(cache)), user="bench")
+        for day in store.days():
+            if day.latest.workers_registered == workers:
+                plan = store.load_plan(day.date, personal=True)
+                store.close()
+                build_day_folder(folder, workers)
+                return plan
+        store.close()
+    plan = _planned(folder, workers)
+    if cache is not None:
+        from store.location import parse_location
+        from store.provenance import provenance_of
+        from store.repository import RunOptions
+        from store.sqlstore import open_store
+
+        store = open_store(parse_location(str(cache)), user="bench")
+        store.save_plan(plan, provenance=provenance_of(folder), options=RunOptions("bench"))
+        store.close()
+    return plan
+
+
+def build_day_folder(folder: Path, workers: int) -> None:
+    """The big day's folder (its files are the inputs' provenance)."""
+    from bench.bigday import BigDaySpec, build_bigday
+
+    build_bigday(folder, BigDaySpec(workers=workers))
+
+
+def _planned(folder: Path, workers: int) -> Plan:
     from bench.bigday import BigDaySpec, build_bigday
     from dispatch.intake.reader import read_day
     from dispatch.planner import plan_day
@@ -108,17 +149,15 @@ def _size(path: Path | None) -> float | None:
     return None if path is None else path.stat().st_size / 2**20
 
 
-def measure(plan: object, url: str, backend: str, *, days: int, scratch: Path) -> Figures:
+def measure(plan: Plan, url: str, backend: str, *, days: int, scratch: Path) -> Figures:
     """Save, read back and take statistics of ``plan`` in the store at ``url``."""
     from dispatch.outputs.plan_folder import write_plan
     from dispatch.outputs.plan_json import plan_document
-    from dispatch.plan import Plan
     from store.location import parse_location
     from store.provenance import provenance_of
     from store.repository import RunOptions
     from store.sqlstore import open_store
 
-    assert isinstance(plan, Plan)
     location = parse_location(url)
     store = open_store(location, user="bench")
     options = RunOptions("bench")
@@ -135,7 +174,8 @@ def measure(plan: object, url: str, backend: str, *, days: int, scratch: Path) -
     started = time.perf_counter()
     loaded = store.load_plan(date, personal=True)
     load_s = time.perf_counter() - started
-    assert loaded == plan
+    assert loaded.day.replace(source=plan.day.source) == plan.day
+    assert dataclasses.replace(loaded, day=plan.day) == plan
     started = time.perf_counter()
     write_plan(loaded, scratch / f"folder-{backend}")
     folder_s = time.perf_counter() - started
@@ -210,13 +250,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--pg", default=None, help="a PostgreSQL URL to measure too")
     parser.add_argument("--out", type=Path, default=None, help="append the table to this file")
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="a store file keeping the planned day for reruns"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     warnings.simplefilter("ignore")
     with tempfile.TemporaryDirectory(prefix="bench-store-") as name:
         scratch = Path(name)
         started = time.perf_counter()
-        plan = _plan(scratch / "day", args.workers)
+        plan = _plan(scratch / "day", args.workers, args.cache)
         logger.info("planned %d workers in %.0f s", args.workers, time.perf_counter() - started)
         figures = [
             measure(plan, str(scratch / "charter.db"), "sqlite", days=args.days, scratch=scratch)
