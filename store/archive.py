@@ -3,18 +3,18 @@
 
 The file holds the tables, policies, plan documents and exact plan records as text, each with
 its SHA-256 (checked on import), the day's audit lines, and — only when asked at export — the
-personal data. It is written whole or not at all (a temporary file beside it, then renamed).
+personal data. It is written whole or not at all (``dispatch.outputs.atomic.replaced_file``).
 """
 
 from __future__ import annotations
 
 import gzip
-import os
-import tempfile
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
+from dispatch.outputs.atomic import replaced_file
+from dispatch.outputs.targets import check_all, file_problems
 from store.codec import checksum
 from store.errors import StoreError, problem
 from store.repository import DayArchive
@@ -45,25 +45,21 @@ def archive_problems(archive: DayArchive) -> list[str]:
 
 
 def write_archive(archive: DayArchive, path: Path) -> Path:
-    """Write ``archive`` to ``path`` (gzip JSON), whole or not at all."""
-    if path.is_dir():
-        raise StoreError(
-            problem(str(path), None, "is a folder", "give a file name, e.g. day.json.gz")
-        )
-    if not path.parent.is_dir():
-        raise StoreError(
-            problem(str(path), None, "is in a folder that does not exist", "create the folder")
-        )
+    """Write ``archive`` to ``path`` (gzip JSON), whole or not at all.
+
+    Raises
+    ------
+    InputError
+        If ``path`` cannot be written (a folder, a link, a missing or read-only folder).
+    """
+    check_all(file_problems(path, option="FILE", create_folders=False))
     data = ARCHIVE.dump_json(archive)
-    handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
+
+    def write(target: Path) -> None:
+        with target.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
             out.write(data)
-        Path(scratch).replace(path)
-    except BaseException:
-        Path(scratch).unlink(missing_ok=True)
-        raise
-    return path
+
+    return replaced_file(path, write)
 
 
 def _bad(path: Path, why: str) -> StoreError:

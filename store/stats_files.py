@@ -1,17 +1,15 @@
 """``stats.xlsx`` (one sheet per table, the per-day detail included) and ``stats.html`` (the
 summary tables and two charts — workers per day, workers per district and day — as inline
-SVG: one file that opens offline, no script, no CDN). Each file is written whole: into a
-temporary file beside it, then renamed.
+SVG: one file that opens offline, no script, no CDN). Each file is written whole
+(``dispatch.outputs.atomic.replaced_file``); cells go through the formula guard of every
+spreadsheet writer (``dispatch.outputs.cells``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -20,15 +18,18 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from dispatch.outputs.atomic import replaced_file
+from dispatch.outputs.cells import safe_cell
+from dispatch.outputs.targets import check_all, file_problems
+from stations.errors import InputProblem
 from stations.lang import Lang, pick
 from store.stats import PeriodStats
-from store.stats_tables import Cell, StatsTable, district_label, stats_tables
+from store.stats_tables import StatsTable, district_label, stats_tables
 from store.svg import stacked_bars
 
 STATS_XLSX = "stats.xlsx"
 STATS_HTML = "stats.html"
 TOP_DISTRICTS = 9  # districts drawn by name; the rest as one "other"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 STYLE = """
 body { font-family: sans-serif; margin: 1.5em; color: #222; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 13px; }
@@ -47,26 +48,6 @@ class StatsFiles:
     page: Path
 
 
-@contextmanager
-def _whole(path: Path) -> Iterator[Path]:
-    """A scratch path beside ``path`` that replaces it when the block ends without error."""
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    scratch = Path(name)
-    try:
-        yield scratch
-        scratch.replace(path)
-    finally:
-        scratch.unlink(missing_ok=True)
-
-
-def _cell(value: Cell) -> Cell:
-    """A text starting like a formula is kept as text (names come from input files)."""
-    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def write_workbook(tables: Sequence[StatsTable], path: Path) -> Path:
     """One sheet per table, bold header row, frozen."""
     book = Workbook(write_only=True)
@@ -80,10 +61,8 @@ def write_workbook(tables: Sequence[StatsTable], path: Path) -> Path:
             header.append(cell)
         sheet.append(header)
         for row in table.rows:
-            sheet.append([_cell(v) for v in row])
-    with _whole(path) as scratch:
-        book.save(scratch)
-    return path
+            sheet.append([safe_cell(v) for v in row])
+    return replaced_file(path, book.save)
 
 
 def _table_html(table: StatsTable) -> str:
@@ -181,10 +160,18 @@ def write_stats(stats: PeriodStats, folder: Path, *, lang: Lang = Lang.BOTH) -> 
     lang
         Headers and texts: ``zh``, ``en`` or ``both``. Default ``both``.
     """
+    check_all(stats_problems(folder))
     folder.mkdir(parents=True, exist_ok=True)
     tables = stats_tables(stats, lang)
     workbook = write_workbook(tables, folder / STATS_XLSX)
-    page = folder / STATS_HTML
-    with _whole(page) as scratch:
-        scratch.write_text(render_page(stats, tables, lang), encoding="utf-8")
+    text = render_page(stats, tables, lang)
+    page = replaced_file(folder / STATS_HTML, lambda path: path.write_text(text, encoding="utf-8"))
     return StatsFiles(workbook, page)
+
+
+def stats_problems(folder: Path, *, option: str = "--out") -> list[InputProblem]:
+    """Problems of writing ``stats.xlsx`` and ``stats.html`` into ``folder`` (checked before
+    the store is read)."""
+    return [
+        p for name in (STATS_XLSX, STATS_HTML) for p in file_problems(folder / name, option=option)
+    ]

@@ -18,6 +18,7 @@ from charter.store_access import local_time, open_day_store
 from stations.lang import Lang, pick
 
 if TYPE_CHECKING:
+    from dispatch.outputs.plan_folder import PlanFiles
     from dispatch.plan import Plan
     from store.repository import (
         DayInfo,
@@ -190,9 +191,10 @@ def write_folder(plan: Plan, out: Path, lang: Lang) -> Path:
     from dispatch.outputs.plan_folder import write_plan
     from maps.from_plan import write_plan_map
 
-    files = write_plan(plan, out, lang=lang, unmask=False)
-    write_plan_map(plan, files, lang=lang)
-    return files.folder
+    def draw_map(plan: Plan, files: PlanFiles) -> None:
+        write_plan_map(plan, files, lang=lang)
+
+    return write_plan(plan, out, lang=lang, unmask=False, after=draw_map).folder
 
 
 @app.command("show")
@@ -216,8 +218,11 @@ def show_command(
     """Show a stored plan version: its KPIs, the day's versions and its inputs; --out writes
     its plan folder again."""
     from dispatch.outputs.labels import kpi_rows
+    from dispatch.outputs.targets import check_all, plan_folder_problems
 
     output = Output(quiet=quiet, as_json=as_json, lang=lang)
+    if out is not None:
+        check_all(plan_folder_problems(out))  # before the store is read
     day = date.date()
     store = open_day_store(db)
     try:
@@ -344,9 +349,11 @@ def export_command(
     as_json: JsonOption = False,
 ) -> None:
     """Export a day with its inputs and every version to one file (a backup)."""
+    from dispatch.outputs.targets import check_all, file_problems
     from store.archive import write_archive
 
     output = Output(quiet=quiet, as_json=as_json)
+    check_all(file_problems(file, option="FILE", create_folders=False))  # before the store
     store = open_day_store(db)
     try:
         archive = store.export_day(date.date(), personal=personal_data)

@@ -62,10 +62,12 @@ def stats_command(
     as_json: JsonOption = False,
 ) -> None:
     """Statistics of the stored days from --from to --to (each day's latest version)."""
-    from store.stats_files import write_stats
+    from dispatch.outputs.targets import check_all
+    from store.stats_files import stats_problems, write_stats
     from store.stats_tables import stats_tables
 
     output = Output(quiet=quiet, as_json=as_json, lang=lang)
+    check_all(stats_problems(out))  # before the store is read
     store = open_day_store(db)
     try:
         stats = store.stats(start.date(), end.date(), rate=rate, min_workers=threshold)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from stations.errors import InputError
 from store.archive import read_archive, write_archive
 from store.errors import StoreError
 from store.repository import DayArchive
@@ -58,5 +59,5 @@ def test_a_damaged_day_file_is_refused(archive: DayArchive, tmp_path: Path) -> N
 
 
 def test_a_day_file_into_a_missing_folder_is_refused(archive: DayArchive, tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="is in a folder that does not exist"):
+    with pytest.raises(InputError, match="is in a folder that does not exist"):
         write_archive(archive, tmp_path / "missing" / "day.json.gz")
