@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,16 @@ def open_day_store(db: str | None) -> DayRepository:
     from store.sqlstore import open_store
 
     return open_store(resolve_location(db), user=current_user())
+
+
+@contextmanager
+def day_store(db: str | None) -> Iterator[DayRepository]:
+    """The store named by ``db`` (see :func:`open_day_store`), closed when the block ends."""
+    store = open_day_store(db)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def local_time(moment: dt.datetime) -> str:

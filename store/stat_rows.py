@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from dispatch.outputs.plan_json import PlanDocument
 from dispatch.plan import Plan
-from store.stats import EXCLUDED, SHIPMENT_UNSERVED, UNSERVED
+from store.stats import EXCLUDED, SHIPMENT_UNSERVED, UNSERVED, EmployerRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,24 +25,6 @@ class FlowRow:
     enterprise_id: str
     workers: int
     trips: int
-
-
-@dataclass(frozen=True, slots=True)
-class EmployerRow:
-    """One employer's day: workers registered, transported, excluded, unserved; trips, its
-    share of the charter cost and its subsidy in the plan."""
-
-    enterprise_id: str
-    name: str
-    district: str | None
-    key_enterprise: bool
-    registered: int
-    transported: int
-    excluded: int
-    unserved: int
-    trips: int
-    cost_cny: float
-    subsidy_cny: float
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ qualify). Rate and threshold are the latest day's policy unless given. Each day'
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections import defaultdict
@@ -46,10 +47,10 @@ class DayFigures:
 
 
 @dataclass(frozen=True, slots=True)
-class EmployerDay:
-    """One employer on one day."""
+class EmployerRow:
+    """One employer's day: workers registered, transported, excluded, unserved; trips, its
+    share of the charter cost and its subsidy in the plan."""
 
-    date: dt.date
     enterprise_id: str
     name: str
     district: str | None
@@ -61,6 +62,13 @@ class EmployerDay:
     trips: int
     cost_cny: float
     subsidy_cny: float
+
+
+@dataclass(frozen=True, slots=True)
+class EmployerDay(EmployerRow):
+    """One employer on one day (its row of the day's latest version)."""
+
+    date: dt.date
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,40 +185,14 @@ def _days(connection: sa.Connection, chosen: sa.Subquery) -> tuple[DayFigures, .
 
 def _employers(connection: sa.Connection, chosen: sa.Subquery) -> tuple[EmployerDay, ...]:
     e = t.version_employers
+    names = [f.name for f in dataclasses.fields(EmployerRow)]
     rows = connection.execute(
-        sa.select(
-            chosen.c.date,
-            e.c.enterprise_id,
-            e.c.name,
-            e.c.district,
-            e.c.key_enterprise,
-            e.c.registered,
-            e.c.transported,
-            e.c.excluded,
-            e.c.unserved,
-            e.c.trips,
-            e.c.cost_cny,
-            e.c.subsidy_cny,
-        )
+        sa.select(chosen.c.date, *(e.c[name] for name in names))
         .join(e, e.c.version_id == chosen.c.version_id)
         .order_by(chosen.c.date, e.c.enterprise_id)
     ).all()
     return tuple(
-        EmployerDay(
-            r.date,
-            r.enterprise_id,
-            r.name,
-            r.district,
-            bool(r.key_enterprise),
-            r.registered,
-            r.transported,
-            r.excluded,
-            r.unserved,
-            r.trips,
-            r.cost_cny,
-            r.subsidy_cny,
-        )
-        for r in rows
+        EmployerDay(**(r._asdict() | {"key_enterprise": bool(r.key_enterprise)})) for r in rows
     )
 
 

@@ -14,7 +14,7 @@ from rich.markup import escape
 from charter.console import Output
 from charter.exitcodes import ExitCode
 from charter.options import DateArgument, DbOption, JsonOption, LangOption, QuietOption
-from charter.store_access import local_time, open_day_store
+from charter.store_access import day_store, local_time
 from stations.lang import Lang, pick
 
 if TYPE_CHECKING:
@@ -98,12 +98,9 @@ def list_command(
 ) -> None:
     """List the stored days: versions, the latest version's figures, who saved it when."""
     output = Output(quiet=quiet, as_json=as_json, lang=lang)
-    store = open_day_store(db)
-    try:
+    with day_store(db) as store:
         days = store.days()
         location = store.location.shown
-    finally:
-        store.close()
     if output.as_json:
         output.json(
             {"code": int(ExitCode.OK), "store": location, "days": [_day_json(d) for d in days]}
@@ -224,14 +221,11 @@ def show_command(
     if out is not None:
         check_all(plan_folder_problems(out))  # before the store is read
     day = date.date()
-    store = open_day_store(db)
-    try:
+    with day_store(db) as store:
         stored = store.version(day, version)
         versions = store.versions(day)
         plan = store.load_plan(day, stored.info.version, personal=True) if out else None
         scenarios = store.scenarios(day)
-    finally:
-        store.close()
     folder = write_folder(plan, out, lang) if plan is not None and out is not None else None
     if output.as_json:
         output.json(_show_json(stored, versions, folder) | _scenarios_json(scenarios))
@@ -354,11 +348,8 @@ def export_command(
 
     output = Output(quiet=quiet, as_json=as_json)
     check_all(file_problems(file, option="FILE", create_folders=False))  # before the store
-    store = open_day_store(db)
-    try:
+    with day_store(db) as store:
         archive = store.export_day(date.date(), personal=personal_data)
-    finally:
-        store.close()
     write_archive(archive, file)
     if output.as_json:
         output.json(
@@ -393,11 +384,8 @@ def import_command(
 
     output = Output(quiet=quiet, as_json=as_json)
     archive = read_archive(file)
-    store = open_day_store(db)
-    try:
+    with day_store(db) as store:
         report = store.import_day(archive)
-    finally:
-        store.close()
     if output.as_json:
         output.json(
             {
@@ -429,11 +417,8 @@ def log_command(
 ) -> None:
     """The audit log: who saved, exported, imported, read personal data or purged, and when."""
     output = Output(quiet=quiet, as_json=as_json)
-    store = open_day_store(db)
-    try:
+    with day_store(db) as store:
         entries = store.audit(date=day.date() if day else None, limit=limit)
-    finally:
-        store.close()
     if output.as_json:
         output.json(
             {

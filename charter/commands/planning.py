@@ -9,7 +9,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -34,7 +34,7 @@ from charter.options import (
     TimeLimitOption,
     UnmaskOption,
 )
-from charter.store_access import local_time, open_day_store, wants_store
+from charter.store_access import day_store, local_time, wants_store
 from stations.errors import InputWarning
 from stations.lang import Lang, pick
 
@@ -323,14 +323,11 @@ def _plan_and_render(
     the plan in the day store ``db``, opened before planning so that a store that cannot be
     used fails at once."""
     output = Output(quiet=quiet, as_json=as_json, lang=options.lang)
-    store = open_day_store(db) if save_as else None
-    with output.progress() as progress:
-        run = run_plan(source, options, progress)
-    if store is not None and save_as is not None:
-        try:
+    with day_store(db) if save_as else nullcontext() as store:
+        with output.progress() as progress:
+            run = run_plan(source, options, progress)
+        if store is not None and save_as is not None:
             run = save_run(store, run, source, options, command=save_as)
-        finally:
-            store.close()
     render(run, output, options.lang)
 
 

@@ -12,7 +12,7 @@ import typer
 from charter.console import Output
 from charter.exitcodes import ExitCode
 from charter.options import DbOption, JsonOption, QuietOption
-from charter.store_access import open_day_store
+from charter.store_access import day_store
 
 app = typer.Typer()
 
@@ -42,11 +42,8 @@ def purge_command(
 ) -> None:
     """Remove the personal data of the days before --before (audited)."""
     output = Output(quiet=quiet, as_json=as_json)
-    store = open_day_store(db)
-    try:
+    with day_store(db) as store:
         report = store.purge(before.date(), everything=everything)
-    finally:
-        store.close()
     if output.as_json:
         output.json(
             {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -32,7 +32,7 @@ from charter.options import (
     TimeLimitOption,
     WorkersOption,
 )
-from charter.store_access import open_day_store, save_scenario_results, wants_store
+from charter.store_access import day_store, save_scenario_results, wants_store
 from stations.errors import InputError, InputProblem, InputWarning
 from stations.lang import Lang, pick
 
@@ -295,12 +295,9 @@ def run_command(
     options = RunOptions(
         out, workers, scheduler, sequential, no_map, lang, time_limit, effort, seed
     )
-    keep = open_day_store(db) if wants_store(store, db) else None  # fails before planning
-    try:
+    # The store is opened before planning: one that cannot be used fails at once.
+    with day_store(db) if wants_store(store, db) else nullcontext() as keep:
         return _run(checked, options, output, keep=keep)
-    finally:
-        if keep is not None:
-            keep.close()
 
 
 def _given(options: RunOptions) -> tuple[tuple[str, str], ...]:

@@ -14,7 +14,7 @@ from rich.markup import escape
 from charter.console import Output
 from charter.exitcodes import ExitCode
 from charter.options import DbOption, JsonOption, LangOption, QuietOption
-from charter.store_access import open_day_store
+from charter.store_access import day_store
 from stations.lang import Lang, pick
 
 app = typer.Typer()
@@ -68,11 +68,8 @@ def stats_command(
 
     output = Output(quiet=quiet, as_json=as_json, lang=lang)
     check_all(stats_problems(out))  # before the store is read
-    store = open_day_store(db)
-    try:
+    with day_store(db) as store:
         stats = store.stats(start.date(), end.date(), rate=rate, min_workers=threshold)
-    finally:
-        store.close()
     files = write_stats(stats, out, lang=lang)
     tables = {t.key: t for t in stats_tables(stats, lang)}
     if output.as_json:

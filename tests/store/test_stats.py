@@ -16,18 +16,18 @@ DAY = dt.date(2020, 2, 24)
 
 def _day(n: int, employer: str, workers: int, cost: float, subsidy: float = 0.0) -> EmployerDay:
     return EmployerDay(
-        DAY + dt.timedelta(days=n),
-        employer,
-        employer,
-        None,
-        False,
-        workers,
-        workers,
-        0,
-        0,
-        1,
-        cost,
-        subsidy,
+        enterprise_id=employer,
+        name=employer,
+        district=None,
+        key_enterprise=False,
+        registered=workers,
+        transported=workers,
+        excluded=0,
+        unserved=0,
+        trips=1,
+        cost_cny=cost,
+        subsidy_cny=subsidy,
+        date=DAY + dt.timedelta(days=n),
     )
 
 

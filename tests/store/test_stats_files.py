@@ -18,7 +18,7 @@ NAME = '=HYPERLINK("http://x","<script>alert(1)</script>")'
 
 
 def _stats() -> PeriodStats:
-    employers = (EmployerDay(DAY, "E1", NAME, "<b>区</b>", True, 5, 5, 0, 0, 1, 560.0, 0.0),)
+    employers = (EmployerDay("E1", NAME, "<b>区</b>", True, 5, 5, 0, 0, 1, 560.0, 0.0, DAY),)
     rule = SubsidyRule(0.5, 20, "policy of 2020-02-24")
     return PeriodStats(
         start=DAY,
