@@ -19,7 +19,7 @@ import click
 import typer
 
 from charter import __version__
-from charter.commands import day_files, mapping, place_lists, planning, scenario
+from charter.commands import day_files, days, mapping, place_lists, planning, purge, scenario, stats
 from charter.exitcodes import ExitCode, exit_code_for
 from charter.options import VerboseOption
 from charter.terminal import terminal_json, terminal_text
@@ -70,6 +70,9 @@ app.add_typer(mapping.app)  # map
 app.add_typer(scenario.app, name="scenario")
 app.add_typer(place_lists.stations_app, name="stations")
 app.add_typer(place_lists.exits_app, name="exits")
+app.add_typer(days.app, name="days")
+app.add_typer(stats.app)  # stats
+app.add_typer(purge.app)  # purge
 
 
 def _report(error: BaseException, code: ExitCode, as_json: bool) -> None:

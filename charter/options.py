@@ -8,6 +8,7 @@ that command's module. Nothing here imports more than Typer, ``stations.lang`` a
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -117,6 +118,31 @@ UnmaskOption = Annotated[
     typer.Option(
         "--unmask", help="Show names, id numbers and phones in full on the manifest sheet only."
     ),
+]
+
+# --------------------------------------------------------------------------- the day store
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="The day store: a SQLite file or a database URL (postgresql+psycopg://USER@HOST/DB); "
+        "default: CHARTER_DB, else charter.db in the user's data folder.",
+        show_default=False,
+    ),
+]
+StoreFlag = Annotated[
+    bool | None,
+    typer.Option(
+        "--store/--no-store",
+        help="Save the day and its plan as a new version in the day store (default: yes when "
+        "--db or CHARTER_DB names a store).",
+        show_default=False,
+    ),
+]
+DateArgument = Annotated[
+    dt.datetime,
+    typer.Argument(formats=["%Y-%m-%d"], help="A planning date, YYYY-MM-DD.", show_default=False),
 ]
 
 # --------------------------------------------------------------------------- scenario runs

@@ -10,8 +10,20 @@ from pathlib import Path
 
 from tests.paths import ROOT
 
-# What the quick paths must not load: the solvers, Dask, folium, geopandas.
-HEAVY = frozenset({"ortools", "pyvrp", "dask", "distributed", "folium", "geopandas"})
+# What the quick paths must not load: the solvers, Dask, folium, geopandas, the database.
+HEAVY = frozenset(
+    {
+        "ortools",
+        "pyvrp",
+        "dask",
+        "distributed",
+        "folium",
+        "geopandas",
+        "sqlalchemy",
+        "alembic",
+        "psycopg",
+    }
+)
 _REPORT = (
     "\nimport json as _json, sys as _sys\n"
     "_sys.stdout.write('\\n' + _json.dumps(sorted({m.split('.')[0] for m in _sys.modules})))\n"

@@ -197,7 +197,7 @@ def hand_plan(day: Day | None = None) -> Plan:
         SubsidyRow("E1", day.enterprises["E1"].name, 5, 1, 560.0, False, 0.0),
         SubsidyRow("E2", day.enterprises["E2"].name, 2, 1, 328.0, False, 0.0),
     )
-    meta = PlanMeta(1, 2.0, "hand-made", 0, "test", "embedded")
+    meta = PlanMeta(1, 2.0, "hand-made", 0, 0.0, "embedded")
     return Plan(
         day,
         tuple(routes),

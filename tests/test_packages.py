@@ -9,7 +9,7 @@ import types
 
 import pytest
 
-PACKAGES = ("stations", "routing", "dispatch", "maps", "scenarios", "charter")
+PACKAGES = ("stations", "routing", "dispatch", "store", "maps", "scenarios", "charter")
 
 
 def _packages() -> list[str]:

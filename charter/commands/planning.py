@@ -9,7 +9,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -22,6 +22,7 @@ from charter.console import Output
 from charter.exitcodes import ExitCode
 from charter.options import (
     DayArgument,
+    DbOption,
     EffortOption,
     JsonOption,
     LangOption,
@@ -29,9 +30,11 @@ from charter.options import (
     PolicyOption,
     QuietOption,
     SeedOption,
+    StoreFlag,
     TimeLimitOption,
     UnmaskOption,
 )
+from charter.store_access import day_store, local_time, wants_store
 from stations.errors import InputWarning
 from stations.lang import Lang, pick
 
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
     from dispatch.day import Day
     from dispatch.outputs.plan_folder import PlanFiles
     from dispatch.plan import Plan
+    from store.repository import DayRepository, VersionInfo
 
 DEMO_PACKAGE = "scenarios"
 DEMO_FOLDER = "demo"
@@ -77,6 +81,7 @@ class PlanRun:
     map_html: Path
     seconds: float
     warnings: tuple[str, ...]
+    saved: VersionInfo | None = None
 
 
 def load_day(source: Path, options: PlanOptions) -> Day:
@@ -162,7 +167,12 @@ def _summary_json(run: PlanRun) -> dict[str, object]:
             "map": str(run.map_html),
         },
         "warnings": list(run.warnings),
+        **({"store": _saved_json(run.saved)} if run.saved else {}),
     }
+
+
+def _saved_json(saved: VersionInfo) -> dict[str, object]:
+    return {"date": saved.date.isoformat(), "version": saved.version}
 
 
 def _headers(lang: Lang, *pairs: tuple[str, str]) -> list[str]:
@@ -259,12 +269,65 @@ def render(run: PlanRun, output: Output, lang: Lang) -> None:
     for path in (files.plan_json, files.workbook, files.folder / "csv", run.map_html):
         console.print(f"  {escape(str(path))}")
     console.print(f"{pick(('用时', 'took'), lang)} {run.seconds:.1f} s")
+    if run.saved is not None:
+        saved = run.saved
+        console.print(
+            pick(("已存入计划库", "saved in the day store"), lang)
+            + f": {saved.date.isoformat()} v{saved.version} ({local_time(saved.created_at)})"
+        )
 
 
-def _plan_and_render(source: Path, options: PlanOptions, quiet: bool, as_json: bool) -> None:
+def _given_options(options: PlanOptions) -> tuple[tuple[str, str], ...]:
+    """The options as the store keeps them (only those given)."""
+    given = (
+        ("--out", options.out),
+        ("--lang", options.lang.value),
+        ("--time-limit", options.time_limit),
+        ("--effort", options.effort),
+        ("--seed", options.seed),
+        ("--policy", options.policy_file),
+        ("--unmask", options.unmask or None),
+    )
+    return tuple((name, str(value)) for name, value in given if value is not None)
+
+
+def save_run(
+    store: DayRepository, run: PlanRun, source: Path, options: PlanOptions, *, command: str
+) -> PlanRun:
+    """Save the run's day and plan as the day's next version in ``store``."""
+    from store.provenance import provenance_of
+    from store.repository import Provenance, RunOptions
+
+    provenance = provenance_of(source)
+    if command == "demo":
+        provenance = Provenance("demo", provenance.files)
+    saved = store.save_plan(
+        run.plan,
+        provenance=provenance,
+        options=RunOptions(command, _given_options(options)),
+        document=run.files.document,
+    )
+    return dataclasses.replace(run, saved=saved)
+
+
+def _plan_and_render(
+    source: Path,
+    options: PlanOptions,
+    quiet: bool,
+    as_json: bool,
+    *,
+    save_as: str | None = None,
+    db: str | None = None,
+) -> None:
+    """Plan, write, and print; with ``save_as`` (the command's name) also save the day and
+    the plan in the day store ``db``, opened before planning so that a store that cannot be
+    used fails at once."""
     output = Output(quiet=quiet, as_json=as_json, lang=options.lang)
-    with output.progress() as progress:
-        run = run_plan(source, options, progress)
+    with day_store(db) if save_as else nullcontext() as store:
+        with output.progress() as progress:
+            run = run_plan(source, options, progress)
+        if store is not None and save_as is not None:
+            run = save_run(store, run, source, options, command=save_as)
     render(run, output, options.lang)
 
 
@@ -278,12 +341,16 @@ def plan_command(
     seed: SeedOption = None,
     policy_file: PolicyOption = None,
     unmask: UnmaskOption = False,
+    store: StoreFlag = None,
+    db: DbOption = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Plan a day: plan.json, plan.xlsx, csv/ and map.html in --out; print the KPIs."""
+    """Plan a day: plan.json, plan.xlsx, csv/ and map.html in --out; print the KPIs; with
+    --store, keep the day and the plan in the day store."""
     options = PlanOptions(out, lang, time_limit, seed, policy_file, unmask, effort)
-    _plan_and_render(day, options, quiet, as_json)
+    save_as = "plan" if wants_store(store, db) else None
+    _plan_and_render(day, options, quiet, as_json, save_as=save_as, db=db)
 
 
 def _copy_tree(source: Traversable, target: Path) -> None:
@@ -319,10 +386,14 @@ def demo_command(
     seed: SeedOption = None,
     policy_file: PolicyOption = None,
     unmask: UnmaskOption = False,
+    store: StoreFlag = None,
+    db: DbOption = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Plan the embedded demo day (about 4,000 workers, Suzhou) and print the KPIs."""
+    """Plan the embedded demo day (about 4,000 workers, Suzhou) and print the KPIs; with
+    --store, keep it in the day store."""
     options = PlanOptions(out, lang, time_limit, seed, policy_file, unmask, effort)
+    save_as = "demo" if wants_store(store, db) else None
     with demo_day() as folder:
-        _plan_and_render(folder, options, quiet, as_json)
+        _plan_and_render(folder, options, quiet, as_json, save_as=save_as, db=db)

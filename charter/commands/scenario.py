@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -17,6 +17,7 @@ from rich.text import Text
 from charter.console import Output
 from charter.exitcodes import ExitCode
 from charter.options import (
+    DbOption,
     EffortOption,
     JsonOption,
     LangOption,
@@ -27,9 +28,11 @@ from charter.options import (
     SchedulerOption,
     SeedOption,
     SequentialOption,
+    StoreFlag,
     TimeLimitOption,
     WorkersOption,
 )
+from charter.store_access import day_store, save_scenario_results, wants_store
 from stations.errors import InputError, InputProblem, InputWarning
 from stations.lang import Lang, pick
 
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
     from scenarios.compare import Comparison, ComparisonFiles
     from scenarios.runner import RunSettings
     from scenarios.spec import CheckedScenario
+    from store.repository import DayRepository
 
 app = typer.Typer(
     help="What-if scenarios: check, run and compare them with the baseline, sweep a parameter.",
@@ -209,6 +213,8 @@ def _run(
     options: RunOptions,
     output: Output,
     sweep: tuple[str, Sequence[float], float] | None = None,
+    *,
+    keep: DayRepository | None = None,
 ) -> int:
     from dispatch.outputs.atomic import replaced_folder
     from dispatch.outputs.targets import check_all
@@ -252,6 +258,8 @@ def _run(
         plot = plot_sweep(comparison, staging / SWEEP_PNG) if sweep else None
         title = pick((f"参数扫描：{param}", f"Sweep of {param}"), text) if param else ""
         files = write_comparison(comparison, staging, lang=text, plot=plot, title=title)
+    if keep is not None:  # the day store: each result with its plan.json and scenario file
+        save_scenario_results(keep, comparison.results, checked, out, _given(options))
     return _render(comparison, files.moved(out), output, text)
 
 
@@ -267,11 +275,14 @@ def run_command(
     effort: EffortOption = None,
     seed: SeedOption = None,
     lang: LangOption = Lang.BOTH,
+    store: StoreFlag = None,
+    db: DbOption = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> int:
     """Plan each scenario and its baseline (in parallel on Dask), write each plan folder and
-    comparison.html/.xlsx/.csv in --out, print the comparison."""
+    comparison.html/.xlsx/.csv in --out, print the comparison; with --store, keep the results
+    in the day store."""
     from dispatch.outputs.targets import check_all
     from scenarios.runner import run_folder_problems
     from scenarios.spec import load_scenarios
@@ -284,7 +295,21 @@ def run_command(
     options = RunOptions(
         out, workers, scheduler, sequential, no_map, lang, time_limit, effort, seed
     )
-    return _run(checked, options, output)
+    # The store is opened before planning: one that cannot be used fails at once.
+    with day_store(db) if wants_store(store, db) else nullcontext() as keep:
+        return _run(checked, options, output, keep=keep)
+
+
+def _given(options: RunOptions) -> tuple[tuple[str, str], ...]:
+    """The run's options as the day store keeps them (only those given)."""
+    given = (
+        ("--out", options.out),
+        ("--time-limit", options.time_limit_s),
+        ("--effort", options.effort),
+        ("--seed", options.seed),
+        ("--no-map", options.no_map or None),
+    )
+    return tuple((name, str(value)) for name, value in given if value is not None)
 
 
 # --------------------------------------------------------------------------- compare

@@ -22,8 +22,8 @@ from tests.fresh import HEAVY, run_fresh
 from tests.paths import ROOT
 
 # Options whose one name means different things in different commands (a plan folder, a run
-# folder, an HTML file, where a comparison goes).
-MEANS_OTHER_THINGS = frozenset({"--out", "-o"})
+# folder, an HTML file, where a comparison goes; a swept value or a day of a period).
+MEANS_OTHER_THINGS = frozenset({"--out", "-o", "--from", "--to"})
 RUN_CHARTER = "import sys\nfrom charter.cli import main\nprint('exit', main(sys.argv[1:]))"
 
 
@@ -36,8 +36,23 @@ RUN_CHARTER = "import sys\nfrom charter.cli import main\nprint('exit', main(sys.
         ["stations", "list", "--quiet"],
         ["plan", "--help"],
         ["scenario", "run", "--help"],
+        ["days", "--help"],
+        ["days", "show", "--help"],
+        ["stats", "--help"],
+        ["purge", "--help"],
     ],
-    ids=["help", "check", "template", "stations-list", "plan-help", "scenario-help"],
+    ids=[
+        "help",
+        "check",
+        "template",
+        "stations-list",
+        "plan-help",
+        "scenario-help",
+        "days-help",
+        "days-show-help",
+        "stats-help",
+        "purge-help",
+    ],
 )
 def test_quick_commands_leave_the_heavy_libraries_unimported(
     args: list[str], tmp_path: Path
@@ -71,6 +86,13 @@ def test_every_command_group_is_joined() -> None:
         "scenario sweep",
         "stations list",
         "exits list",
+        "days list",
+        "days show",
+        "days export",
+        "days import",
+        "days log",
+        "stats",
+        "purge",
     }
 
 

@@ -1,0 +1,342 @@
+"""The store's one interface (``DayRepository``) and the records it takes and gives; nothing
+here knows SQL — ``store.sqlstore.SqlStore`` implements it on SQLAlchemy.
+
+A day is kept as its inputs as imported (``ImportInfo``: tables, policy, checksums, who and
+when) and its plan versions (``VersionInfo`` / ``StoredVersion``). A version is immutable: a
+new plan of the same day is the next version. Personal data is read back only to be written
+masked (``load_plan(..., personal=True)`` for the plan-folder writer) or exported on request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+ARCHIVE_FORMAT = "charter-day/1"  # the day file of charter days export / import
+
+if TYPE_CHECKING:
+    from dispatch.outputs.plan_json import PlanDocument
+    from dispatch.plan import Kpis, Plan, PlanMeta
+    from dispatch.policy import Policy
+    from store.location import StoreLocation
+    from store.stats import PeriodStats
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One file of a day's inputs as imported: its name, SHA-256 and size in bytes."""
+
+    name: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a day's inputs came from: the folder or workbook as given and its files."""
+
+    source: str
+    files: tuple[SourceFile, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How a plan was asked for: the command and its options as given (name, value as text).
+
+    Parameters
+    ----------
+    command
+        ``plan``, ``demo``, ``import`` (a restored version keeps its own), ….
+    options
+        ``(option, value)`` pairs, e.g. ``("--time-limit", "30")``. Default ().
+    """
+
+    command: str
+    options: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class VersionInfo:
+    """One plan version of a day: who made it when, from which inputs, and its key figures."""
+
+    date: dt.date
+    version: int
+    parent_version: int | None
+    created_at: dt.datetime
+    created_by: str
+    command: str
+    import_checksum: str
+    workers_registered: int
+    workers_transported: int
+    workers_excluded: int
+    workers_unserved: int
+    buses_used: int
+    trips: int
+    cost_cny: float
+    subsidy_cny: float
+
+
+@dataclass(frozen=True, slots=True)
+class ImportInfo:
+    """A day's inputs as imported: checksum of their content, who imported them when, from
+    where, the rows per table, and the personal data held (rows, or when it was purged)."""
+
+    checksum: str
+    imported_at: dt.datetime
+    imported_by: str
+    provenance: Provenance
+    tables: tuple[tuple[str, int], ...]
+    workers: int
+    personal_rows: int
+    personal_purged_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DayInfo:
+    """A stored day: its versions and the latest one's figures."""
+
+    date: dt.date
+    versions: int
+    latest: VersionInfo
+    imports: int
+    personal_rows: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """A plan version with everything kept about it (but the personal data)."""
+
+    info: VersionInfo
+    inputs: ImportInfo
+    options: RunOptions
+    policy: Policy
+    kpis: Kpis
+    meta: PlanMeta
+    document: PlanDocument
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeReport:
+    """What ``purge`` removed: personal rows (and their days' imports touched), and whole days
+    when asked."""
+
+    before: dt.date
+    personal_rows: int
+    imports: int
+    days_removed: tuple[dt.date, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What ``import_day`` added from an archive, and what it already held."""
+
+    date: dt.date
+    added: tuple[int, ...]
+    present: tuple[int, ...]
+    personal_rows: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioEntry:
+    """One scenario (or baseline) of a run, as the store keeps it.
+
+    Parameters
+    ----------
+    name, base, baseline, description
+        The scenario as the runner names it.
+    day
+        Planning date of its plan (None when it failed before planning).
+    spec
+        The scenario file as given (YAML text), None for a baseline.
+    value
+        The swept value (sweeps only).
+    failure, error
+        Kind and message of a failure (None when planned).
+    kpis
+        The plan's KPIs (None when it failed).
+    document
+        The plan.json text (None when it failed).
+    """
+
+    name: str
+    base: str
+    baseline: bool
+    description: str
+    day: dt.date | None
+    spec: str | None
+    value: float | None
+    failure: str | None
+    error: str | None
+    kpis: Kpis | None
+    document: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredScenario:
+    """A stored scenario result: its run, when and by whom, and the entry."""
+
+    run_id: int
+    created_at: dt.datetime
+    created_by: str
+    entry: ScenarioEntry
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One line of the audit log: who did what, when, to which day and version."""
+
+    at: dt.datetime
+    user: str
+    action: str
+    day: dt.date | None
+    version: int | None
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalRow:
+    """Personal data of one worker (``name``, ``id_number``, ``phone``) or one employer's
+    escort (``contact``), as given in the input; a row exists only where the input had some."""
+
+    subject: str
+    subject_id: str
+    name: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    contact: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedImport:
+    """A day's inputs as imported (``personal`` None: not exported)."""
+
+    checksum: str
+    imported_at: dt.datetime
+    imported_by: str
+    source: str
+    source_files: tuple[SourceFile, ...]
+    policy: str
+    tables: Mapping[str, str]
+    table_checksums: Mapping[str, str]
+    personal: tuple[PersonalRow, ...] | None
+    personal_purged_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedVersion:
+    """A plan version with its texts (plan.json document and exact record) and checksums."""
+
+    version: int
+    parent_version: int | None
+    import_checksum: str
+    created_at: dt.datetime
+    created_by: str
+    options: str
+    policy: str
+    kpis: str
+    meta: str
+    document: str
+    document_checksum: str
+    record: str
+    record_checksum: str
+
+
+@dataclass(frozen=True, slots=True)
+class DayArchive:
+    """The whole of a day file."""
+
+    format: str
+    date: dt.date
+    exported_at: dt.datetime
+    exported_by: str
+    personal_data: bool
+    created_at: dt.datetime
+    created_by: str
+    imports: tuple[ArchivedImport, ...]
+    versions: tuple[ArchivedVersion, ...]
+    audit: tuple[AuditEntry, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.format != ARCHIVE_FORMAT:
+            raise ValueError(f"format {self.format!r} is not {ARCHIVE_FORMAT}")
+
+
+class DayRepository(Protocol):
+    """Every way the application reads and writes the store; each write is one transaction."""
+
+    @property
+    def location(self) -> StoreLocation:
+        """Where the store is."""
+        ...
+
+    def save_plan(
+        self,
+        plan: Plan,
+        *,
+        provenance: Provenance,
+        options: RunOptions,
+        parent: int | None = None,
+        document: PlanDocument | None = None,
+    ) -> VersionInfo:
+        """Save the plan's day inputs (unless already held) and the plan as its next version."""
+        ...
+
+    def days(self) -> tuple[DayInfo, ...]:
+        """Every stored day, oldest first."""
+        ...
+
+    def versions(self, date: dt.date) -> tuple[VersionInfo, ...]:
+        """The versions of ``date``, oldest first (``NotFoundError`` for an unknown day)."""
+        ...
+
+    def version(self, date: dt.date, number: int | None = None) -> StoredVersion:
+        """Version ``number`` of ``date`` (None: the latest)."""
+        ...
+
+    def load_plan(self, date: dt.date, number: int | None = None, *, personal: bool) -> Plan:
+        """The ``Plan`` of a version on its day rebuilt from the stored inputs; with
+        ``personal`` the day carries the stored personal data (for writers that mask it), and
+        the reading is written to the audit log."""
+        ...
+
+    def stats(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        rate: float | None = None,
+        min_workers: int | None = None,
+    ) -> PeriodStats:
+        """Figures of the latest version of each day from ``start`` to ``end`` (included); the
+        subsidy rule is the latest day's policy unless ``rate``/``min_workers`` are given."""
+        ...
+
+    def export_day(self, date: dt.date, *, personal: bool) -> DayArchive:
+        """The day with every import and version, for a backup (personal data if asked)."""
+        ...
+
+    def import_day(self, archive: DayArchive) -> ImportReport:
+        """Restore an archived day: versions already held are skipped, the others added."""
+        ...
+
+    def purge(self, before: dt.date, *, everything: bool = False) -> PurgeReport:
+        """Remove the personal data of days before ``before`` (with ``everything``, the days)."""
+        ...
+
+    def save_scenarios(self, entries: Sequence[ScenarioEntry], *, options: RunOptions) -> int:
+        """Save one scenario run's results; return the run's id."""
+        ...
+
+    def scenarios(self, date: dt.date) -> tuple[StoredScenario, ...]:
+        """Scenario results planned on ``date``, oldest run first."""
+        ...
+
+    def audit(self, *, date: dt.date | None = None, limit: int = 100) -> tuple[AuditEntry, ...]:
+        """The latest audit entries (of one day), newest first."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        ...
