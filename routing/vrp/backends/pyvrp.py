@@ -47,9 +47,10 @@ from pyvrp.stop import FirstFeasible, MaxIterations, MultipleCriteria
 from pyvrp.stop.StoppingCriterion import StoppingCriterion
 
 from routing.errors import SolverError
+from routing.vrp.backends.ejection import PlannedRoute, eliminate_routes
 from routing.vrp.budget import Budget
 from routing.vrp.features import pyvrp_unsupported
-from routing.vrp.problem import Job, Problem, Route, Solution, SolveParams, VehicleSpec
+from routing.vrp.problem import Job, Problem, Route, Solution, SolveParams, StopKind, VehicleSpec
 from routing.vrp.schedule import Visit, build_route
 from routing.vrp.servability import Servability, servable
 
@@ -57,7 +58,9 @@ logger = logging.getLogger(__name__)
 
 ITERATIONS_PER_EFFORT = 20  # PyVRP iterations per unit of ``SolveParams.effort``
 _FIRST_SHARE = 0.4  # of the budget: the first search on the full objective
-_REDUCE_SHARE = 0.75  # of what is left, for each attempt with one vehicle fewer
+_REDUCE_SHARE = 0.5  # of what is left above the polish reserve, per fleet-reduction attempt
+_EJECTION_SHARE = 0.6  # of what is left after the first search, for the ejection pool
+_POLISH_RESERVE = 0.15  # of the whole budget, kept for the polish while reductions fail
 _MIN_PHASE_S = 0.02
 _MARGIN_S, _MARGIN_SHARE = 0.6, 0.02  # kept from the time limit for timing routes
 _PENALTY_CAP_FACTOR = 4  # highest penalty per unit of violation, in vehicle costs or prizes
@@ -166,6 +169,7 @@ def solve_pyvrp(
             budget.reserve(2 * (time.monotonic() - timing))
             logger.info("PyVRP first phase: %d vehicles for %d jobs", plan.used, len(jobs))
             if problem.vehicle_weight > 0:
+                plan = _eliminate(problem, model, params, budget, plan)
                 plan = _reduce_fleet(problem, model, params, budget, plan)
             if not budget.exhausted():
                 plan = _polish(problem, model, params, budget, plan)
@@ -185,28 +189,95 @@ def _reduce_fleet(
 ) -> _Plan:
     """Serve the same jobs with one vehicle fewer, again and again while that works.
 
-    Each attempt caps the fleet at the incumbent's routes minus its smallest one, starts
-    from the incumbent without that route (its jobs missing, so PyVRP's penalised search
-    reinserts them) and stops at the first feasible plan.
+    Each attempt caps the fleet at the incumbent's routes minus one of them, starts from the
+    incumbent without that route (its jobs missing, so PyVRP's penalised search reinserts
+    them) and stops at the first feasible plan. A failed attempt is not the end: the next
+    one removes the next route in order of size (the smallest first, as the likeliest to
+    fit elsewhere) with another seed, until only ``_POLISH_RESERVE`` of the whole budget is
+    left for the polish. Measured on Li & Lim and Solomon at 30 s: one attempt from the
+    smallest route alone often fails where another route's jobs fit (see bench/README.md).
     """
-    while not budget.exhausted() and plan.used > 1:
+    attempt = 0
+    while plan.used > 1 and not budget.exhausted():
+        left = _fraction_left(budget, params)
+        if left <= _POLISH_RESERVE:
+            break
         routes = sorted(plan.best.routes(), key=lambda r: (len(r), r.distance()))
-        kept = routes[1:]  # without the smallest route
+        removed = attempt % len(routes)
+        kept = routes[:removed] + routes[removed + 1 :]
         counts = [0] * model.data.num_vehicle_types
         for route in kept:
             counts[route.vehicle_type()] += 1
         capped = _capped(model, counts)
         seed = pyvrp.Solution(capped, [_copy_route(capped, r) for r in kept])
-        stop = _stop(budget, _REDUCE_SHARE, first_feasible=True)
-        result = _run(capped, stop, seed=params.seed, initial=seed)
+        share = _REDUCE_SHARE * (left - _POLISH_RESERVE) / left
+        stop = _stop(budget, share, first_feasible=True)
+        result = _run(capped, stop, seed=params.seed + attempt, initial=seed)
+        attempt += 1
         if not result.best.is_feasible():
-            break
+            continue
         trial = _plan(problem, model, result.best)
         if trial.served != plan.served or trial.used >= plan.used:
-            break
+            continue
         logger.info("PyVRP fleet reduction: %d -> %d vehicles", plan.used, trial.used)
-        plan = trial
+        plan, attempt = trial, 0
     return plan
+
+
+def _eliminate(
+    problem: Problem, model: _Model, params: SolveParams, budget: Budget, plan: _Plan
+) -> _Plan:
+    """Fewer routes by the ejection pool (``routing.vrp.backends.ejection``) with
+    ``_EJECTION_SHARE`` of what is left; the result goes back into PyVRP as its routes."""
+    vehicle_index = {v.vehicle_id: i for i, v in enumerate(problem.vehicles)}
+    position = {job.job_id: k for k, job in enumerate(model.jobs)}
+    routes = [
+        PlannedRoute(
+            vehicle_index[route.vehicle_id],
+            tuple(
+                Visit(model.jobs[position[stop.job_id]], stop.kind is StopKind.PICKUP)
+                for stop in route.stops
+                if stop.job_id is not None
+            ),
+        )
+        for route in plan.routes
+    ]
+    fewer = eliminate_routes(
+        problem, model.jobs, routes, budget, seed=params.seed, share=_EJECTION_SHARE
+    )
+    if len(fewer) >= plan.used:
+        return plan
+    type_of = {v.vehicle_id: t for t, group in enumerate(model.types) for v in group}
+    pyvrp_routes = []
+    for route in fewer:
+        activities = []
+        for visit in route.visits:
+            k = position[visit.job.job_id]
+            if model.loaded:
+                if not visit.pickup:
+                    activities.append(pyvrp.Activity(pyvrp.ActivityType.CLIENT, k))
+            else:
+                kind = pyvrp.ActivityType.PICKUP if visit.pickup else pyvrp.ActivityType.DELIVERY
+                activities.append(pyvrp.Activity(kind, k))
+        vehicle_type = type_of[problem.vehicles[route.vehicle].vehicle_id]
+        pyvrp_routes.append(pyvrp.Route(model.data, activities, vehicle_type))
+    solution = pyvrp.Solution(model.data, pyvrp_routes)
+    if not solution.is_feasible():
+        logger.warning("the ejection pool's plan is not feasible for PyVRP (a bug); not used")
+        return plan
+    trial = _plan(problem, model, solution)
+    if trial.served != plan.served or trial.used >= plan.used:
+        return plan
+    logger.info("ejection pool: %d -> %d vehicles", plan.used, trial.used)
+    return trial
+
+
+def _fraction_left(budget: Budget, params: SolveParams) -> float:
+    """Share of the whole budget still left: effort when it is counted (deterministic), else
+    time."""
+    if budget.effort is not None and params.effort is not None:
+        return max(0.0, budget.effort / (params.effort * ITERATIONS_PER_EFFORT))
+    return max(0.0, budget.left_s() / params.time_limit_s)
 
 
 def _polish(
