@@ -50,6 +50,26 @@ class PlannedRoute:
     visits: tuple[Visit, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Elimination:
+    """What the route elimination achieved.
+
+    Parameters
+    ----------
+    plan
+        A feasible plan of every job, with as few routes as it found.
+    partial
+        Feasible routes, one fewer than ``plan``, that serve every job but ``missing``: the
+        closest a failed attempt came (empty when none failed since the last success).
+    missing
+        The jobs ``partial`` leaves out (still in the pool).
+    """
+
+    plan: list[PlannedRoute]
+    partial: list[PlannedRoute]
+    missing: tuple[Job, ...]
+
+
 class _Stops:
     """Flat attributes of every stop code: ``2k`` the pickup, ``2k + 1`` the delivery of job k.
 
@@ -139,6 +159,8 @@ class EjectionPool:
         self.routes = [self._route(r.vehicle, self._codes(r.visits)) for r in routes]
         self.penalty = [1] * len(self.jobs)
         self.stuck = 0
+        # the state of the last elimination attempt with the fewest jobs in the pool
+        self.closest: tuple[list[list[int]], list[Job]] | None = None
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -204,12 +226,13 @@ class EjectionPool:
             all(x <= c for x, c in zip(load, route.capacity, strict=True)) for load in route.load
         )
 
-    def plan(self) -> list[PlannedRoute]:
-        """The routes as visits per vehicle (empty routes left out)."""
+    def plan(self, snapshot: Sequence[Sequence[int]] | None = None) -> list[PlannedRoute]:
+        """The routes (or those of a ``snapshot``) as visits per vehicle, empty ones left out."""
+        stops_of = [route.stops for route in self.routes] if snapshot is None else snapshot
         out = []
-        for vehicle, route in zip(self.vehicles, self.routes, strict=True):
+        for vehicle, stops in zip(self.vehicles, stops_of, strict=True):
             visits: list[Visit] = []
-            for c in route.stops:
+            for c in stops:
                 job = self.jobs[c >> 1]
                 if self.at.loaded:
                     visits.append(Visit(job, False))
@@ -402,7 +425,8 @@ class EjectionPool:
         """Move every job of route ``victim`` elsewhere, ejecting others as needed.
 
         Returns whether the pool emptied, and the iterations used. On failure the routes
-        are left as they were when it gave up: the caller restores its snapshot.
+        are left as they were when it gave up (the caller restores its snapshot) and
+        ``closest`` holds the routes and the pool when the pool was smallest.
         """
         stack = self.routes[victim].jobs()
         self.remove(victim, stack)
@@ -410,7 +434,10 @@ class EjectionPool:
         self.stuck = 0
         self.rng.shuffle(stack)
         used = 0
+        self.closest = None
         while stack:
+            if self.closest is None or len(stack) < len(self.closest[1]):
+                self.closest = (self.snapshot(), [self.jobs[k] for k in stack])
             if (steps is not None and used >= steps) or time.monotonic() >= deadline:
                 logger.debug(
                     "pool of %d jobs left after %d iterations (%d without an ejection)",
@@ -462,7 +489,7 @@ def eliminate_routes(
     *,
     seed: int = 0,
     share: float = 1.0,
-) -> list[PlannedRoute]:
+) -> Elimination:
     """The plan with as many routes eliminated as ``share`` of the budget allows.
 
     Routes are tried smallest first (fewest jobs, then shortest); after a failure the next
@@ -485,13 +512,16 @@ def eliminate_routes(
 
     Returns
     -------
-    list[PlannedRoute]
-        A feasible plan of the same jobs with at most as many routes.
+    Elimination
+        A feasible plan of the same jobs with at most as many routes and, when the last
+        attempts failed, the closest they came to one route less.
     """
     pool = EjectionPool(problem, jobs, routes, seed=seed)
     steps = budget.portion(share)
     deadline = time.monotonic() + budget.seconds(share)
     failed = 0
+    partial: list[PlannedRoute] = []
+    missing: tuple[Job, ...] = ()
     while len(pool.routes) > 1 and failed < len(pool.routes):
         if time.monotonic() >= deadline or (steps is not None and steps <= 0):
             break
@@ -506,9 +536,11 @@ def eliminate_routes(
             steps -= used
         if emptied:
             pool.drop(victim)
-            failed = 0
+            failed, partial, missing = 0, [], ()
             logger.info("ejection pool: one route less, %d left", len(pool.routes))
-        else:
-            pool.restore(before)
-            failed += 1
-    return pool.plan()
+            continue
+        if pool.closest is not None and (not partial or len(pool.closest[1]) < len(missing)):
+            partial, missing = pool.plan(pool.closest[0]), tuple(pool.closest[1])
+        pool.restore(before)
+        failed += 1
+    return Elimination(pool.plan(), partial, missing)

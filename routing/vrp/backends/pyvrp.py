@@ -169,8 +169,8 @@ def solve_pyvrp(
             budget.reserve(2 * (time.monotonic() - timing))
             logger.info("PyVRP first phase: %d vehicles for %d jobs", plan.used, len(jobs))
             if problem.vehicle_weight > 0:
-                plan = _eliminate(problem, model, params, budget, plan)
-                plan = _reduce_fleet(problem, model, params, budget, plan)
+                plan, near = _eliminate(problem, model, params, budget, plan)
+                plan = _reduce_fleet(problem, model, params, budget, plan, near=near)
             if not budget.exhausted():
                 plan = _polish(problem, model, params, budget, plan)
         else:
@@ -185,31 +185,45 @@ def solve_pyvrp(
 
 
 def _reduce_fleet(
-    problem: Problem, model: _Model, params: SolveParams, budget: Budget, plan: _Plan
+    problem: Problem,
+    model: _Model,
+    params: SolveParams,
+    budget: Budget,
+    plan: _Plan,
+    *,
+    near: Sequence[PlannedRoute] = (),
 ) -> _Plan:
     """Serve the same jobs with one vehicle fewer, again and again while that works.
 
     Each attempt caps the fleet at the incumbent's routes minus one of them, starts from the
     incumbent without that route (its jobs missing, so PyVRP's penalised search reinserts
-    them) and stops at the first feasible plan. A failed attempt is not the end: the next
-    one removes the next route in order of size (the smallest first, as the likeliest to
-    fit elsewhere) with another seed, until only ``_POLISH_RESERVE`` of the whole budget is
-    left for the polish. Measured on Li & Lim and Solomon at 30 s: one attempt from the
-    smallest route alone often fails where another route's jobs fit (see bench/README.md).
+    them) and stops at the first feasible plan. The first attempt starts instead from
+    ``near`` when given: routes one fewer that miss only a few jobs (where the ejection pool
+    got to). A failed attempt is not the end: the next one removes the next route in order
+    of size (the smallest first, as the likeliest to fit elsewhere) with another seed, until
+    only ``_POLISH_RESERVE`` of the whole budget is left for the polish.
     """
     attempt = 0
     while plan.used > 1 and not budget.exhausted():
         left = _fraction_left(budget, params)
         if left <= _POLISH_RESERVE:
             break
-        routes = sorted(plan.best.routes(), key=lambda r: (len(r), r.distance()))
-        removed = attempt % len(routes)
-        kept = routes[:removed] + routes[removed + 1 :]
-        counts = [0] * model.data.num_vehicle_types
-        for route in kept:
-            counts[route.vehicle_type()] += 1
-        capped = _capped(model, counts)
-        seed = pyvrp.Solution(capped, [_copy_route(capped, r) for r in kept])
+        if attempt == 0 and near:
+            counts = [0] * model.data.num_vehicle_types
+            for planned in near:
+                counts[_type_of(problem, model, planned)] += 1
+            capped = _capped(model, counts)
+            seed = pyvrp.Solution(capped, _to_pyvrp(problem, model, capped, near))
+            near = ()
+        else:
+            routes = sorted(plan.best.routes(), key=lambda r: (len(r), r.distance()))
+            removed = attempt % len(routes)
+            kept = routes[:removed] + routes[removed + 1 :]
+            counts = [0] * model.data.num_vehicle_types
+            for route in kept:
+                counts[route.vehicle_type()] += 1
+            capped = _capped(model, counts)
+            seed = pyvrp.Solution(capped, [_copy_route(capped, r) for r in kept])
         share = _REDUCE_SHARE * (left - _POLISH_RESERVE) / left
         stop = _stop(budget, share, first_feasible=True)
         result = _run(capped, stop, seed=params.seed + attempt, initial=seed)
@@ -226,9 +240,13 @@ def _reduce_fleet(
 
 def _eliminate(
     problem: Problem, model: _Model, params: SolveParams, budget: Budget, plan: _Plan
-) -> _Plan:
+) -> tuple[_Plan, list[PlannedRoute]]:
     """Fewer routes by the ejection pool (``routing.vrp.backends.ejection``) with
-    ``_EJECTION_SHARE`` of what is left; the result goes back into PyVRP as its routes."""
+    ``_EJECTION_SHARE`` of what is left; the result goes back into PyVRP as its routes.
+
+    Returns the plan and, when the last elimination failed, the routes it came closest with
+    (one fewer, a few jobs missing) for the PyVRP reduction to start from.
+    """
     vehicle_index = {v.vehicle_id: i for i, v in enumerate(problem.vehicles)}
     position = {job.job_id: k for k, job in enumerate(model.jobs)}
     routes = [
@@ -242,14 +260,37 @@ def _eliminate(
         )
         for route in plan.routes
     ]
-    fewer = eliminate_routes(
+    found = eliminate_routes(
         problem, model.jobs, routes, budget, seed=params.seed, share=_EJECTION_SHARE
     )
-    if len(fewer) >= plan.used:
-        return plan
-    type_of = {v.vehicle_id: t for t, group in enumerate(model.types) for v in group}
-    pyvrp_routes = []
-    for route in fewer:
+    if len(found.plan) >= plan.used:
+        return plan, found.partial
+    solution = pyvrp.Solution(model.data, _to_pyvrp(problem, model, model.data, found.plan))
+    if not solution.is_feasible():
+        logger.warning("the ejection pool's plan is not feasible for PyVRP (a bug); not used")
+        return plan, []
+    trial = _plan(problem, model, solution)
+    if trial.served != plan.served or trial.used >= plan.used:
+        return plan, []
+    logger.info("ejection pool: %d -> %d vehicles", plan.used, trial.used)
+    return trial, found.partial
+
+
+def _type_of(problem: Problem, model: _Model, planned: PlannedRoute) -> int:
+    """The PyVRP vehicle type of a planned route's vehicle."""
+    vehicle_id = problem.vehicles[planned.vehicle].vehicle_id
+    return next(
+        t for t, group in enumerate(model.types) if any(v.vehicle_id == vehicle_id for v in group)
+    )
+
+
+def _to_pyvrp(
+    problem: Problem, model: _Model, data: pyvrp.ProblemData, planned: Sequence[PlannedRoute]
+) -> list[pyvrp.Route]:
+    """Planned routes as PyVRP routes of ``data`` (the model or a copy with other fleet sizes)."""
+    position = {job.job_id: k for k, job in enumerate(model.jobs)}
+    out = []
+    for route in planned:
         activities = []
         for visit in route.visits:
             k = position[visit.job.job_id]
@@ -259,17 +300,8 @@ def _eliminate(
             else:
                 kind = pyvrp.ActivityType.PICKUP if visit.pickup else pyvrp.ActivityType.DELIVERY
                 activities.append(pyvrp.Activity(kind, k))
-        vehicle_type = type_of[problem.vehicles[route.vehicle].vehicle_id]
-        pyvrp_routes.append(pyvrp.Route(model.data, activities, vehicle_type))
-    solution = pyvrp.Solution(model.data, pyvrp_routes)
-    if not solution.is_feasible():
-        logger.warning("the ejection pool's plan is not feasible for PyVRP (a bug); not used")
-        return plan
-    trial = _plan(problem, model, solution)
-    if trial.served != plan.served or trial.used >= plan.used:
-        return plan
-    logger.info("ejection pool: %d -> %d vehicles", plan.used, trial.used)
-    return trial
+        out.append(pyvrp.Route(data, activities, _type_of(problem, model, route)))
+    return out
 
 
 def _fraction_left(budget: Budget, params: SolveParams) -> float:

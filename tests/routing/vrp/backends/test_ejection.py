@@ -32,8 +32,8 @@ def _solution(problem: Problem, plan: Sequence[PlannedRoute]) -> Solution:
 
 
 def _eliminate(problem: Problem, plan: Sequence[PlannedRoute], seed: int = 0) -> Solution:
-    fewer = eliminate_routes(problem, problem.jobs, plan, Budget(10.0, 2000), seed=seed)
-    solution = _solution(problem, fewer)
+    found = eliminate_routes(problem, problem.jobs, plan, Budget(10.0, 2000), seed=seed)
+    solution = _solution(problem, found.plan)
     assert_feasible(problem, solution)
     assert solution.unassigned == ()
     return solution
@@ -203,3 +203,21 @@ def test_random_problems_stay_feasible_and_complete(seed: int, n_jobs: int) -> N
     assume(len(start) == n_jobs)  # every job can be served alone
     solution = _eliminate(problem, start, seed=seed)
     assert len(solution.routes) <= n_jobs
+
+
+def test_failed_attempt_reports_how_close_it_came() -> None:
+    """Two jobs that must both start at 08:00 with 6 seats each on 10-seat buses cannot
+    share one: the plan keeps two routes and the closest attempt is one route missing one
+    job, every route of it still feasible."""
+    eight = TimeWindow(8 * 3600, 8 * 3600)
+    problem = line_problem(
+        [0, 10, 20],
+        [job(name, 1, 2, 6, pickup_window=eight) for name in "ab"],
+        [bus(f"bus{k}", 10) for k in range(2)],
+    )
+    found = eliminate_routes(problem, problem.jobs, _alone(problem), Budget(10.0, 200))
+    assert len(found.plan) == 2
+    assert len(found.partial) == 1
+    assert len(found.missing) == 1
+    partial = _solution(problem, found.partial)
+    assert partial.unassigned == tuple(j.job_id for j in found.missing)
