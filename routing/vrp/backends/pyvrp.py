@@ -7,12 +7,15 @@ shift-length limits or per-hour costs. Jobs become PyVRP shipments, or clients w
 delivery amount when every job is loaded at the vehicles' common start depot (VRPTW).
 
 The search runs in phases within the time limit (and, when ``effort`` is set, a
-deterministic budget of iterations): PyVRP's iterated local search on the full objective
-(a fixed cost per vehicle above any total distance puts vehicles first); then fleet
-minimisation — the same jobs with the fleet capped at one vehicle fewer, seeded with the
-incumbent without its smallest route, until the penalised search finds a feasible plan or
-its share of the budget runs out, again while that works; then a polish of the incumbent
-with what is left. Jobs no vehicle can serve alone (``routing.vrp.servability``) never enter the
+deterministic budget of iterations): a short PyVRP iterated local search on the full
+objective (a fixed cost per vehicle above any total distance puts vehicles first); then route
+elimination with an ejection pool (``routing.vrp.backends.ejection``), which removes routes
+one at a time where PyVRP's penalised search alone leaves the last one; then fleet
+minimisation in PyVRP — the fleet capped at one vehicle fewer, seeded with where the ejection
+pool came closest (or the incumbent without one of its routes), until the penalised search
+finds a feasible plan, again while that works and more than ``_POLISH_RESERVE`` of the
+budget is left; then a polish of the incumbent at its vehicle count with what is left (at
+least that reserve). Jobs no vehicle can serve alone (``routing.vrp.servability``) never enter the
 model; if the others cannot all be served, or a drop penalty is below what serving may
 cost, a prize-collecting run (prizes = drop penalties) leaves some out. Routes
 are timed by ``solver_schedule`` and returned as OR-Tools' are.
@@ -57,10 +60,10 @@ from routing.vrp.servability import Servability, servable
 logger = logging.getLogger(__name__)
 
 ITERATIONS_PER_EFFORT = 20  # PyVRP iterations per unit of ``SolveParams.effort``
-_FIRST_SHARE = 0.4  # of the budget: the first search on the full objective
+_FIRST_SHARE = 0.15  # of the budget: the first search on the full objective
 _REDUCE_SHARE = 0.5  # of what is left above the polish reserve, per fleet-reduction attempt
-_EJECTION_SHARE = 0.6  # of what is left after the first search, for the ejection pool
-_POLISH_RESERVE = 0.15  # of the whole budget, kept for the polish while reductions fail
+_EJECTION_SHARE = 0.45  # of what is left after the first search, for the ejection pool
+_POLISH_RESERVE = 0.3  # of the whole budget, kept for the polish while reductions fail
 _MIN_PHASE_S = 0.02
 _MARGIN_S, _MARGIN_SHARE = 0.6, 0.02  # kept from the time limit for timing routes
 _PENALTY_CAP_FACTOR = 4  # highest penalty per unit of violation, in vehicle costs or prizes
