@@ -7,8 +7,9 @@ for each time slice of a big one. Jobs no vehicle can serve are left out before 
 The search runs in phases within the budget (time limit and, when ``effort`` is set, a
 deterministic number of search solutions): an iterated local search (ruin and recreate) on the
 full objective; then fleet reduction — the same jobs with a hard limit of one vehicle fewer,
-without the vehicle weight in the objective, as long as that succeeds; then a restart at the
-final vehicle count. Routes are timed exactly by ``routing.vrp.schedule`` (least idle time).
+without the vehicle weight in the objective, as long as that succeeds; then guided local
+search from the incumbent at its vehicle count with what is left. Routes are timed exactly
+by ``routing.vrp.schedule`` (least idle time).
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ from dataclasses import dataclass
 from routing.errors import SolverError
 from routing.vrp.backends.ortools_model import Model, ModelJob
 from routing.vrp.budget import Budget
-from routing.vrp.problem import FirstSolution, Problem, Route, Solution, SolveParams, VehicleSpec
+from routing.vrp.problem import (
+    FirstSolution,
+    Metaheuristic,
+    Problem,
+    Route,
+    Solution,
+    SolveParams,
+    VehicleSpec,
+)
 from routing.vrp.schedule import Visit, build_route
 from routing.vrp.servability import Servability, servable
 
@@ -94,7 +103,7 @@ def solve_ortools(
     if problem.vehicle_weight > 0 and incumbent.used > 1:
         incumbent = _reduce_fleet(problem, jobs, params, budget, incumbent)
     if incumbent.routes and not budget.exhausted():
-        incumbent = _restart(problem, jobs, params, budget, incumbent)
+        incumbent = _guided(problem, jobs, params, budget, incumbent)
     timed_out = time.monotonic() - started >= 0.98 * params.time_limit_s
     status = "time_limit" if timed_out else ("effort_limit" if params.effort else "solved")
     if not incumbent.routes:
@@ -177,30 +186,55 @@ def _reduce_fleet(
     return incumbent
 
 
-def _restart(
+def _guided(
     problem: Problem,
     jobs: Sequence[ModelJob],
     params: SolveParams,
     budget: Budget,
     incumbent: _Incumbent,
 ) -> _Incumbent:
-    """Spend what is left on a fresh search for the incumbent's jobs; keep the better plan.
+    """Spend what is left on guided local search from the incumbent; keep the better plan.
 
-    With a vehicle weight, the restart keeps the incumbent's vehicle count as a hard limit
-    and leaves the weight out of the objective (see ``_reduce_fleet``).
+    The iterated local search cannot start from a given solution and is deterministic: a
+    second run on the same model retraces the first one's path for less time (measured on
+    the Cordeau DARP instances: 5, 10 and 15 s end at the same routes). Guided local search
+    starts from the incumbent instead and leaves the local optimum the ruin-and-recreate
+    search stopped in by penalising the arcs it uses (on the DARP benchmark at 30 s it closes
+    the gap to the optimum on instances up to 48 users where the ruin-and-recreate search
+    stagnates, and narrows it on the larger ones). With a vehicle weight, the incumbent's
+    vehicle count is a hard limit and the weight leaves the objective (see ``_reduce_fleet``).
+    An explicitly chosen metaheuristic is kept.
     """
     served = [mj for mj in jobs if mj.job.job_id in incumbent.served]
+    limit: int | None = None
+    target = problem
     if problem.vehicle_weight > 0:
-        lean = dataclasses.replace(problem, vehicle_weight=0)
-        trial = _search_limited(lean, served, params, budget, vehicles=incumbent.used, share=1.0)
-    else:
-        trial = _search_limited(problem, served, params, budget, vehicles=None, share=1.0)
-    if trial is None or trial.served != incumbent.served:
+        target = dataclasses.replace(problem, vehicle_weight=0)
+        limit = incumbent.used
+    model = Model(target, served, max_active_vehicles=limit)
+    initial = model.assignment_from(incumbent.visits)
+    if initial is None:  # cannot happen for the incumbent's own routes; keep it regardless
+        logger.warning("the incumbent's routes do not load into a fresh model; kept as they are")
         return incumbent
-    candidate = _incumbent(problem, trial.visits)
-    if candidate.objective < incumbent.objective:
-        logger.info("restart: objective %d -> %d", incumbent.objective, candidate.objective)
-        return candidate
+    meta = params.metaheuristic
+    if meta is Metaheuristic.AUTOMATIC:
+        meta = Metaheuristic.GUIDED_LOCAL_SEARCH
+    solutions = budget.portion()
+    assignment = model.search(
+        time_limit_s=budget.seconds(),
+        solution_limit=solutions,
+        metaheuristic=meta,
+        initial=initial,
+    )
+    budget.spend(solutions)
+    if assignment is None:
+        return incumbent
+    trial = _incumbent(problem, model.visits(assignment))
+    if trial.served != incumbent.served:
+        return incumbent
+    if trial.objective < incumbent.objective:
+        logger.info("guided search: objective %d -> %d", incumbent.objective, trial.objective)
+        return trial
     return incumbent
 
 

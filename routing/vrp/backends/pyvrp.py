@@ -7,12 +7,15 @@ shift-length limits or per-hour costs. Jobs become PyVRP shipments, or clients w
 delivery amount when every job is loaded at the vehicles' common start depot (VRPTW).
 
 The search runs in phases within the time limit (and, when ``effort`` is set, a
-deterministic budget of iterations): PyVRP's iterated local search on the full objective
-(a fixed cost per vehicle above any total distance puts vehicles first); then fleet
-minimisation — the same jobs with the fleet capped at one vehicle fewer, seeded with the
-incumbent without its smallest route, until the penalised search finds a feasible plan or
-its share of the budget runs out, again while that works; then a polish of the incumbent
-with what is left. Jobs no vehicle can serve alone (``routing.vrp.servability``) never enter the
+deterministic budget of iterations): a short PyVRP iterated local search on the full
+objective (a fixed cost per vehicle above any total distance puts vehicles first); then route
+elimination with an ejection pool (``routing.vrp.backends.ejection``), which removes routes
+one at a time where PyVRP's penalised search alone leaves the last one; then fleet
+minimisation in PyVRP — the fleet capped at one vehicle fewer, seeded with where the ejection
+pool came closest (or the incumbent without one of its routes), until the penalised search
+finds a feasible plan, again while that works and more than ``_POLISH_RESERVE`` of the
+budget is left; then a polish of the incumbent at its vehicle count with what is left (at
+least that reserve). Jobs no vehicle can serve alone (``routing.vrp.servability``) never enter the
 model; if the others cannot all be served, or a drop penalty is below what serving may
 cost, a prize-collecting run (prizes = drop penalties) leaves some out. Routes
 are timed by ``solver_schedule`` and returned as OR-Tools' are.
@@ -47,17 +50,20 @@ from pyvrp.stop import FirstFeasible, MaxIterations, MultipleCriteria
 from pyvrp.stop.StoppingCriterion import StoppingCriterion
 
 from routing.errors import SolverError
+from routing.vrp.backends.ejection import PlannedRoute, eliminate_routes
 from routing.vrp.budget import Budget
 from routing.vrp.features import pyvrp_unsupported
-from routing.vrp.problem import Job, Problem, Route, Solution, SolveParams, VehicleSpec
+from routing.vrp.problem import Job, Problem, Route, Solution, SolveParams, StopKind, VehicleSpec
 from routing.vrp.schedule import Visit, build_route
 from routing.vrp.servability import Servability, servable
 
 logger = logging.getLogger(__name__)
 
 ITERATIONS_PER_EFFORT = 20  # PyVRP iterations per unit of ``SolveParams.effort``
-_FIRST_SHARE = 0.4  # of the budget: the first search on the full objective
-_REDUCE_SHARE = 0.75  # of what is left, for each attempt with one vehicle fewer
+_FIRST_SHARE = 0.15  # of the budget: the first search on the full objective
+_REDUCE_SHARE = 0.5  # of what is left above the polish reserve, per fleet-reduction attempt
+_EJECTION_SHARE = 0.45  # of what is left after the first search, for the ejection pool
+_POLISH_RESERVE = 0.3  # of the whole budget, kept for the polish while reductions fail
 _MIN_PHASE_S = 0.02
 _MARGIN_S, _MARGIN_SHARE = 0.6, 0.02  # kept from the time limit for timing routes
 _PENALTY_CAP_FACTOR = 4  # highest penalty per unit of violation, in vehicle costs or prizes
@@ -166,7 +172,8 @@ def solve_pyvrp(
             budget.reserve(2 * (time.monotonic() - timing))
             logger.info("PyVRP first phase: %d vehicles for %d jobs", plan.used, len(jobs))
             if problem.vehicle_weight > 0:
-                plan = _reduce_fleet(problem, model, params, budget, plan)
+                plan, near = _eliminate(problem, model, params, budget, plan)
+                plan = _reduce_fleet(problem, model, params, budget, plan, near=near)
             if not budget.exhausted():
                 plan = _polish(problem, model, params, budget, plan)
         else:
@@ -181,32 +188,131 @@ def solve_pyvrp(
 
 
 def _reduce_fleet(
-    problem: Problem, model: _Model, params: SolveParams, budget: Budget, plan: _Plan
+    problem: Problem,
+    model: _Model,
+    params: SolveParams,
+    budget: Budget,
+    plan: _Plan,
+    *,
+    near: Sequence[PlannedRoute] = (),
 ) -> _Plan:
     """Serve the same jobs with one vehicle fewer, again and again while that works.
 
-    Each attempt caps the fleet at the incumbent's routes minus its smallest one, starts
-    from the incumbent without that route (its jobs missing, so PyVRP's penalised search
-    reinserts them) and stops at the first feasible plan.
+    Each attempt caps the fleet at the incumbent's routes minus one of them, starts from the
+    incumbent without that route (its jobs missing, so PyVRP's penalised search reinserts
+    them) and stops at the first feasible plan. The first attempt starts instead from
+    ``near`` when given: routes one fewer that miss only a few jobs (where the ejection pool
+    got to). A failed attempt is not the end: the next one removes the next route in order
+    of size (the smallest first, as the likeliest to fit elsewhere) with another seed, until
+    only ``_POLISH_RESERVE`` of the whole budget is left for the polish.
     """
-    while not budget.exhausted() and plan.used > 1:
-        routes = sorted(plan.best.routes(), key=lambda r: (len(r), r.distance()))
-        kept = routes[1:]  # without the smallest route
-        counts = [0] * model.data.num_vehicle_types
-        for route in kept:
-            counts[route.vehicle_type()] += 1
-        capped = _capped(model, counts)
-        seed = pyvrp.Solution(capped, [_copy_route(capped, r) for r in kept])
-        stop = _stop(budget, _REDUCE_SHARE, first_feasible=True)
-        result = _run(capped, stop, seed=params.seed, initial=seed)
-        if not result.best.is_feasible():
+    attempt = 0
+    while plan.used > 1 and not budget.exhausted():
+        left = _fraction_left(budget, params)
+        if left <= _POLISH_RESERVE:
             break
+        if attempt == 0 and near:
+            counts = [0] * model.data.num_vehicle_types
+            for planned in near:
+                counts[_type_of(problem, model, planned)] += 1
+            capped = _capped(model, counts)
+            seed = pyvrp.Solution(capped, _to_pyvrp(problem, model, capped, near))
+            near = ()
+        else:
+            routes = sorted(plan.best.routes(), key=lambda r: (len(r), r.distance()))
+            removed = attempt % len(routes)
+            kept = routes[:removed] + routes[removed + 1 :]
+            counts = [0] * model.data.num_vehicle_types
+            for route in kept:
+                counts[route.vehicle_type()] += 1
+            capped = _capped(model, counts)
+            seed = pyvrp.Solution(capped, [_copy_route(capped, r) for r in kept])
+        share = _REDUCE_SHARE * (left - _POLISH_RESERVE) / left
+        stop = _stop(budget, share, first_feasible=True)
+        result = _run(capped, stop, seed=params.seed + attempt, initial=seed)
+        attempt += 1
+        if not result.best.is_feasible():
+            continue
         trial = _plan(problem, model, result.best)
         if trial.served != plan.served or trial.used >= plan.used:
-            break
+            continue
         logger.info("PyVRP fleet reduction: %d -> %d vehicles", plan.used, trial.used)
-        plan = trial
+        plan, attempt = trial, 0
     return plan
+
+
+def _eliminate(
+    problem: Problem, model: _Model, params: SolveParams, budget: Budget, plan: _Plan
+) -> tuple[_Plan, list[PlannedRoute]]:
+    """Fewer routes by the ejection pool (``routing.vrp.backends.ejection``) with
+    ``_EJECTION_SHARE`` of what is left; the result goes back into PyVRP as its routes.
+
+    Returns the plan and, when the last elimination failed, the routes it came closest with
+    (one fewer, a few jobs missing) for the PyVRP reduction to start from.
+    """
+    vehicle_index = {v.vehicle_id: i for i, v in enumerate(problem.vehicles)}
+    position = {job.job_id: k for k, job in enumerate(model.jobs)}
+    routes = [
+        PlannedRoute(
+            vehicle_index[route.vehicle_id],
+            tuple(
+                Visit(model.jobs[position[stop.job_id]], stop.kind is StopKind.PICKUP)
+                for stop in route.stops
+                if stop.job_id is not None
+            ),
+        )
+        for route in plan.routes
+    ]
+    found = eliminate_routes(
+        problem, model.jobs, routes, budget, seed=params.seed, share=_EJECTION_SHARE
+    )
+    if len(found.plan) >= plan.used:
+        return plan, found.partial
+    solution = pyvrp.Solution(model.data, _to_pyvrp(problem, model, model.data, found.plan))
+    if not solution.is_feasible():
+        logger.warning("the ejection pool's plan is not feasible for PyVRP (a bug); not used")
+        return plan, []
+    trial = _plan(problem, model, solution)
+    if trial.served != plan.served or trial.used >= plan.used:
+        return plan, []
+    logger.info("ejection pool: %d -> %d vehicles", plan.used, trial.used)
+    return trial, found.partial
+
+
+def _type_of(problem: Problem, model: _Model, planned: PlannedRoute) -> int:
+    """The PyVRP vehicle type of a planned route's vehicle."""
+    vehicle_id = problem.vehicles[planned.vehicle].vehicle_id
+    return next(
+        t for t, group in enumerate(model.types) if any(v.vehicle_id == vehicle_id for v in group)
+    )
+
+
+def _to_pyvrp(
+    problem: Problem, model: _Model, data: pyvrp.ProblemData, planned: Sequence[PlannedRoute]
+) -> list[pyvrp.Route]:
+    """Planned routes as PyVRP routes of ``data`` (the model or a copy with other fleet sizes)."""
+    position = {job.job_id: k for k, job in enumerate(model.jobs)}
+    out = []
+    for route in planned:
+        activities = []
+        for visit in route.visits:
+            k = position[visit.job.job_id]
+            if model.loaded:
+                if not visit.pickup:
+                    activities.append(pyvrp.Activity(pyvrp.ActivityType.CLIENT, k))
+            else:
+                kind = pyvrp.ActivityType.PICKUP if visit.pickup else pyvrp.ActivityType.DELIVERY
+                activities.append(pyvrp.Activity(kind, k))
+        out.append(pyvrp.Route(data, activities, _type_of(problem, model, route)))
+    return out
+
+
+def _fraction_left(budget: Budget, params: SolveParams) -> float:
+    """Share of the whole budget still left: effort when it is counted (deterministic), else
+    time."""
+    if budget.effort is not None and params.effort is not None:
+        return max(0.0, budget.effort / (params.effort * ITERATIONS_PER_EFFORT))
+    return max(0.0, budget.left_s() / params.time_limit_s)
 
 
 def _polish(

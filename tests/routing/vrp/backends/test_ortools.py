@@ -356,3 +356,28 @@ def test_random_problems_feasible_and_nothing_lost(seed: int, n_jobs: int, n_veh
     served = {s.job_id for r in solution.routes for s in r.stops if s.job_id is not None}
     assert served.isdisjoint(solution.unassigned)
     assert served | set(solution.unassigned) == {j.job_id for j in problem.jobs}
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_guided_phase_keeps_the_jobs_and_never_worsens(seed: int) -> None:
+    """The guided local search after the first phase starts from its plan: the same jobs
+    served, an objective no higher, every route re-timed and feasible."""
+    from routing.vrp.backends.ortools import ModelJob, _first_phase, _guided
+    from routing.vrp.budget import Budget
+    from routing.vrp.servability import servable
+
+    problem = _random_problem(np.random.default_rng(seed), n_jobs=8, n_vehicles=3)
+    options = servable(problem)
+    jobs = [
+        ModelJob(j, options[j.job_id].vehicles) for j in problem.jobs if options[j.job_id].vehicles
+    ]
+    if not jobs:
+        return
+    params = SolveParams(time_limit_s=10, effort=40)
+    budget = Budget.of(params)
+    first = _first_phase(problem, jobs, params, budget)
+    after = _guided(problem, jobs, params, budget, first)
+    assert after.served == first.served
+    assert after.objective <= first.objective
+    assert_feasible(problem, Solution.of(problem, after.routes, wall_time_s=0.0))
