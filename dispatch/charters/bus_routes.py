@@ -52,7 +52,7 @@ def _leg_km(built: Built, stops: Sequence[Stop]) -> list[float]:
     return [*legs, 0.0]
 
 
-def _trip(
+def trip_of(
     day: Day,
     request: TripRequest,
     vehicle_id: str,
@@ -129,7 +129,7 @@ def translate_route(
             request = built.requests[stop.job_id]
             km = sum(legs[start:k])
             trips.append(
-                _trip(day, request, route.vehicle_id, board, stops[leave], stop, km, arrivals)
+                trip_of(day, request, route.vehicle_id, board, stops[leave], stop, km, arrivals)
             )
     trips.sort(key=lambda t: (t.board_start, t.trip_id))
     distance = sum(legs)

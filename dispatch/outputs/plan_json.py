@@ -78,6 +78,7 @@ class IdleReason(StrEnum):
     NOT_AVAILABLE_IN_DAY_WINDOW = "not_available_in_day_window"
     TOO_SMALL_UNDER_LOAD_FACTOR = "too_small_under_load_factor"
     NOT_NEEDED = "not_needed"  # a usable bus the plan does not need
+    BROKEN_DOWN = "broken_down"  # a re-plan: the bus broke down before its first trip
     GOODS_VEHICLE = "goods_vehicle"  # a usable truck: worker charters go by bus
 
 
@@ -338,6 +339,8 @@ class PlanMetaEntry:
     solver_backend: str = ""
     solver_backend_reason: str = ""
     supply_backend: str = ""
+    parent: str | None = None
+    replanned_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -538,7 +541,7 @@ def _idle(day: Day, idle: IdleVehicle, reasons: Mapping[str, IdleReason]) -> Idl
         operator=idle.operator,
         depot=idle.depot_id,
         vehicle_class=idle.vehicle_class,
-        reason=reasons[idle.vehicle_id],
+        reason=IdleReason(idle.code) if idle.code else reasons[idle.vehicle_id],
         reason_zh=idle.reason_zh,
         reason_en=idle.reason_en,
         seats=vehicle.seats,
@@ -669,6 +672,8 @@ def _meta(meta: PlanMeta, policy: Policy) -> PlanMetaEntry:
         solver_backend=meta.solver_backend,
         solver_backend_reason=meta.solver_backend_reason,
         supply_backend=meta.supply_backend,
+        parent=meta.parent or None,
+        replanned_at=None if meta.replanned_at is None else _t(meta.replanned_at),
     )
 
 

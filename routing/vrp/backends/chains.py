@@ -72,6 +72,7 @@ POOL_MAX_ADDED = 0.8  # a group joins a pooled trip only if that adds < this sha
 MERGE_MIN_GAIN_S = 60.0  # a served trip joins another only if that saves this much time
 POOL_CAPACITY_QUANTILE = 0.9  # pooled trips before chaining fit 10 % of the fleet at least
 POOL_MIN_SAVING_S = 120.0  # least drive a merge of the savings method must save
+STABLE_CANDIDATES = 20  # warm start: cheapest gaps checked for pushing the next trip later
 
 FloatGrid = npt.NDArray[np.float64]
 IntGrid = npt.NDArray[np.int64]
@@ -194,6 +195,7 @@ class Chains:
         self.routes: list[list[int]] = [[] for _ in range(m)]
         self.used = np.zeros(m, dtype=bool)
         self.in_service = np.zeros(m, dtype=bool)  # count as used without trips (warm start)
+        self.stable = False  # warm start: prefer gaps that start no later trip later
         self.lengths = np.zeros(m, dtype=np.int64)
         self.width = 0
         self.grid_arrays = _Grids(m, 0)
@@ -351,7 +353,35 @@ class Chains:
             keep = used.copy()
             keep[idle_at[first]] = True
             vs, ps = vs[keep], ps[keep]
-        return vs, ps
+        return self._least_pushing(k, vs, ps) if self.stable else (vs, ps)
+
+    def _least_pushing(self, k: int, vs: IntGrid, ps: IntGrid) -> tuple[IntGrid, IntGrid]:
+        """Warm start: among the cheapest gaps, first those where ``k`` starts the trip after
+        it no later (so nothing else changes), then the others, each in cost order."""
+        head = min(STABLE_CANDIDATES, int(vs.size))
+        starts: dict[int, list[float]] = {}
+
+        def pushes(v: int, p: int) -> bool:
+            seq = self.routes[v]
+            if p >= len(seq):
+                return False
+            if v not in starts:
+                starts[v] = self._starts(v, seq)
+            return self._starts(v, [*seq[:p], k, *seq[p:]])[p + 1] > starts[v][p] + 1e-6
+
+        late = np.array([pushes(int(vs[i]), int(ps[i])) for i in range(head)], dtype=bool)
+        order = np.concatenate([np.argsort(late, kind="stable"), np.arange(head, vs.size)])
+        return vs[order], ps[order]
+
+    def _starts(self, v: int, seq: Sequence[int]) -> list[float]:
+        """Earliest boarding start of each trip of a chain that fits vehicle ``v``."""
+        t, loc, time_s = self.alpha[v], self.vo[v], self.time
+        out: list[float] = []
+        for k in seq:
+            x = max(self.a[k], t + time_s[loc][self.s[k]])
+            out.append(x)
+            t, loc = max(x + self.go[k], self.opens[k]) + self.unload[k], self.e[k]
+        return out
 
     def _apply(self, v: int, trial: list[int]) -> list[int]:
         """Make ``trial`` route ``v`` (checked once more in full); the trips it drops."""
@@ -854,6 +884,7 @@ class Chains:
         start.check(self.problem)
         index = {v.vehicle_id: i for i, v in enumerate(self.problem.vehicles)}
         jobs = {j.job_id: k for k, j in enumerate(self.problem.jobs)}
+        self.stable = True
         for vehicle_id in start.in_service:
             self.in_service[index[vehicle_id]] = True
         for vehicle_id, trips in start.routes.items():
