@@ -106,6 +106,9 @@ class Carried:
         When it must be back at its depot.
     continues
         Whether it has frozen trips (in service, day rate paid).
+    planned_leave, planned_first
+        When the base plan has a fresh bus leave its depot, and for which trip (None: it did
+        not use it, or it left before the clock time). Default None.
     """
 
     usable: UsableVehicle
@@ -113,6 +116,8 @@ class Carried:
     free_at: dt.datetime
     latest_end: dt.datetime
     continues: bool
+    planned_leave: dt.datetime | None = None
+    planned_first: str | None = None
 
 
 def carried_buses(
@@ -140,8 +145,13 @@ def carried_buses(
                 out.append(Carried(usable, start, last.departure, latest, continues=True))
             continue
         free = max(usable.shift_start, at)
+        planned = bus.first_departure if bus is not None and bus.released else None
         if end > free:
-            out.append(Carried(usable, depot_key(usable), free, end, continues=False))
+            if planned is not None and free <= planned < end and bus is not None:
+                first = bus.released[0].trip_ids[0]
+                out.append(Carried(usable, depot_key(usable), free, end, False, planned, first))
+            else:
+                out.append(Carried(usable, depot_key(usable), free, end, continues=False))
     return out
 
 
@@ -174,13 +184,22 @@ def carried_spec(day: Day, carried: Carried, travel: DayTravel, weight: int) -> 
     return dataclasses.replace(spec, shift=window, fixed_cost=spec.fixed_cost + weight)
 
 
-def open_job(day: Day, request: TripRequest, travel: DayTravel, at: dt.datetime) -> Job:
-    """The routing job of an open request: boarding no earlier than ``at``."""
+def open_job(
+    day: Day,
+    request: TripRequest,
+    travel: DayTravel,
+    at: dt.datetime,
+    not_before: dt.datetime | None = None,
+) -> Job:
+    """The routing job of an open request: boarding no earlier than ``at``, nor than
+    ``not_before`` (the time announced for a trip kept from the base plan) while its window
+    still allows it. Default None."""
     job = request_job(day, request, travel)
     window = job.pickup_window
-    return dataclasses.replace(
-        job, pickup_window=TimeWindow(max(window.start, day.seconds_of(at)), window.end)
-    )
+    start = max(window.start, day.seconds_of(at))
+    if not_before is not None:
+        start = max(start, min(window.end, day.seconds_of(not_before)))
+    return dataclasses.replace(job, pickup_window=TimeWindow(start, window.end))
 
 
 def warm_start(
@@ -232,10 +251,14 @@ class Remainder:
     start: WarmStart
 
     def route_of(self, vehicle_id: str) -> Route | None:
-        """The solver's route of a bus (None: no new trips); a continuing bus's is timed with
-        everything as early as it can be — it goes on as soon as it is free, as its day did."""
+        """The solver's route of a bus (None: no new trips), timed to keep the base plan's
+        times: a continuing bus goes on as soon as it is free, as its day did; a fresh bus
+        the base plan used leaves its depot when planned if it still can, every trip then as
+        early as it may be (a kept trip boards when announced, ``open_job``); any other bus
+        leaves as late as its trips allow."""
         route = next((r for r in self.solution.routes if r.vehicle_id == vehicle_id), None)
-        if route is None or not self.carried[vehicle_id].continues:
+        carried = self.carried[vehicle_id]
+        if route is None or not (carried.continues or carried.planned_leave is not None):
             return route
         problem = self.built.problem
         vehicle = next(v for v in problem.vehicles if v.vehicle_id == vehicle_id)
@@ -245,6 +268,13 @@ class Remainder:
             for s in route.stops
             if s.job_id is not None
         ]
+        if carried.planned_leave is not None:
+            if route.stops[1].job_id != carried.planned_first:
+                return route  # its first trip changed: it leaves when that one needs
+            leave = self.built.prepared.day.seconds_of(carried.planned_leave)
+            planned = dataclasses.replace(vehicle, shift=TimeWindow(leave, vehicle.shift.end))
+            timed = build_route(problem, planned, visits, shortest_shift=False)
+            return timed if timed is not None else route
         timed = build_route(problem, vehicle, visits, shortest_shift=False)
         if timed is None:
             raise SolverError(f"bus {vehicle_id}: its continuation has no timing (a bug)")
@@ -261,6 +291,7 @@ def solve_remainder(
     *,
     warm: bool = True,
     moved: Collection[str] = (),
+    announced: Mapping[str, dt.datetime] | None = None,
 ) -> Remainder:
     """Build the remainder's problem and solve it through ``routing.vrp.solve``.
 
@@ -283,12 +314,16 @@ def solve_remainder(
         Default True.
     moved
         Open base trips whose window a late train moved (not started from). Default none.
+    announced
+        The boarding times the base plan announced for its open trips: a trip kept from it
+        boards no earlier (on a warm start). Default None.
     """
     day = prepared.day
     plain = [vehicle_spec(day, c.usable, travel) for c in carried]
     weight, penalty = objective_weights(day, plain)
     vehicles = tuple(carried_spec(day, c, travel, weight) for c in carried)
-    jobs = tuple(open_job(day, r, travel, state.at) for r in requests)
+    announced = announced if warm and announced is not None else {}
+    jobs = tuple(open_job(day, r, travel, state.at, announced.get(r.request_id)) for r in requests)
     problem = Problem(
         matrices={PROFILE: travel.matrix.to_matrix()},
         jobs=jobs,

@@ -409,8 +409,19 @@ def replan_day(
     report("solve", 0.3)
     params = new_day.policy.solve_params()
     solve_started = time.monotonic()
+    announced = {
+        t: base.trip(t).board_start for t in state.released_trips if t not in regrouped.retimed
+    }
     remainder = solve_remainder(
-        prepared, regrouped.open, carried, state, travel, params, warm=warm, moved=regrouped.retimed
+        prepared,
+        regrouped.open,
+        carried,
+        state,
+        travel,
+        params,
+        warm=warm,
+        moved=regrouped.retimed,
+        announced=announced,
     )
     supply = replan_supply(new_day, base, known, at, networks=networks, base_net=base_net)
     solve_seconds = time.monotonic() - solve_started
