@@ -147,7 +147,7 @@ def write_plan(
 def _write_files(plan: Plan, out_dir: Path, *, lang: Lang, unmask: bool) -> PlanFiles:
     document = write_plan_json(plan, out_dir / PLAN_JSON)
     codes = idle_reasons(plan.day)
-    idle_codes = {i.vehicle_id: codes[i.vehicle_id].value for i in plan.idle}
+    idle_codes = {i.vehicle_id: i.code or codes[i.vehicle_id].value for i in plan.idle}
     workbook = write_workbook(
         all_sheets(plan, lang, idle_codes=idle_codes, unmask=unmask), out_dir / PLAN_XLSX, lang
     )
