@@ -201,16 +201,13 @@ def diff_sheets(replan: Replan, lang: Lang) -> tuple[Sheet, ...]:
     """diff.xlsx: the summary, then the workers, trips and buses that changed."""
     diff: PlanDiff = replan.diff
     date = replan.plan.day.date
-    summary: list[dict[str, object]] = [
-        {"item": "parent", "value": diff.parent},
-        {"item": "at", "value": _hhmm(diff.at, date)},
-        *({"item": f"events_{kind}", "value": n} for kind, n in replan.applied.counts().items()),
-        {"item": "events_pending", "value": len(replan.pending)},
-        *({"item": key, "value": value} for key, value in diff.counts().items()),
-        {"item": "changed_share", "value": round(diff.changed_share, 4)},
-        {"item": "chosen_share", "value": round(diff.chosen_share, 4)},
-        *({"item": "note", "value": note} for note in replan.notes),
-    ]
+    items: list[tuple[str, object]] = [("parent", diff.parent), ("at", _hhmm(diff.at, date))]
+    items += [(f"events_{kind}", n) for kind, n in replan.applied.counts().items()]
+    items += [("events_pending", len(replan.pending)), *diff.counts().items()]
+    items += [("changed_share", round(diff.changed_share, 4))]
+    items += [("chosen_share", round(diff.chosen_share, 4))]
+    items += [("note", note) for note in replan.notes]
+    summary = [{"item": item, "value": value} for item, value in items]
     workers = [
         {
             "worker_id": w.worker_id,
