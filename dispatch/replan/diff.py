@@ -6,10 +6,10 @@
   more), or no bus any more. Changes an event forces — the worker's own train is late, they
   did not come, their bus broke down — are counted apart from those the re-plan chose.
 * A **trip** (by id) is *cancelled* (in the parent, not in the child), *added*, *moved* (to
-  another bus), *re-timed* (boarding or departure by a minute or more) or *resized* (other
-  workers).
-* A **bus** has a *changed duty* when its trips or their times differ; it is *added* (newly
-  used), *released* (no longer used) or *broken down*.
+  another bus), *re-timed* (boarding, departure or arrival at the employer by a minute or
+  more) or *resized* (other workers).
+* A **bus** has a *changed duty* when its trips differ or one of them changed; it is *added*
+  (newly used), *released* (no longer used) or *broken down*.
 """
 
 from __future__ import annotations
@@ -229,10 +229,9 @@ def _trip_kinds(before: Trip | None, after: Trip | None) -> tuple[TripChangeKind
     kinds = []
     if before.vehicle_id != after.vehicle_id:
         kinds.append(TripChangeKind.MOVED)
-    if (
-        abs(before.board_start - after.board_start) >= MINUTE
-        or abs(before.depart - after.depart) >= MINUTE
-    ):
+    moments = [(before.board_start, after.board_start), (before.depart, after.depart)]
+    moments.append((before.arrive, after.arrive))
+    if any(abs(a - b) >= MINUTE for a, b in moments):
         kinds.append(TripChangeKind.RETIMED)
     if set(before.worker_ids) != set(after.worker_ids):
         kinds.append(TripChangeKind.RESIZED)
@@ -295,6 +294,7 @@ def plan_diff(
         kinds = _trip_kinds(old.get(trip_id), new.get(trip_id))
         if kinds:
             trips.append(TripChange(trip_id, kinds, old.get(trip_id), new.get(trip_id)))
+    changed = {t.trip_id for t in trips}
     buses: list[BusChange] = []
     plates = [r.vehicle_id for r in base.routes]
     plates += [r.vehicle_id for r in plan.routes if r.vehicle_id not in set(plates)]
@@ -306,7 +306,7 @@ def plan_diff(
             kind = BusChangeKind.ADDED
         elif duty_before and not duty_after:
             kind = BusChangeKind.RELEASED
-        elif not _same_duty(duty_before, duty_after):
+        elif not _same_duty(duty_before, duty_after) or changed & {t for t, _ in duty_after}:
             kind = BusChangeKind.CHANGED
         else:
             kind = None

@@ -71,7 +71,10 @@ from stations.errors import InputError
 logger = logging.getLogger(__name__)
 
 StageCallback = Callable[[str, float], None]
-BROKEN = ("车辆故障，已退出当日运营", "broke down: out of service for the rest of the day")
+BROKEN = (
+    "车辆于 {clock} 故障，当日停运",
+    "broke down at {clock}: out of service for the rest of the day",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,8 +293,8 @@ def _idle(
         out.append(
             dataclasses.replace(
                 idle,
-                reason_zh=f"{BROKEN[0]}（{clock}）",
-                reason_en=f"{BROKEN[1]} at {clock}",
+                reason_zh=BROKEN[0].format(clock=clock),
+                reason_en=BROKEN[1].format(clock=clock),
                 code="broken_down",
             )
         )
