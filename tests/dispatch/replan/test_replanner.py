@@ -74,7 +74,7 @@ def test_a_breakdown_delivers_the_group_on_board_and_reassigns_the_rest(
     assert plan.route("b1").trip_ids == ("s1/e1/0800-1",)
     assert all(t.vehicle_id != "b1" for t in plan.trips if t.trip_id != "s1/e1/0800-1")
     assert plan.kpis.workers_unserved == 0
-    assert [(b.vehicle_id, b.kind) for b in result.diff.buses][0] == (
+    assert (result.diff.buses[0].vehicle_id, result.diff.buses[0].kind) == (
         "b1",
         BusChangeKind.BROKEN_DOWN,
     )
