@@ -2,7 +2,8 @@
 or a YAML file, validated like every input — all problems at once, each with its table, row,
 column, value and fix.
 
-* a folder holds ``events.csv`` and, for walk-ins, ``walk_ins.csv``;
+* a folder holds ``events.csv`` and, for walk-ins, ``walk_ins.csv`` (a CSV file alone is the
+  events table without walk-ins);
 * a workbook (``.xlsx``) holds the sheets ``events`` and ``walk_ins``;
 * a YAML file (``.yaml``/``.yml``) holds ``events:`` — a list of mappings with the same keys
   (``worker_ids`` may be a list) — and a walk-in event may list its workers under
@@ -556,6 +557,8 @@ def read_raw_events(path: Path) -> RawEvents:
         return RawEvents(
             read_frame(events_csv), walk, {"events": "events.csv", "walk_ins": "walk_ins.csv"}
         )
+    if suffix == ".csv":  # the events table alone (a walk-in needs walk_ins: a folder)
+        return RawEvents(read_frame(path), None, {"events": path.name, "walk_ins": "walk_ins.csv"})
     if suffix in WORKBOOK_SUFFIXES:
         sheets = read_workbook(path)
         events = _sheet(sheets, "events")
