@@ -296,8 +296,13 @@ def plan_diff(
             trips.append(TripChange(trip_id, kinds, old.get(trip_id), new.get(trip_id)))
     changed = {t.trip_id for t in trips}
     buses: list[BusChange] = []
-    plates = [r.vehicle_id for r in base.routes]
-    plates += [r.vehicle_id for r in plan.routes if r.vehicle_id not in set(plates)]
+    plates = list(
+        dict.fromkeys(
+            [r.vehicle_id for r in base.routes]
+            + [r.vehicle_id for r in plan.routes]
+            + [t.vehicle_id for t in plan.trips]
+        )
+    )
     for plate in plates:
         duty_before, duty_after = _duty(base.trips, plate), _duty(plan.trips, plate)
         if plate in broken:

@@ -184,7 +184,7 @@ def solve(
         if left and params.priority_repair_share > 0:
             routes = prefer_priority(problem, routes, left, options, deadline=end)
     status = found.status
-    if start is not None and choice.backend not in _OWN_REPAIR:
+    if start is not None and start.routes and choice.backend not in _OWN_REPAIR:
         logger.warning("%s does not take a warm start: solved from scratch", choice.backend)
         status += "; warm start not used"
     return Solution.of(
