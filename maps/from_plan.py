@@ -17,6 +17,7 @@ import datetime as dt
 import itertools
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,8 +115,10 @@ def _all_legs(document: PlanDocument) -> list[ProfiledLeg]:
     return [leg for r in (*document.routes, *document.truck_routes) for leg in _legs(r)]
 
 
-def leg_paths(document: PlanDocument, network: DayNetwork) -> dict[ProfiledLeg, list[LonLat]]:
-    """Road geometry of every leg driven in the plan, per profile.
+def leg_paths(
+    document: PlanDocument, network: DayNetwork, *, legs: Sequence[ProfiledLeg] | None = None
+) -> dict[ProfiledLeg, list[LonLat]]:
+    """Road geometry of every leg driven in the plan (or of ``legs`` only), per profile.
 
     One ``DayNetwork.paths`` call per (profile, leg start) covers all of that start's legs. A
     leg without a road route under the plan's exits (only possible when the network differs
@@ -127,7 +130,7 @@ def leg_paths(document: PlanDocument, network: DayNetwork) -> dict[ProfiledLeg, 
         for step in route.steps:
             key = point_key(route, step)
             points[key] = _Point(" ".join(key), step.lon, step.lat)
-    for profile, a, b in _all_legs(document):
+    for profile, a, b in _all_legs(document) if legs is None else legs:
         wanted[(profile, a)].add(b)
     geometry: dict[ProfiledLeg, list[LonLat]] = {}
     for (profile, start), ends in sorted(wanted.items()):
@@ -528,7 +531,7 @@ def write_plan_map(
 
 CANCELLED = LineStyle("#9e9e9e", 5.0, opacity=0.9, dash="6 6")
 NEW = LineStyle("#1a1a1a", 8.0, opacity=0.75)
-VehicleLeg = tuple[str, Profile, str, str]  # plate, profile, from place, to place
+VehicleLeg = tuple[str, Profile, PointKey, PointKey]  # plate, profile, from, to
 
 
 def vehicle_legs(document: PlanDocument) -> list[VehicleLeg]:
@@ -558,22 +561,27 @@ def add_version_changes(
     """Two layers against the parent version: its cancelled legs grey (dashed), the new ones
     bold; a legend section and a note name the parent and the re-plan's clock time."""
     cancelled, new = version_changes(document, parent)
-    names = {
-        p.id: p.name_zh if builder.lang == Lang.ZH else p.name_en for p in document.places.stations
+    names: dict[PointKey, str] = {
+        ("station", p.id): p.name_zh if builder.lang == Lang.ZH else p.name_en
+        for p in document.places.stations
     }
-    names.update({e.id: e.name for e in document.places.enterprises})
+    names.update({("enterprise", e.id): e.name for e in document.places.enterprises})
     for which, legs, source, style in (
         ("cancelled", cancelled, parent, CANCELLED),
         ("new", new, document, NEW),
     ):
-        geometry = leg_paths(source, network) if legs else {}
+        wanted = [(profile, a, b) for _, profile, a, b in legs]
+        geometry = leg_paths(source, network, legs=wanted) if legs else {}
         layer = builder.layer(builder.t(f"layer.changes.{which}"), swatch=style)
         features = [
             LineFeature(
                 (tuple(geometry[(profile, a, b)]),),
                 style,
                 builder.t(
-                    f"tip.changes.{which}", plate=plate, start=names.get(a, a), end=names.get(b, b)
+                    f"tip.changes.{which}",
+                    plate=plate,
+                    start=names.get(a, a[1]),
+                    end=names.get(b, b[1]),
                 ),
             )
             for plate, profile, a, b in legs

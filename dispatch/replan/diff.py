@@ -8,8 +8,10 @@
 * A **trip** (by id) is *cancelled* (in the parent, not in the child), *added*, *moved* (to
   another bus), *re-timed* (boarding, departure or arrival at the employer by a minute or
   more) or *resized* (other workers).
-* A **bus** has a *changed duty* when its trips differ or one of them changed; it is *added*
-  (newly used), *released* (no longer used) or *broken down*.
+* A **bus** has a *changed duty* when its trips differ, or one of them moved to it, was
+  re-timed, added or cancelled (a trip that only lost a no-show leaves the duty as it was;
+  its trip sheet is amended all the same); it is *added* (newly used), *released* (no longer
+  used) or *broken down*.
 """
 
 from __future__ import annotations
@@ -294,7 +296,8 @@ def plan_diff(
         kinds = _trip_kinds(old.get(trip_id), new.get(trip_id))
         if kinds:
             trips.append(TripChange(trip_id, kinds, old.get(trip_id), new.get(trip_id)))
-    changed = {t.trip_id for t in trips}
+    duty = {TripChangeKind.MOVED, TripChangeKind.RETIMED, TripChangeKind.ADDED}
+    changed = {t.trip_id for t in trips if duty & set(t.kinds)}
     buses: list[BusChange] = []
     plates = list(
         dict.fromkeys(

@@ -8,7 +8,8 @@ Layout of ``out_dir`` (``map.html`` is added by the command, against the parent)
     diff.xlsx                      the same as sheets: summary, workers, trips, buses
     amendments.xlsx                only what changed, marked as amendments: station boards
                                    and employer notices of the changed trips (cancelled
-                                   ones included), trip sheets of the buses whose duty changed
+                                   ones included), trip sheets of the buses whose duty or
+                                   one of whose trips changed
     amendments/<sheet>.csv         a copy of each amendment sheet
 
 Privacy as in every output: worker ids only, but on the trip sheets (masked names, id
@@ -312,18 +313,17 @@ def amendment_sheets(replan: Replan, lang: Lang, *, unmask: bool = False) -> tup
     plan, diff = replan.plan, replan.diff
     notes = {t.trip_id: _trip_changes(t, lang) for t in diff.trips if t.after is not None}
     cancelled = [t.before for t in diff.trips if t.after is None and t.before is not None]
-    boards = _amended(station_boards_sheet(plan, lang).frame, notes)
-    notices = _amended(employer_notices_sheet(plan, lang).frame, notes)
+    all_boards = station_boards_sheet(plan, lang).frame
+    all_notices = employer_notices_sheet(plan, lang).frame
+    boards, notices = _amended(all_boards, notes), _amended(all_notices, notes)
     lost_boards, lost_notices = _cancelled_rows(replan, cancelled, lang)
     if lost_boards:
         boards = pd.concat([boards, pd.DataFrame(lost_boards)], ignore_index=True)
         notices = pd.concat([notices, pd.DataFrame(lost_notices)], ignore_index=True)
-    boards = boards.reindex(columns=["amendment", *station_boards_sheet(plan, lang).frame.columns])
-    notices = notices.reindex(
-        columns=["amendment", *employer_notices_sheet(plan, lang).frame.columns]
-    )
+    boards = boards.reindex(columns=["amendment", *all_boards.columns])
+    notices = notices.reindex(columns=["amendment", *all_notices.columns])
     manifests = manifests_sheet(plan, lang, unmask=unmask).frame
-    changed = diff.changed_vehicles
+    changed = diff.changed_vehicles | {t.after.vehicle_id for t in diff.trips if t.after}
     sheets = manifests[manifests["vehicle"].isin(list(changed))].copy()
     unchanged = text("amend.unchanged", lang)
     sheets.insert(0, "amendment", [notes.get(t, unchanged) for t in sheets["trip_id"]])
