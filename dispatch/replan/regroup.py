@@ -51,7 +51,8 @@ class Regrouped:
     cancelled
         Open base trips all of whose workers are gone (no-shows, or moved to new groups).
     retimed
-        Open base trips kept whole whose window a late train moved.
+        Open base trips whose workers can no longer board when planned (a late train moved
+        their window past the planned boarding time).
     """
 
     frozen: tuple[TripRequest, ...]
@@ -78,6 +79,29 @@ def boarding_window(
     earliest = max(last + dt.timedelta(minutes=policy.transfer_min), day.day_start)
     latest = min(first + dt.timedelta(minutes=policy.max_wait_min), day.day_end)
     return earliest, latest
+
+
+def boarding_fits(day: Day, board_start: dt.datetime, members: Sequence[Arrival]) -> bool:
+    """Whether a group whose members arrive as ``members`` may still start boarding at
+    ``board_start`` (its boarding window, as the grouping rule gives it, holds that time)."""
+    times = [a.arrival_time for a in members]
+    earliest, latest = boarding_window(day, min(times), max(times))
+    return earliest <= board_start <= latest
+
+
+def touched_trips(day: Day, base: BasePlan, no_shows: Collection[str]) -> frozenset[str]:
+    """The base trips an event touches: a no-show among their workers, or a boarding time
+    the arrivals as ``day`` has them now (late trains applied) no longer allow. A trip planned
+    after an event already (an earlier version applied it) is not touched again."""
+    arrivals = {a.worker_id: a for a in day.arrivals}
+    out: set[str] = set()
+    for trip in base.trips:
+        members = [arrivals[w] for w in trip.worker_ids]
+        if any(w in no_shows for w in trip.worker_ids) or not boarding_fits(
+            day, trip.board_start, members
+        ):
+            out.add(trip.trip_id)
+    return frozenset(out)
 
 
 def group_request(
@@ -241,8 +265,8 @@ def regroup(day: Day, inputs: GroupInputs) -> Regrouped:
             cancelled.append(trip.trip_id)
             continue
         kept.append(request)
-        if any(w in inputs.moved for w in request.worker_ids):
-            retimed.append(trip.trip_id)
+        if not request.pickup_earliest <= trip.board_start <= request.pickup_latest:
+            retimed.append(trip.trip_id)  # its workers no longer board when planned
     carried: list[Unserved] = []
     carried_workers: list[UnservedWorker] = []
     wait = dt.timedelta(minutes=day.policy.max_wait_min)

@@ -52,7 +52,7 @@ from dispatch.replan.events import (
     delayed_arrivals,
     no_show_workers,
 )
-from dispatch.replan.regroup import GroupInputs, Regrouped, regroup
+from dispatch.replan.regroup import GroupInputs, Regrouped, regroup, touched_trips
 from dispatch.replan.remainder import (
     Remainder,
     carried_buses,
@@ -119,12 +119,10 @@ def _clock(day: Day, moment: dt.datetime) -> str:
     return format_clock(day.minutes_of(moment))
 
 
-def _notes(
-    day: Day, known: EventLog, on_board: set[str], moved: Mapping[str, dt.datetime]
-) -> list[str]:
+def _notes(day: Day, known: EventLog, on_board: set[str], late_on_board: set[str]) -> list[str]:
     """Worker events that come too late: the worker is on a frozen trip."""
     notes: list[str] = []
-    late = sorted(w for w in moved if w in on_board)
+    late = sorted(late_on_board)
     if late:
         notes.append(
             f"{len(late)} worker(s) of a late train are already on a trip that has started "
@@ -368,16 +366,20 @@ def replan_day(
     no_shows = no_show_workers([*day.arrivals, *walk_ins], known.no_shows)
     breakdowns = breakdown_times(known.breakdowns)
     future = exit_times(known.exit_changes, at)
+    touched = touched_trips(with_arrivals(day, moved), base, set(no_shows))
     state = day_state(
         base,
         at=at,
         freeze_until=max([at, *future]),
-        touched_workers=set(moved) | set(no_shows),
+        touched_trips=touched,
         breakdowns=breakdowns,
     )
     frozen_ids = state.frozen_trips
     on_board = {w for t in frozen_ids for w in base.trip(t).worker_ids}
-    notes = _notes(day, known, on_board, moved)
+    late_on_board = {
+        w for t in frozen_ids if t in touched for w in base.trip(t).worker_ids if w in moved
+    }
+    notes = _notes(day, known, on_board, late_on_board)
     report("groups", 0.1)
     roads = network if network is not None else RoadNetwork.embedded()
     base_net, networks, final = _networks(day, roads, known, at)

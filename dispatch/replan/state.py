@@ -9,9 +9,10 @@ Rules (docs/replan.md):
 
 * a block on board (or delivered) at ``at`` is frozen with its passengers and times, whatever
   the events say about its workers (they are noted, not applied);
-* a started block is frozen unless an event touches it (a worker of it is late or a
-  no-show) or its bus broke down: then it is open again and the bus is free from the end of
-  its last frozen block;
+* a started block is frozen unless an event touches it (a no-show among its workers, or a
+  late worker its boarding time no longer fits: ``dispatch.replan.regroup.touched_trips``) or
+  its bus broke down: then it is open again and the bus is free from the end of its last
+  frozen block;
 * a block that has not started is open again — except that, while an exit status change is
   still to come (it holds from a later time), blocks that start before it are frozen as long
   as nothing touches them and everything before them on the bus is frozen: a change from
@@ -168,17 +169,16 @@ class DayState:
         raise KeyError(f"{vehicle_id!r} has no route in the base plan")
 
 
-def _touched(block: Block, base: BasePlan, touched_workers: Collection[str]) -> bool:
-    return any(w in touched_workers for t in block.trip_ids for w in base.trip(t).worker_ids)
+def _touched(block: Block, touched_trips: Collection[str]) -> bool:
+    return any(t in touched_trips for t in block.trip_ids)
 
 
 def bus_state(
     route: VehicleRoute,
-    base: BasePlan,
     *,
     at: dt.datetime,
     freeze_until: dt.datetime,
-    touched_workers: Collection[str],
+    touched_trips: Collection[str],
     breakdown: VehicleBreakdown | None,
 ) -> BusState:
     """The state of one bus of ``base`` at ``at`` (see the module rules)."""
@@ -192,7 +192,7 @@ def bus_state(
             continue
         if broken:
             break
-        untouched = not _touched(block, base, touched_workers)
+        untouched = not _touched(block, touched_trips)
         started = block.started <= at
         if untouched and (started or block.started < freeze_until):
             frozen.append(block)
@@ -206,7 +206,7 @@ def day_state(
     *,
     at: dt.datetime,
     freeze_until: dt.datetime,
-    touched_workers: Collection[str],
+    touched_trips: Collection[str],
     breakdowns: Mapping[str, VehicleBreakdown],
 ) -> DayState:
     """The state of every bus of ``base`` at ``at``.
@@ -219,18 +219,18 @@ def day_state(
         The clock time of the re-plan.
     freeze_until
         ``at``, or the latest exit status change still to come.
-    touched_workers
-        Workers an event moves or takes out (late, no-show).
+    touched_trips
+        Trips an event touches (a no-show among their workers, a late worker their boarding
+        time no longer fits).
     breakdowns
         Breakdowns by plate.
     """
     buses = tuple(
         bus_state(
             route,
-            base,
             at=at,
             freeze_until=freeze_until,
-            touched_workers=touched_workers,
+            touched_trips=touched_trips,
             breakdown=breakdowns.get(route.vehicle_id),
         )
         for route in base.routes

@@ -47,7 +47,7 @@ def test_buses_enter_the_replan_in_their_state(trains: Day, trains_plan: Plan) -
         base,
         at=when("09:25"),
         freeze_until=when("09:25"),
-        touched_workers=(),
+        touched_trips=(),
         breakdowns={"b3": broken},
     )
     carried = carried_buses(trains, check_fleet(trains).buses, state, {"b3": broken})

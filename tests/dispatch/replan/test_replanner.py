@@ -308,3 +308,25 @@ def test_the_diff_counts_serialise(trains: Day, trains_plan: Plan) -> None:
     late = TrainDelay(when("09:30"), "s1", 120, train_no="G5")
     counts = replanned(trains, trains_plan, [late], "10:00", town()).diff.counts()
     assert json.loads(json.dumps(counts))["trips_retimed"] == 1
+
+
+def test_replanning_a_child_with_the_same_events_changes_nothing_again(
+    trains: Day, trains_plan: Plan
+) -> None:
+    """v2 at 09:10 applied G5's delay, G6's no-shows and b1's breakdown; v3 at 10:30 from v2
+    with the same events file changes nothing: the events are already in v2."""
+    events = [
+        TrainDelay(when("09:00"), "s1", 120, train_no="G5"),
+        NoShow(when("09:00"), ("w27", "w28", "w29")),
+        VehicleBreakdown(when("09:05"), "b1", when("09:05")),
+    ]
+    second = replanned(trains, trains_plan, events, "09:10", town())
+    third = replan_day(
+        trains,
+        BasePlan.of_plan(second.plan, parent="v2"),
+        EventLog(tuple(events)),
+        at=when("10:30"),
+        network=town(),
+    )
+    assert third.plan.trips == second.plan.trips
+    assert not third.diff.trips and not third.diff.workers and not third.notes

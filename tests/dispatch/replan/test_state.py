@@ -13,7 +13,7 @@ def _state(plan: Plan, clock: str, **options: object) -> object:
     base = BasePlan.of_plan(plan)
     values: dict[str, object] = {
         "freeze_until": when(clock),
-        "touched_workers": (),
+        "touched_trips": (),
         "breakdowns": {},
     }
     values.update(options)
@@ -45,7 +45,7 @@ def test_what_has_started_is_frozen(trains_plan: Plan) -> None:
 def test_a_started_trip_an_event_touches_is_open_again(trains_plan: Plan) -> None:
     """At 09:18 b1 has left e1 for G2 (it leaves at 09:17) but G2 boards only at 09:21: with
     a G2 worker late, G2's block is open again; without, it is frozen."""
-    touched = _state(trains_plan, "09:18", touched_workers={"w07"})
+    touched = _state(trains_plan, "09:18", touched_trips={"s1/e2/0830-1"})
     assert touched.bus("b1").frozen_trips == ("s1/e1/0800-1",)  # type: ignore[attr-defined]
     untouched = _state(trains_plan, "09:18")
     assert untouched.bus("b1").frozen_trips == ("s1/e1/0800-1", "s1/e2/0830-1")  # type: ignore[attr-defined]
