@@ -65,6 +65,24 @@ def trains_day(**policy: object) -> Day:
     return town_day(train_arrivals(TRAINS), fleet=fleet, **policy)
 
 
+POOLED_TRAINS = (
+    ("G1", "08:00", "e1", 2),
+    ("G1", "08:00", "e2", 2),
+    ("G1", "08:00", "e3", 2),
+    ("G2", "09:00", "e1", 3),
+    ("G2", "09:00", "e2", 1),
+    ("G3", "10:00", "e3", 2),
+    ("G3", "10:00", "e2", 2),
+)
+
+
+def pooled_day() -> Day:
+    """Small groups of three employers per train (w01…w14) under ``mixing = pooled``: one bus
+    boards each train's groups together and drops them in turn."""
+    fleet = [coach("b1", 19), coach("b2", 19)]
+    return town_day(train_arrivals(POOLED_TRAINS), fleet=fleet, mixing="pooled")
+
+
 def bridge_day(**policy: object) -> Day:
     """Four trains from the west station to the east factory over the bridges."""
     trains = [

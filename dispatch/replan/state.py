@@ -49,6 +49,8 @@ class Block:
         When the bus leaves the stop before it (``departure`` of step ``first - 1``).
     boards
         When boarding begins.
+    drops
+        The trips in the order they alight. Default (): as boarded.
     """
 
     trip_ids: tuple[str, ...]
@@ -56,6 +58,7 @@ class Block:
     last: int
     started: dt.datetime
     boards: dt.datetime
+    drops: tuple[str, ...] = ()
 
 
 def blocks_of(route: VehicleRoute) -> tuple[Block, ...]:
@@ -71,9 +74,12 @@ def blocks_of(route: VehicleRoute) -> tuple[Block, ...]:
         while k < len(steps) and steps[k].kind is StepKind.BOARD:
             k += 1
         trips = tuple(s.trip_id for s in steps[first:k] if s.trip_id is not None)
+        alight = k
         while k < len(steps) and steps[k].kind is StepKind.ALIGHT:
             k += 1
-        out.append(Block(trips, first, k - 1, steps[first - 1].departure, steps[first].begin))
+        drops = tuple(s.trip_id for s in steps[alight:k] if s.trip_id is not None)
+        started, boards = steps[first - 1].departure, steps[first].begin
+        out.append(Block(trips, first, k - 1, started, boards, drops))
     return tuple(out)
 
 
@@ -128,8 +134,8 @@ class BusState:
 
     @property
     def released_trips(self) -> tuple[tuple[str, ...], ...]:
-        """Trip ids of its open blocks, block by block."""
-        return tuple(b.trip_ids for b in self.released)
+        """Trip ids of its open blocks, block by block, each in drop order."""
+        return tuple(b.drops or b.trip_ids for b in self.released)
 
 
 @dataclass(frozen=True, slots=True)

@@ -330,3 +330,18 @@ def test_replanning_a_child_with_the_same_events_changes_nothing_again(
     )
     assert third.plan.trips == second.plan.trips
     assert not third.diff.trips and not third.diff.workers and not third.notes
+
+
+def test_pooled_trips_stay_pooled_and_a_no_show_changes_only_its_trip() -> None:
+    """Under pooling a re-plan keeps each pooled trip whole (its groups board and alight in
+    the same order); a no-show of one group leaves the others as they were."""
+    from tests.replan_cases import planned, pooled_day
+
+    day = pooled_day()
+    plan = planned(day, town())
+    assert replanned(day, plan, [], "08:05", town()).plan.routes == plan.routes
+    gone = NoShow(when("08:00"), ("w13",))
+    result = replanned(day, plan, [gone], "08:05", town())
+    assert [(t.trip_id, t.kinds) for t in result.diff.trips] == [
+        ("s1/e2/1000-1", (TripChangeKind.RESIZED,))
+    ]
