@@ -117,7 +117,11 @@ def run_replan(
     progress: Progress | None,
 ) -> ReplanRun:
     """Re-plan the day at ``source`` and write the new version's folder and map."""
+    from dispatch.outputs.atomic import output_lock
+    from dispatch.outputs.plan_folder import MAP_HTML, PlanFiles
     from dispatch.outputs.plan_json import read_plan_json
+    from dispatch.outputs.targets import check_all, plan_folder_problems
+    from dispatch.plan import Plan
     from dispatch.replan.base import read_base
     from dispatch.replan.event_tables import read_events
     from dispatch.replan.events import EventLog
@@ -125,6 +129,7 @@ def run_replan(
     from dispatch.replan.replanner import replan_day
     from maps.from_plan import write_plan_map
 
+    check_all(plan_folder_problems(options.out))  # before anything is read or planned
     lang = options.lang
     started = time.perf_counter()
     task = None if progress is None else progress.add_task(pick(STAGES["read"], lang), total=1.0)
@@ -134,7 +139,7 @@ def run_replan(
             label = pick(STAGES.get(name, (name, name)), lang)
             progress.update(task, description=label, completed=fraction)
 
-    with warnings.catch_warnings(record=True) as caught:
+    with output_lock(options.out), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
         day = load_day(source, options)
         when = clock_time(day, at)
@@ -149,9 +154,13 @@ def run_replan(
             on_stage=lambda name, f: show(name, PLANNING_SHARE * f),
         )
         show("write", PLANNING_SHARE)
-        files = write_replan(replan, options.out, lang=lang, unmask=options.unmask)
-        show("map", (1.0 + PLANNING_SHARE) / 2)
-        map_html = write_plan_map(replan.plan, files.plan, lang=lang, parent=parent)
+
+        def draw_map(plan: Plan, plan_files: PlanFiles) -> None:
+            show("map", (1.0 + PLANNING_SHARE) / 2)
+            write_plan_map(plan, plan_files, lang=lang, parent=parent)
+
+        files = write_replan(replan, options.out, lang=lang, unmask=options.unmask, after=draw_map)
+        map_html = files.folder / MAP_HTML
         show("done", 1.0)
     notes = tuple(sorted({str(w.message) for w in caught if issubclass(w.category, InputWarning)}))
     return ReplanRun(replan, files, map_html, time.perf_counter() - started, notes)

@@ -41,8 +41,16 @@ PLAN_XLSX = "plan.xlsx"
 CSV_DIR = "csv"
 MAP_HTML = "map.html"
 SCENARIO_JSON = "scenario.json"  # written in a plan folder by a scenario run
+# written in a plan folder by a re-plan (dispatch.replan.files)
+DIFF_JSON = "diff.json"
+DIFF_XLSX = "diff.xlsx"
+AMENDMENTS_XLSX = "amendments.xlsx"
+AMENDMENTS_DIR = "amendments"
 # What a plan folder may hold: a folder holding anything else is not replaced.
-PLAN_ENTRIES = frozenset({PLAN_JSON, PLAN_XLSX, CSV_DIR, MAP_HTML, SCENARIO_JSON})
+PLAN_ENTRIES = frozenset(
+    {PLAN_JSON, PLAN_XLSX, CSV_DIR, MAP_HTML, SCENARIO_JSON, DIFF_JSON, DIFF_XLSX, AMENDMENTS_XLSX}
+)
+CSV_FOLDERS = frozenset({CSV_DIR, AMENDMENTS_DIR})  # folders of *.csv a plan folder may hold
 
 
 @dataclass(frozen=True, slots=True)

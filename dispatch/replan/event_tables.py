@@ -43,6 +43,7 @@ from dispatch.day import (
 )
 from dispatch.intake.day_tables import ARRIVALS, CARGO_KINDS, DayTable
 from dispatch.intake.moments import parse_moment
+from dispatch.intake.reader import KIND_PREFIXES
 from dispatch.replan.checks import event_problems
 from dispatch.replan.events import (
     Event,
@@ -60,7 +61,7 @@ from dispatch.replan.events import (
 )
 from stations import places
 from stations.errors import InputError, InputProblem, ProblemCollector
-from stations.model import ExitStatus
+from stations.model import Depot, Enterprise, Exit, ExitStatus, PlaceKind, Registry, Station
 from stations.tabular import Column, Kind, TableSpec, read_frame, row_numbers, validate_frame
 from stations.text import identity, word_key
 from stations.textfile import read_text_file
@@ -428,12 +429,36 @@ class _Reader:
     def place(
         self, source: EventSource, cells: Mapping[str, object], column: str
     ) -> PlaceRef | None:
+        """A shipment end: a place id (``kind:id`` where tables share it) or ``lon,lat``."""
         text = str(cells[column]).strip()
         day = self.day
-        for registry in (day.stations, day.enterprises, day.depots, day.exits):
-            found = registry.get(text)
-            if found is not None:
-                return PlaceRef(found.lon, found.lat, text)
+        registries: dict[
+            PlaceKind, Registry[Station] | Registry[Enterprise] | Registry[Depot] | Registry[Exit]
+        ] = {
+            PlaceKind.STATION: day.stations,
+            PlaceKind.ENTERPRISE: day.enterprises,
+            PlaceKind.DEPOT: day.depots,
+            PlaceKind.EXIT: day.exits,
+        }
+        prefix, colon, rest = text.partition(":")
+        wanted = KIND_PREFIXES.get(prefix.strip().lower()) if colon else None
+        key = rest.strip() if wanted is not None else text
+        found: dict[PlaceKind, PlaceRef] = {}
+        for kind, registry in registries.items():
+            place = registry.get(key) if wanted in (None, kind) else None
+            if place is not None:
+                found[kind] = PlaceRef(place.lon, place.lat, key, kind=kind)
+        if len(found) == 1:
+            return next(iter(found.values()))
+        if found:
+            self.add(
+                source,
+                column,
+                text,
+                "is the id of places of several kinds",
+                "write the kind before the id: " + " or ".join(f"{k.value}:{key}" for k in found),
+            )
+            return None
         match = _LON_LAT.match(text)
         if match:
             try:
@@ -446,7 +471,8 @@ class _Reader:
             column,
             text,
             "is neither a known place id nor lon,lat",
-            "use a station, enterprise, depot or exit id, or lon,lat such as 120.62,31.32",
+            "use a station, enterprise, depot or exit id (kind:id where tables share it), "
+            "or lon,lat such as 120.62,31.32",
         )
         return None
 

@@ -27,7 +27,16 @@ from pathlib import Path
 import pandas as pd
 
 from dispatch.outputs.labels import text
-from dispatch.outputs.plan_folder import PlanFiles, csv_lang, write_plan
+from dispatch.outputs.plan_folder import (
+    AMENDMENTS_DIR,
+    AMENDMENTS_XLSX,
+    DIFF_JSON,
+    DIFF_XLSX,
+    PlanFiles,
+    PlanHook,
+    csv_lang,
+    write_plan,
+)
 from dispatch.outputs.sheets import (
     Sheet,
     clock,
@@ -38,16 +47,12 @@ from dispatch.outputs.sheets import (
     write_csvs,
     write_workbook,
 )
-from dispatch.plan import Trip
+from dispatch.plan import Plan, Trip
 from dispatch.replan.diff import Assignment, PlanDiff, TripChange, TripChangeKind
 from dispatch.replan.replanner import Replan
 from stations.lang import Lang
 
 DIFF_FORMAT = "charter-diff/1"
-DIFF_JSON = "diff.json"
-DIFF_XLSX = "diff.xlsx"
-AMENDMENTS_XLSX = "amendments.xlsx"
-AMENDMENTS_DIR = "amendments"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,20 @@ class ReplanFiles:
         """Every file written."""
         extra = () if self.amendments is None else (self.amendments,)
         return (*self.plan.paths, self.diff_json, self.diff_workbook, *extra, *self.amendment_csvs)
+
+    def moved(self, folder: Path) -> ReplanFiles:
+        """The same files in ``folder`` (where the written folder was swapped in)."""
+
+        def there(path: Path) -> Path:
+            return folder / path.relative_to(self.plan.folder)
+
+        return ReplanFiles(
+            self.plan.moved(folder),
+            there(self.diff_json),
+            there(self.diff_workbook),
+            None if self.amendments is None else there(self.amendments),
+            tuple(there(p) for p in self.amendment_csvs),
+        )
 
 
 # --------------------------------------------------------------------------- diff.json
@@ -334,39 +353,62 @@ def amendment_sheets(replan: Replan, lang: Lang, *, unmask: bool = False) -> tup
     )
 
 
+def _write_changes(replan: Replan, files: PlanFiles, *, lang: Lang, unmask: bool) -> ReplanFiles:
+    """diff.json, diff.xlsx and the amendments into the folder of ``files``."""
+    folder = files.folder
+    diff_json = write_diff_json(replan, folder / DIFF_JSON)
+    diff_workbook = write_workbook(diff_sheets(replan, lang), folder / DIFF_XLSX, lang)
+    amendments: Path | None = None
+    csvs: tuple[Path, ...] = ()
+    if replan.diff.trips or replan.diff.buses:
+        amendments = write_workbook(
+            amendment_sheets(replan, lang, unmask=unmask), folder / AMENDMENTS_XLSX, lang
+        )
+        single = csv_lang(lang)
+        csvs = write_csvs(
+            amendment_sheets(replan, single, unmask=unmask), folder / AMENDMENTS_DIR, single
+        )
+    return ReplanFiles(files, diff_json, diff_workbook, amendments, csvs)
+
+
 def write_replan(
-    replan: Replan, out_dir: Path, *, lang: Lang = Lang.BOTH, unmask: bool = False
+    replan: Replan,
+    out_dir: Path,
+    *,
+    lang: Lang = Lang.BOTH,
+    unmask: bool = False,
+    after: PlanHook | None = None,
 ) -> ReplanFiles:
-    """Write the re-plan's folder (see the module docstring).
+    """Write the re-plan's folder whole (see the module docstring): the plan folder of the
+    new version with the diff and the amendments, swapped in at once
+    (``dispatch.outputs.plan_folder.write_plan``).
 
     Parameters
     ----------
     replan
         The re-plan.
     out_dir
-        The folder (created if missing).
+        The folder (created if missing; an earlier plan folder there is replaced whole).
     lang
         ``zh``, ``en`` or ``both`` (CSV copies: English for ``both``). Default ``both``.
     unmask
         Names, id numbers and phones in full on the manifests and trip sheets only.
         Default False.
+    after
+        Called with the plan and its files in the new folder before it replaces ``out_dir``
+        (the map against the parent). Default None.
 
     Returns
     -------
     ReplanFiles
-        The paths written.
+        The paths written (in ``out_dir``).
     """
-    plan_files = write_plan(replan.plan, out_dir, lang=lang, unmask=unmask)
-    diff_json = write_diff_json(replan, out_dir / DIFF_JSON)
-    diff_workbook = write_workbook(diff_sheets(replan, lang), out_dir / DIFF_XLSX, lang)
-    amendments: Path | None = None
-    csvs: tuple[Path, ...] = ()
-    if replan.diff.trips or replan.diff.buses:
-        amendments = write_workbook(
-            amendment_sheets(replan, lang, unmask=unmask), out_dir / AMENDMENTS_XLSX, lang
-        )
-        single = csv_lang(lang)
-        csvs = write_csvs(
-            amendment_sheets(replan, single, unmask=unmask), out_dir / AMENDMENTS_DIR, single
-        )
-    return ReplanFiles(plan_files, diff_json, diff_workbook, amendments, csvs)
+    written: list[ReplanFiles] = []
+
+    def changes(plan: Plan, files: PlanFiles) -> None:
+        written.append(_write_changes(replan, files, lang=lang, unmask=unmask))
+        if after is not None:
+            after(plan, files)
+
+    plan_files = write_plan(replan.plan, out_dir, lang=lang, unmask=unmask, after=changes)
+    return written[0].moved(plan_files.folder)

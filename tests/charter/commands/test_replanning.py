@@ -104,3 +104,16 @@ def test_a_bad_events_file_is_exit_code_2_with_every_problem(
     assert code == 2
     error = json.loads(capsys.readouterr().out)["error"]
     assert "2 input problems" in error and "row 2" in error and "row 3" in error
+
+
+def test_a_replan_folder_is_replaced_whole_by_the_next_one(
+    base: Path, events: Path, tmp_path: Path
+) -> None:
+    """A second re-plan into the same --out replaces the folder (diff.json, amendments/ are
+    a plan folder's entries); one without changes leaves no amendments behind."""
+    out = tmp_path / "v2"
+    args = ["replan", str(PLAN_SMALL), "--at", "08:00", "--base", str(base), "--out", str(out)]
+    assert main([*args, "--events", str(events), *FAST, "--quiet"]) == 0
+    assert (out / "amendments").is_dir()
+    assert main([*args, *FAST, "--quiet"]) == 0
+    assert (out / "diff.json").is_file() and not (out / "amendments").exists()
