@@ -106,6 +106,25 @@ class TripEntry:
     ride_min: float
     distance_km: float
 
+    def to_trip(self) -> Trip:
+        """As a ``dispatch.plan.Trip`` (times to the second, km to the metre)."""
+        return Trip(
+            trip_id=self.id,
+            vehicle_id=self.vehicle,
+            station_id=self.station,
+            enterprise_id=self.enterprise,
+            worker_ids=self.workers,
+            escort_seats=self.escort_seats,
+            board_start=self.board_start,
+            depart=self.depart,
+            arrive=self.arrive,
+            alight_start=self.alight_start,
+            wait_max_min=self.wait_max_min,
+            wait_mean_min=self.wait_mean_min,
+            ride_min=self.ride_min,
+            distance_km=self.distance_km,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class UnservedEntry:
@@ -123,6 +142,19 @@ class UnservedEntry:
     detail: str = ""
     request: str | None = None
     exits: tuple[str, ...] = ()
+
+    def to_unserved(self) -> Unserved:
+        """As a ``dispatch.plan.Unserved``."""
+        return Unserved(
+            worker_id=self.worker,
+            station_id=self.station,
+            enterprise_id=self.enterprise,
+            arrival_time=self.arrival_time,
+            reason=self.reason,
+            detail=self.detail,
+            request_id=self.request,
+            exits=self.exits,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,17 +17,8 @@ from pathlib import Path
 
 from dispatch.day import Day
 from dispatch.outputs.plan_json import PlanDocument, read_plan_json
-from dispatch.outputs.route_json import RouteEntry, StepEntry
-from dispatch.outputs.truck_json import DeliveryEntry, UnservedShipmentEntry
-from dispatch.plan import (
-    Delivery,
-    Plan,
-    Step,
-    Trip,
-    Unserved,
-    UnservedShipment,
-    VehicleRoute,
-)
+from dispatch.outputs.route_json import RouteEntry
+from dispatch.plan import Delivery, Plan, Trip, Unserved, UnservedShipment, VehicleRoute
 from routing.network.speed import VehicleClass
 from stations.errors import ProblemCollector
 
@@ -87,117 +78,22 @@ class BasePlan:
         raise KeyError(f"{trip_id!r} is not a trip of the base plan")
 
 
-def _step(entry: StepEntry) -> Step:
-    return Step(
-        kind=entry.type,
-        place_id=entry.place,
-        trip_id=entry.trip if entry.trip is not None else entry.shipment,
-        arrival=entry.arrival,
-        begin=entry.begin,
-        departure=entry.departure,
-        on_board=entry.on_board,
-        load_t=entry.load_t or 0.0,
-        green_channel=bool(entry.green_channel),
-    )
-
-
-def _route(entry: RouteEntry, day: Day) -> VehicleRoute:
-    fixed = next((v.fixed_cost for v in day.fleet if v.vehicle_id == entry.vehicle), 0.0)
-    return VehicleRoute(
-        vehicle_id=entry.vehicle,
-        operator=entry.operator,
-        depot_id=entry.depot,
-        vehicle_class=entry.vehicle_class,
-        seats=entry.seats,
-        capacity=entry.capacity or 0,
-        permit_no=entry.permit_no,
-        permit_valid_from=entry.permit_valid_from,
-        permit_valid_to=entry.permit_valid_to,
-        steps=tuple(_step(s) for s in entry.steps),
-        trip_ids=entry.jobs,
-        distance_km=entry.distance_km,
-        loaded_km=min(entry.loaded_km, entry.distance_km),
-        cost_cny=entry.cost_cny,
-        fixed_cost_cny=min(fixed, entry.cost_cny),
-        capacity_t=entry.capacity_t,
-        capacity_m3=entry.capacity_m3,
-    )
-
-
-def _delivery(entry: DeliveryEntry) -> Delivery:
-    return Delivery(
-        shipment_id=entry.shipment,
-        vehicle_id=entry.vehicle,
-        cargo=entry.cargo,
-        weight_t=entry.weight_t,
-        volume_m3=entry.volume_m3,
-        priority=entry.priority,
-        origin_id=entry.origin,
-        destination_id=entry.destination,
-        load_start=entry.load_start,
-        depart=entry.depart,
-        arrive=entry.arrive,
-        unload_start=entry.unload_start,
-        due_time=entry.due_time,
-        distance_km=entry.distance_km,
-        green_channel=entry.green_channel,
-    )
-
-
-def _unserved_shipment(entry: UnservedShipmentEntry) -> UnservedShipment:
-    return UnservedShipment(
-        shipment_id=entry.shipment,
-        cargo=entry.cargo,
-        weight_t=entry.weight_t,
-        reason=entry.reason,
-        detail=entry.detail,
-        exits=entry.exits,
-    )
-
-
 def base_of_document(document: PlanDocument, day: Day, *, parent: str = "") -> BasePlan:
-    """The base made of a plan.json document (``day`` gives the vehicles' fixed costs)."""
-    trips = tuple(
-        Trip(
-            trip_id=t.id,
-            vehicle_id=t.vehicle,
-            station_id=t.station,
-            enterprise_id=t.enterprise,
-            worker_ids=t.workers,
-            escort_seats=t.escort_seats,
-            board_start=t.board_start,
-            depart=t.depart,
-            arrive=t.arrive,
-            alight_start=t.alight_start,
-            wait_max_min=t.wait_max_min,
-            wait_mean_min=t.wait_mean_min,
-            ride_min=t.ride_min,
-            distance_km=t.distance_km,
-        )
-        for t in document.trips
-    )
-    unserved = tuple(
-        Unserved(
-            worker_id=u.worker,
-            station_id=u.station,
-            enterprise_id=u.enterprise,
-            arrival_time=u.arrival_time,
-            reason=u.reason,
-            detail=u.detail,
-            request_id=u.request,
-            exits=u.exits,
-        )
-        for u in document.unserved
-    )
+    """The base made of a plan.json document (``day`` gives the vehicles' day rates)."""
+    rates = {v.vehicle_id: v.fixed_cost for v in day.fleet}
+
+    def routes(entries: Sequence[RouteEntry]) -> tuple[VehicleRoute, ...]:
+        return tuple(r.to_route(fixed_cost_cny=rates.get(r.vehicle, 0.0)) for r in entries)
+
     return BasePlan(
         date=document.date,
-        routes=tuple(_route(r, day) for r in document.routes),
-        trips=trips,
-        unserved=unserved,
+        routes=routes(document.routes),
+        trips=tuple(t.to_trip() for t in document.trips),
+        unserved=tuple(u.to_unserved() for u in document.unserved),
         excluded=tuple(e.worker for e in document.excluded),
-        truck_routes=tuple(_route(r, day) for r in document.truck_routes),
-        deliveries=tuple(_delivery(d) for d in document.deliveries),
-        unserved_shipments=tuple(_unserved_shipment(u) for u in document.unserved_shipments),
+        truck_routes=routes(document.truck_routes),
+        deliveries=tuple(d.to_delivery() for d in document.deliveries),
+        unserved_shipments=tuple(u.to_unserved_shipment() for u in document.unserved_shipments),
         parent=parent,
     )
 

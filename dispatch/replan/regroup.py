@@ -20,9 +20,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from dispatch.charters.grouping import Grouping, TripRequest, UnservedWorker, group_workers
+from dispatch.charters.grouping import (
+    Grouping,
+    TripRequest,
+    UnservedWorker,
+    boarding_window,
+    group_request,
+    group_workers,
+)
 from dispatch.day import Arrival, Day
 from dispatch.plan import Unserved
 from dispatch.reasons import UnservedReason
@@ -70,17 +77,6 @@ class Regrouped:
         return Grouping(requests, (*self.unserved, *self.carried_workers))
 
 
-def boarding_window(
-    day: Day, first: dt.datetime, last: dt.datetime
-) -> tuple[dt.datetime, dt.datetime]:
-    """When a group whose members arrive from ``first`` to ``last`` may start boarding (the
-    grouping rule, clipped to the operating day)."""
-    policy = day.policy
-    earliest = max(last + dt.timedelta(minutes=policy.transfer_min), day.day_start)
-    latest = min(first + dt.timedelta(minutes=policy.max_wait_min), day.day_end)
-    return earliest, latest
-
-
 def boarding_fits(day: Day, board_start: dt.datetime, members: Sequence[Arrival]) -> bool:
     """Whether a group whose members arrive as ``members`` may still start boarding at
     ``board_start`` (its boarding window, as the grouping rule gives it, holds that time)."""
@@ -102,33 +98,6 @@ def touched_trips(day: Day, base: BasePlan, no_shows: Collection[str]) -> frozen
         ):
             out.add(trip.trip_id)
     return frozenset(out)
-
-
-def group_request(
-    day: Day, request_id: str, members: Sequence[Arrival], *, escort_seats: int | None = None
-) -> TripRequest | None:
-    """The request of one group (members of one station and employer), or None if its
-    boarding window is empty."""
-    ordered = sorted(members, key=lambda a: (a.arrival_time, a.worker_id))
-    first, last = ordered[0].arrival_time, ordered[-1].arrival_time
-    earliest, latest = boarding_window(day, first, last)
-    if latest < earliest:
-        return None
-    policy = day.policy
-    return TripRequest(
-        request_id=request_id,
-        station_id=ordered[0].station_id,
-        enterprise_id=ordered[0].enterprise_id,
-        worker_ids=tuple(a.worker_id for a in ordered),
-        escort_seats=policy.escort_seats if escort_seats is None else escort_seats,
-        pickup_earliest=earliest,
-        pickup_latest=latest,
-        first_arrival=first,
-        last_arrival=last,
-        pickup_service_min=policy.pickup_service_min(len(ordered)),
-        delivery_service_min=policy.alight_min,
-        max_ride_min=policy.max_ride_min,
-    )
 
 
 def frozen_request(day: Day, base: BasePlan, trip_id: str) -> TripRequest:
@@ -184,25 +153,8 @@ def name_groups(
         else:
             name = request.request_id
         taken.add(name)
-        out.append(request if name == request.request_id else _renamed(request, name))
+        out.append(request if name == request.request_id else replace(request, request_id=name))
     return out
-
-
-def _renamed(request: TripRequest, request_id: str) -> TripRequest:
-    return TripRequest(
-        request_id=request_id,
-        station_id=request.station_id,
-        enterprise_id=request.enterprise_id,
-        worker_ids=request.worker_ids,
-        escort_seats=request.escort_seats,
-        pickup_earliest=request.pickup_earliest,
-        pickup_latest=request.pickup_latest,
-        first_arrival=request.first_arrival,
-        last_arrival=request.last_arrival,
-        pickup_service_min=request.pickup_service_min,
-        delivery_service_min=request.delivery_service_min,
-        max_ride_min=request.max_ride_min,
-    )
 
 
 @dataclass(frozen=True, slots=True)

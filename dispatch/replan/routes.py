@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from dispatch.charters.bus_problem import Built, DayTravel, PlaceKey, PlaceKind
-from dispatch.charters.bus_routes import route_cost_cny, trip_of
+from dispatch.charters.bus_routes import bus_route, trip_of
 from dispatch.charters.fleet import UsableVehicle
 from dispatch.day import Arrival, Day
 from dispatch.plan import Step, StepKind, Trip, VehicleRoute
@@ -182,24 +182,5 @@ def bus_day(
         steps = [first, *tail.steps]
         legs = list(tail.legs_km)
     loaded = sum(km for step, km in zip(steps, legs, strict=False) if step.on_board > 0)
-    distance = sum(legs)
-    hours = (steps[-1].arrival - steps[0].departure).total_seconds() / 3600.0
-    trip_ids = tuple(s.trip_id for s in steps if s.kind is StepKind.BOARD and s.trip_id is not None)
-    permit = usable.permit
-    return VehicleRoute(
-        vehicle_id=vehicle.vehicle_id,
-        operator=vehicle.operator,
-        depot_id=vehicle.depot_id,
-        vehicle_class=vehicle.vehicle_class,
-        seats=vehicle.seats,
-        capacity=usable.capacity,
-        permit_no=permit.permit_no,
-        permit_valid_from=permit.valid_from,
-        permit_valid_to=max(p.valid_to for p in usable.permits),
-        steps=tuple(steps),
-        trip_ids=trip_ids,
-        distance_km=distance,
-        loaded_km=min(loaded, distance),
-        cost_cny=route_cost_cny(usable, distance, hours),
-        fixed_cost_cny=vehicle.fixed_cost,
-    )
+    trip_ids = [s.trip_id for s in steps if s.kind is StepKind.BOARD and s.trip_id is not None]
+    return bus_route(usable, steps, trip_ids, distance_km=sum(legs), loaded_km=loaded)
