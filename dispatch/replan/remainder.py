@@ -37,6 +37,7 @@ from dispatch.charters.bus_problem import (
     depot_key,
     employer_key,
     objective_weights,
+    place_of,
     request_job,
     station_key,
     vehicle_spec,
@@ -55,16 +56,6 @@ from routing.vrp import Problem, Solution, SolveParams, WarmStart, servable, sol
 from routing.vrp.problem import Job, Route, StopKind, TimeWindow, VehicleSpec
 from routing.vrp.schedule import Visit, build_route
 from routing.vrp.servability import Servability
-from stations.model import Place
-
-
-def place_of(day: Day, key: PlaceKey) -> Place:
-    """The place of ``key`` in ``day``."""
-    if key.kind is PlaceKind.DEPOT:
-        return day.depots[key.place_id]
-    if key.kind is PlaceKind.STATION:
-        return day.stations[key.place_id]
-    return day.enterprises[key.place_id]
 
 
 def travel_over(day: Day, keys: Sequence[PlaceKey], networks: Sequence[DayNetwork]) -> DayTravel:
