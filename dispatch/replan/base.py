@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dispatch.day import Day
@@ -54,6 +54,10 @@ class BasePlan:
     deliveries: tuple[Delivery, ...] = ()
     unserved_shipments: tuple[UnservedShipment, ...] = ()
     parent: str = ""
+    _trips: Mapping[str, Trip] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_trips", {t.trip_id: t for t in self.trips})
 
     @classmethod
     def of_plan(cls, plan: Plan, *, parent: str = "") -> BasePlan:
@@ -72,10 +76,10 @@ class BasePlan:
 
     def trip(self, trip_id: str) -> Trip:
         """The trip with id ``trip_id``."""
-        for trip in self.trips:
-            if trip.trip_id == trip_id:
-                return trip
-        raise KeyError(f"{trip_id!r} is not a trip of the base plan")
+        try:
+            return self._trips[trip_id]
+        except KeyError:
+            raise KeyError(f"{trip_id!r} is not a trip of the base plan") from None
 
 
 def base_of_document(document: PlanDocument, day: Day, *, parent: str = "") -> BasePlan:
