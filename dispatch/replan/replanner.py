@@ -25,7 +25,7 @@ from dispatch.charters.idle import idle_vehicles
 from dispatch.charters.prepare import Prepared
 from dispatch.charters.screening import screen
 from dispatch.charters.subsidy import subsidy_rows
-from dispatch.day import Day
+from dispatch.day import Arrival, Day
 from dispatch.kpis import plan_kpis, with_supply
 from dispatch.plan import (
     IdleVehicle,
@@ -48,6 +48,7 @@ from dispatch.replan.events import (
     Event,
     EventLog,
     NoShow,
+    VehicleBreakdown,
     breakdown_times,
     delayed_arrivals,
     no_show_workers,
@@ -63,6 +64,7 @@ from dispatch.replan.remainder import (
 from dispatch.replan.routes import bus_day, continuation, step_key
 from dispatch.replan.state import DayState, boarded_workers, day_state
 from dispatch.replan.supply import replan_supply, replan_supply_day
+from dispatch.supply.shipments import SupplyPlan
 from routing.network.daynetwork import DayNetwork
 from routing.network.roads import RoadNetwork
 from routing.vrp import explain
@@ -306,6 +308,80 @@ def check_events(day: Day, events: EventLog) -> None:
         raise InputError(problems)
 
 
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the events known at the clock time say, and the state they leave the parent in."""
+
+    known: EventLog
+    walk_ins: tuple[Arrival, ...]
+    moved: Mapping[str, dt.datetime]
+    no_shows: Mapping[str, NoShow]
+    breakdowns: Mapping[str, VehicleBreakdown]
+    state: DayState
+    on_board: frozenset[str]  # workers of frozen trips
+    late_on_board: frozenset[str]  # late workers whose frozen trip no longer fits them
+    forced: frozenset[str]  # workers an event makes change: late, no-show, bus broken down
+
+
+def _facts(day: Day, base: BasePlan, events: EventLog, at: dt.datetime) -> _Facts:
+    """The events known at ``at`` read against the day, and the state of ``base`` then."""
+    known = events.known_by(at)
+    walk_ins = tuple(a for e in known.walk_ins for a in e.arrivals)
+    moved = delayed_arrivals(day.arrivals, known.delays)
+    no_shows = no_show_workers([*day.arrivals, *walk_ins], known.no_shows)
+    breakdowns = breakdown_times(known.breakdowns)
+    touched = touched_trips(with_arrivals(day, moved), base, set(no_shows))
+    state = day_state(
+        base,
+        at=at,
+        freeze_until=max([at, *exit_times(known.exit_changes, at)]),
+        touched_trips=touched,
+        breakdowns=breakdowns,
+    )
+    frozen = [base.trip(t) for t in state.frozen_trips]
+    on_board = frozenset(w for t in frozen for w in t.worker_ids)
+    late = frozenset(w for t in frozen if t.trip_id in touched for w in t.worker_ids if w in moved)
+    stranded = {
+        w
+        for bus in state.buses
+        if bus.breakdown is not None
+        for trips in bus.released_trips
+        for t in trips
+        for w in base.trip(t).worker_ids
+    }
+    forced = frozenset(set(moved) | set(no_shows) | stranded)
+    return _Facts(known, walk_ins, moved, no_shows, breakdowns, state, on_board, late, forced)
+
+
+def _replan_day_of(day: Day, final: Day, base: BasePlan, facts: _Facts) -> tuple[Day, list[str]]:
+    """The re-plan's day: the exits as they end up, late arrivals moved (but where a frozen
+    trip contradicts them), walk-ins in, vehicles and shipments the events add; with the
+    notes on what could not be applied."""
+    moved = {w: t for w, t in facts.moved.items() if w not in facts.late_on_board}
+    new_day = with_fleet(with_arrivals(final, moved, facts.walk_ins), facts.known)
+    new_day, supply_notes = replan_supply_day(new_day, base, facts.known, facts.state.at)
+    notes = _notes(day, facts.known, set(facts.on_board), set(facts.late_on_board))
+    return new_day, notes + supply_notes
+
+
+def _meta(
+    day: Day, base: BasePlan, remainder: Remainder, supply: SupplyPlan, **values: object
+) -> PlanMeta:
+    solution = remainder.solution
+    return PlanMeta(
+        seed=day.policy.seed,
+        time_limit_s=day.policy.time_limit_s,
+        solver_status=solution.status + f"; supply {supply.status}",
+        objective=solution.objective + supply.objective,
+        version=software_version(),
+        solver_backend=solution.backend,
+        solver_backend_reason=solution.backend_reason,
+        supply_backend=supply.backend,
+        parent=base.parent,
+        **values,  # type: ignore[arg-type]
+    )
+
+
 def replan_day(
     day: Day,
     base: BasePlan,
@@ -359,47 +435,24 @@ def replan_day(
     started = time.monotonic()
     check_base(base, day)
     check_events(day, events)
-    known = events.known_by(at)
     report("state", 0.0)
-    walk_ins = [a for e in known.walk_ins for a in e.arrivals]
-    moved = delayed_arrivals(day.arrivals, known.delays)
-    no_shows = no_show_workers([*day.arrivals, *walk_ins], known.no_shows)
-    breakdowns = breakdown_times(known.breakdowns)
-    future = exit_times(known.exit_changes, at)
-    touched = touched_trips(with_arrivals(day, moved), base, set(no_shows))
-    state = day_state(
-        base,
-        at=at,
-        freeze_until=max([at, *future]),
-        touched_trips=touched,
-        breakdowns=breakdowns,
-    )
-    frozen_ids = state.frozen_trips
-    on_board = {w for t in frozen_ids for w in base.trip(t).worker_ids}
-    late_on_board = {
-        w for t in frozen_ids if t in touched for w in base.trip(t).worker_ids if w in moved
-    }
-    notes = _notes(day, known, on_board, late_on_board)
+    facts = _facts(day, base, events, at)
+    state = facts.state
     report("groups", 0.1)
     roads = network if network is not None else RoadNetwork.embedded()
-    base_net, networks, final = _networks(day, roads, known, at)
-    new_day = with_arrivals(final, {w: t for w, t in moved.items() if w not in on_board}, walk_ins)
-    new_day = with_fleet(new_day, known)
-    supply_day, supply_notes = replan_supply_day(new_day, base, known, at)
-    new_day = supply_day
-    notes += supply_notes
+    base_net, networks, final = _networks(day, roads, facts.known, at)
+    new_day, notes = _replan_day_of(day, final, base, facts)
     screening = screen(new_day)
     fleet = check_fleet(new_day)
-    eligible = {a.worker_id: a for a in screening.eligible}
     regrouped = regroup(
         new_day,
         GroupInputs(
             base=base,
-            frozen_trips=frozen_ids,
+            frozen_trips=state.frozen_trips,
             open_trips=state.released_trips,
-            eligible=eligible,
-            moved={w for w in moved if w not in on_board},
-            no_shows={w for w in no_shows if w not in on_board},
+            eligible={a.worker_id: a for a in screening.eligible},
+            moved={w for w in facts.moved if w not in facts.on_board},
+            no_shows={w for w in facts.no_shows if w not in facts.on_board},
             max_workers=fleet.max_worker_seats,
             at=at,
         ),
@@ -407,36 +460,34 @@ def replan_day(
     prepared = Prepared(new_day, screening, fleet, regrouped.grouping())
     report("network", 0.2)
     check_on_network(new_day, prepared, roads, warn=False)
-    carried = carried_buses(new_day, fleet.buses, state, breakdowns)
+    carried = carried_buses(new_day, fleet.buses, state, facts.breakdowns)
     keys = remainder_keys(regrouped.open, carried, state)
     frozen_keys = [step_key(s) for b in state.buses for s in b.frozen_steps]
     travel, frozen_travel = _travels(new_day, day, keys, frozen_keys, base_net, networks)
     report("solve", 0.3)
-    params = new_day.policy.solve_params()
     solve_started = time.monotonic()
-    announced = {
-        t: base.trip(t).board_start for t in state.released_trips if t not in regrouped.retimed
-    }
     remainder = solve_remainder(
         prepared,
         regrouped.open,
         carried,
         state,
         travel,
-        params,
+        new_day.policy.solve_params(),
         warm=warm,
         moved=regrouped.retimed,
-        announced=announced,
+        announced={
+            t: base.trip(t).board_start for t in state.released_trips if t not in regrouped.retimed
+        },
     )
-    supply = replan_supply(new_day, base, known, at, networks=networks, base_net=base_net)
+    supply = replan_supply(new_day, base, facts.known, at, networks=networks, base_net=base_net)
     solve_seconds = time.monotonic() - solve_started
     report("assemble", 0.8)
     usable = {u.vehicle_id: u for u in fleet.buses}
     routes, new_trips = _routes(new_day, state, remainder, travel, frozen_travel, usable)
-    frozen_trips = [base.trip(t) for t in sorted(frozen_ids)]
+    frozen_trips = [base.trip(t) for t in sorted(state.frozen_trips)]
     trips = sorted([*frozen_trips, *new_trips], key=lambda t: (t.board_start, t.trip_id))
     daynet = networks[-1]
-    unserved = _unserved_rows(new_day, regrouped, remainder, daynet, no_shows, at)
+    unserved = _unserved_rows(new_day, regrouped, remainder, daynet, facts.no_shows, at)
     subsidy = subsidy_rows(new_day, routes, trips)
     kpis = plan_kpis(
         prepared,
@@ -449,52 +500,36 @@ def replan_day(
         solve_seconds=solve_seconds,
     )
     kpis = with_supply(kpis, prepared, supply)
-    broken = {v: e.time for v, e in breakdowns.items()}
-    used = {r.vehicle_id for r in routes} | supply.used
-    solution = remainder.solution
+    broken = {v: e.time for v, e in facts.breakdowns.items()}
     plan = Plan(
         day=new_day,
         routes=tuple(routes),
         trips=tuple(trips),
         unserved=tuple(unserved),
         excluded=screening.excluded,
-        idle=_idle(idle_vehicles(fleet, used), broken, new_day),
+        idle=_idle(
+            idle_vehicles(fleet, {r.vehicle_id for r in routes} | supply.used), broken, new_day
+        ),
         subsidy=subsidy,
         kpis=kpis,
         truck_routes=supply.truck_routes,
         deliveries=supply.deliveries,
         unserved_shipments=supply.unserved,
         network=daynet,
-        meta=PlanMeta(
-            seed=new_day.policy.seed,
-            time_limit_s=new_day.policy.time_limit_s,
-            solver_status=solution.status + f"; supply {supply.status}",
-            objective=solution.objective + supply.objective,
+        meta=_meta(
+            new_day,
+            base,
+            remainder,
+            supply,
             wall_seconds=round(time.monotonic() - started, 3),
-            version=software_version(),
             network=roads.name,
-            solver_backend=solution.backend,
-            solver_backend_reason=solution.backend_reason,
-            supply_backend=supply.backend,
-            parent=base.parent,
             replanned_at=at,
         ),
     )
     boarded = boarded_workers(state, base)
-    transported = {w for t in plan.trips for w in t.worker_ids}
-    if not boarded <= transported:
-        lost = sorted(boarded - transported)
-        raise PlanInvariantError(f"workers on board at {at} are not transported: {lost[:5]}")
-    forced = set(moved) | set(no_shows)
-    forced |= {
-        w
-        for b in state.buses
-        if b.breakdown
-        for t in b.released
-        for tid in t.trip_ids
-        for w in base.trip(tid).worker_ids
-    }
-    diff = plan_diff(base, plan, at=at, boarded=boarded, forced=forced, broken=broken)
+    if not boarded <= {w for t in plan.trips for w in t.worker_ids}:
+        raise PlanInvariantError(f"a worker on board at {at} is not transported (a bug)")
+    diff = plan_diff(base, plan, at=at, boarded=boarded, forced=facts.forced, broken=broken)
     report("done", 1.0)
     logger.info(
         "re-planned %s at %s: %d buses, %d trips, %d unserved; changed %d workers of %d, "
@@ -514,7 +549,7 @@ def replan_day(
         plan=plan,
         base=base,
         at=at,
-        applied=known,
+        applied=facts.known,
         pending=events.later_than(at),
         notes=tuple(notes),
         diff=diff,
