@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dispatch.day import Day, HealthCode, VehicleClass
 from dispatch.replan.event_tables import EVENTS, KIND_COLUMNS, WALK_INS, read_events
@@ -190,3 +192,34 @@ def test_clock_times_may_run_past_midnight(trains: Day, tmp_path: Path) -> None:
     file.write_text("kind,known_at,vehicle_id\nvehicle_breakdown,25:30,b1\n")
     (event,) = read_events(file, trains).events
     assert event.known_at == dt.datetime(2020, 2, 25, 1, 30)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    workers=st.lists(
+        st.sampled_from([f"w{k:02d}" for k in range(1, 34)]), min_size=1, max_size=8, unique=True
+    ),
+    separator=st.sampled_from([" ", ",", ";", ", ", "、", "；", "，"]),
+    hours=st.integers(0, 29),
+    minutes=st.integers(0, 59),
+)
+def test_no_show_rows_read_back_whatever_the_separator_and_clock(
+    trains: Day,
+    tmp_path_factory: pytest.TempPathFactory,
+    workers: list[str],
+    separator: str,
+    hours: int,
+    minutes: int,
+) -> None:
+    """Worker ids separated by spaces, commas, semicolons (Latin or Chinese) and any clock
+    time up to 29:59 read back as written."""
+    file = tmp_path_factory.mktemp("events") / "events.csv"
+    cell = separator.join(workers)
+    file.write_text(
+        f'kind,known_at,worker_ids\nno_show,{hours:02d}:{minutes:02d},"{cell}"\n', encoding="utf-8"
+    )
+    (event,) = read_events(file, trains).events
+    assert isinstance(event, NoShow) and event.worker_ids == tuple(workers)
+    assert event.known_at == trains.midnight + dt.timedelta(hours=hours, minutes=minutes)
