@@ -19,7 +19,17 @@ import click
 import typer
 
 from charter import __version__
-from charter.commands import day_files, days, mapping, place_lists, planning, purge, scenario, stats
+from charter.commands import (
+    day_files,
+    days,
+    mapping,
+    place_lists,
+    planning,
+    purge,
+    replanning,
+    scenario,
+    stats,
+)
 from charter.exitcodes import ExitCode, exit_code_for
 from charter.options import VerboseOption
 from charter.terminal import terminal_json, terminal_text
@@ -65,6 +75,7 @@ def root(
 
 # In the order `charter --help` lists them.
 app.add_typer(planning.app)  # plan, demo
+app.add_typer(replanning.app)  # replan
 app.add_typer(day_files.app)  # template, check
 app.add_typer(mapping.app)  # map
 app.add_typer(scenario.app, name="scenario")

@@ -417,7 +417,11 @@ class UnservedShipment:
 
 @dataclass(frozen=True, slots=True)
 class IdleVehicle:
-    """A vehicle of the fleet with no trips, and why (no permit, not needed, …)."""
+    """A vehicle of the fleet with no trips, and why (no permit, not needed, …).
+
+    ``code`` names the reason when the fleet check does not give it (a re-plan's
+    ``broken_down``); None takes the fleet check's code. Default None.
+    """
 
     vehicle_id: str
     operator: str
@@ -426,6 +430,7 @@ class IdleVehicle:
     reason_zh: str
     reason_en: str
     permit_no: str | None = None
+    code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -555,7 +560,11 @@ class Kpis:
 @dataclass(frozen=True, slots=True)
 class PlanMeta:
     """How the plan was made (for reproducibility): seed, limits, the solver's outcome, the
-    backend that planned the charters (and the supply runs) with the reason it was chosen."""
+    backend that planned the charters (and the supply runs) with the reason it was chosen.
+
+    A re-plan (``dispatch.replan``) names its ``parent`` version and the clock time
+    ``replanned_at`` of its state; a plan of a whole day has neither ("" and None).
+    """
 
     seed: int
     time_limit_s: float
@@ -567,6 +576,8 @@ class PlanMeta:
     solver_backend: str = ""
     solver_backend_reason: str = ""
     supply_backend: str = ""
+    parent: str = ""
+    replanned_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,7 +110,8 @@ def _bounds(
     return bound.buses, max(all_bound, bound.buses)
 
 
-def _version() -> str:
+def software_version() -> str:
+    """The installed charter-dispatch version (``0.0.0+unknown`` in a bare source tree)."""
     try:
         return version("charter-dispatch")
     except PackageNotFoundError:  # a source tree that is not installed
@@ -281,7 +282,7 @@ def _plan(
             solver_status=solution.status + (f"; supply {supply.status}" if day.shipments else ""),
             objective=solution.objective + supply.objective,
             wall_seconds=round(time.monotonic() - started, 3),
-            version=_version(),
+            version=software_version(),
             network=roads.name,
             solver_backend=solution.backend,
             solver_backend_reason=solution.backend_reason,

@@ -22,7 +22,8 @@ class ExclusionReason(StrEnum):
 class UnservedReason(StrEnum):
     """Why an eligible worker (or a trip request) gets no bus.
 
-    The first three arise while grouping; the others are for the solving stage.
+    The first three arise while grouping; the others are for the solving stage, but
+    ``no_show``, which a re-plan records for a worker reported as not coming.
     """
 
     NO_USABLE_BUS = "no_usable_bus"
@@ -34,6 +35,7 @@ class UnservedReason(StrEnum):
     RIDE_TOO_LONG = "ride_too_long"
     OUTSIDE_ALL_SHIFTS = "outside_all_shifts"
     FLEET_EXHAUSTED = "fleet_exhausted"
+    NO_SHOW = "no_show"
 
 
 class ShipmentReason(StrEnum):
@@ -106,6 +108,10 @@ _TEXTS: dict[StrEnum, tuple[str, str]] = {
     UnservedReason.FLEET_EXHAUSTED: (
         "该时段车辆已全部派出",
         "every suitable vehicle is busy at that time",
+    ),
+    UnservedReason.NO_SHOW: (
+        "报告未到站（未到）",
+        "reported as not coming to the station (no-show)",
     ),
     VehicleReason.NO_PERMIT: ("无道路运输许可证", "has no transport permit"),
     VehicleReason.PERMIT_EXPIRED: ("许可证已过期", "permit has expired"),

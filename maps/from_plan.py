@@ -17,6 +17,7 @@ import datetime as dt
 import itertools
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from dispatch.outputs.plan_json import PlanDocument, plan_document
 from dispatch.outputs.route_json import RouteEntry, StepEntry
 from dispatch.plan import Plan, StepKind
 from dispatch.policy import Policy
-from maps.base import MapBuilder, Tiles
+from maps.base import LegendItem, LineFeature, LineStyle, MapBuilder, Tiles
 from maps.geometry import LonLat
 from maps.map_labels import text
 from maps.permits import PermitState
@@ -114,8 +115,10 @@ def _all_legs(document: PlanDocument) -> list[ProfiledLeg]:
     return [leg for r in (*document.routes, *document.truck_routes) for leg in _legs(r)]
 
 
-def leg_paths(document: PlanDocument, network: DayNetwork) -> dict[ProfiledLeg, list[LonLat]]:
-    """Road geometry of every leg driven in the plan, per profile.
+def leg_paths(
+    document: PlanDocument, network: DayNetwork, *, legs: Sequence[ProfiledLeg] | None = None
+) -> dict[ProfiledLeg, list[LonLat]]:
+    """Road geometry of every leg driven in the plan (or of ``legs`` only), per profile.
 
     One ``DayNetwork.paths`` call per (profile, leg start) covers all of that start's legs. A
     leg without a road route under the plan's exits (only possible when the network differs
@@ -127,7 +130,7 @@ def leg_paths(document: PlanDocument, network: DayNetwork) -> dict[ProfiledLeg, 
         for step in route.steps:
             key = point_key(route, step)
             points[key] = _Point(" ".join(key), step.lon, step.lat)
-    for profile, a, b in _all_legs(document):
+    for profile, a, b in _all_legs(document) if legs is None else legs:
         wanted[(profile, a)].add(b)
     geometry: dict[ProfiledLeg, list[LonLat]] = {}
     for (profile, start), ends in sorted(wanted.items()):
@@ -376,8 +379,9 @@ def document_map(
     lang: Lang = Lang.EN,
     tiles: Tiles = Tiles.NONE,
     expiring_within_days: int = 7,
+    parent: PlanDocument | None = None,
 ) -> MapBuilder:
-    """The route map of a plan document.
+    """The route map of a plan document (against its parent version, when given).
 
     Parameters
     ----------
@@ -394,6 +398,9 @@ def document_map(
         Background. Default plain (offline).
     expiring_within_days
         Warning window for permits. Default 7.
+    parent
+        The version this one was re-planned from: its cancelled legs are drawn grey, the
+        new ones bold (``add_version_changes``). Default None.
 
     Returns
     -------
@@ -416,6 +423,8 @@ def document_map(
         attribution=[ATTRIBUTION],
     )
     add_plan_notes(builder, document, lang=lang)
+    if parent is not None:
+        add_version_changes(builder, document, parent, network)
     return builder
 
 
@@ -453,6 +462,7 @@ def plan_route_map(
     lang: Lang = Lang.EN,
     tiles: Tiles = Tiles.NONE,
     expiring_within_days: int = 7,
+    parent: PlanDocument | None = None,
 ) -> MapBuilder:
     """The route map of a plan just made, drawn on the roads it was planned on.
 
@@ -473,6 +483,8 @@ def plan_route_map(
         Background. Default plain (offline).
     expiring_within_days
         Warning window for permits. Default 7.
+    parent
+        The parent version of a re-plan (see :func:`document_map`). Default None.
 
     Returns
     -------
@@ -485,10 +497,13 @@ def plan_route_map(
         lang=lang,
         tiles=tiles,
         expiring_within_days=expiring_within_days,
+        parent=parent,
     )
 
 
-def write_plan_map(plan: Plan, files: PlanFiles, *, lang: Lang = Lang.EN) -> Path:
+def write_plan_map(
+    plan: Plan, files: PlanFiles, *, lang: Lang = Lang.EN, parent: PlanDocument | None = None
+) -> Path:
     """Draw ``map.html`` of ``plan`` into the plan folder ``write_plan`` wrote (``files``).
 
     Parameters
@@ -499,6 +514,8 @@ def write_plan_map(plan: Plan, files: PlanFiles, *, lang: Lang = Lang.EN) -> Pat
         What ``write_plan`` wrote for it, with its plan.json document.
     lang
         Label language (``both`` draws Chinese: a map has room for one). Default English.
+    parent
+        The parent version of a re-plan: drawn against it. Default None.
 
     Returns
     -------
@@ -506,5 +523,84 @@ def write_plan_map(plan: Plan, files: PlanFiles, *, lang: Lang = Lang.EN) -> Pat
         The map file.
     """
     path = files.folder / MAP_HTML
-    plan_route_map(plan, document=files.document, lang=lang.single).save(path)
+    plan_route_map(plan, document=files.document, lang=lang.single, parent=parent).save(path)
     return path
+
+
+# --------------------------------------------------------------------------- versions
+
+CANCELLED = LineStyle("#9e9e9e", 5.0, opacity=0.9, dash="6 6")
+NEW = LineStyle("#1a1a1a", 8.0, opacity=0.75)
+VehicleLeg = tuple[str, Profile, PointKey, PointKey]  # plate, profile, from, to
+
+
+def vehicle_legs(document: PlanDocument) -> list[VehicleLeg]:
+    """Every leg of every route: plate, profile and its two places (places differ)."""
+    return [
+        (route.vehicle, *leg)
+        for route in (*document.routes, *document.truck_routes)
+        for leg in _legs(route)
+    ]
+
+
+def version_changes(
+    document: PlanDocument, parent: PlanDocument
+) -> tuple[list[VehicleLeg], list[VehicleLeg]]:
+    """The legs of ``parent`` the child no longer drives (cancelled) and the legs it drives
+    that ``parent`` did not (new), each in route order."""
+    before, after = vehicle_legs(parent), vehicle_legs(document)
+    kept_before, kept_after = set(after), set(before)
+    cancelled = list(dict.fromkeys(leg for leg in before if leg not in kept_before))
+    new = list(dict.fromkeys(leg for leg in after if leg not in kept_after))
+    return cancelled, new
+
+
+def add_version_changes(
+    builder: MapBuilder, document: PlanDocument, parent: PlanDocument, network: DayNetwork
+) -> None:
+    """Two layers against the parent version: its cancelled legs grey (dashed), the new ones
+    bold; a legend section and a note name the parent and the re-plan's clock time."""
+    cancelled, new = version_changes(document, parent)
+    names: dict[PointKey, str] = {
+        ("station", p.id): p.name_zh if builder.lang == Lang.ZH else p.name_en
+        for p in document.places.stations
+    }
+    names.update({("enterprise", e.id): e.name for e in document.places.enterprises})
+    for which, legs, source, style in (
+        ("cancelled", cancelled, parent, CANCELLED),
+        ("new", new, document, NEW),
+    ):
+        wanted = [(profile, a, b) for _, profile, a, b in legs]
+        geometry = leg_paths(source, network, legs=wanted) if legs else {}
+        layer = builder.layer(builder.t(f"layer.changes.{which}"), swatch=style)
+        features = [
+            LineFeature(
+                (tuple(geometry[(profile, a, b)]),),
+                style,
+                builder.t(
+                    f"tip.changes.{which}",
+                    plate=plate,
+                    start=names.get(a, a[1]),
+                    end=names.get(b, b[1]),
+                ),
+            )
+            for plate, profile, a, b in legs
+            if len(geometry.get((profile, a, b), ())) >= 2
+        ]
+        if features:
+            builder.add_lines(layer, features, in_view=False)
+    builder.add_legend(
+        builder.t("legend.changes"),
+        [
+            LegendItem(builder.t("item.changes.cancelled"), line=CANCELLED),
+            LegendItem(builder.t("item.changes.new"), line=NEW),
+        ],
+    )
+    at = document.meta.replanned_at
+    builder.add_note(
+        builder.t(
+            "note.parent",
+            at="–" if at is None else at.strftime("%H:%M"),
+            parent=document.meta.parent or "–",
+        )
+    )

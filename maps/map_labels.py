@@ -31,6 +31,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "legend.exits": ("出入口 / 检查站状态", "Exit / checkpoint status"),
     "legend.permits": ("车辆许可状态（按车场）", "Vehicle permits (per depot)"),
     "legend.routes": ("线路", "Routes"),
+    "legend.changes": ("与上一版本相比", "Against the parent version"),
+    "layer.changes.cancelled": ("已取消的路段（灰色）", "Cancelled legs (grey)"),
+    "layer.changes.new": ("新增的路段（加粗）", "New legs (bold)"),
+    "item.changes.cancelled": ("已取消的路段", "cancelled leg"),
+    "item.changes.new": ("新增的路段", "new leg"),
+    "tip.changes.cancelled": (
+        "{plate}：已取消 {start} → {end}",
+        "{plate}: cancelled {start} → {end}",
+    ),
+    "tip.changes.new": ("{plate}：新增 {start} → {end}", "{plate}: new {start} → {end}"),
     "legend.unserved": ("未满足需求", "Unserved"),
     # legend items
     "item.prefecture": ("苏州市界", "Suzhou prefecture boundary"),
@@ -148,6 +158,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "服务全部需求最少需 {needed} 辆（可派 {usable} 辆）。",
         "Buses used {used}; the trips served need at least {served} (no plan serves them with "
         "fewer); serving every request needs at least {needed} ({usable} usable).",
+    ),
+    "note.parent": (
+        "本版本于 {at} 由上一版本（{parent}）重新规划：灰色为取消的路段，加粗为新增的路段。",
+        "Re-planned at {at} from the parent version ({parent}): grey legs are cancelled, "
+        "bold legs are new.",
     ),
     "note.advice": (
         "建议：{text}，可多运送 {workers} 人（客车 {buses:+d} 辆）。",

@@ -23,6 +23,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, ClassVar, TypeVar
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
@@ -38,6 +39,9 @@ from dispatch.day import (
     Vehicle,
 )
 from dispatch.policy import POLICY_KEYS, Clock, Policy, format_clock, plain_word
+from dispatch.replan.apply import events_day
+from dispatch.replan.event_tables import read_events
+from dispatch.replan.events import EventLog
 from stations.errors import InputError
 from stations.model import ExitStatus, Registry
 from stations.tabular import FIRST_DAY, LAST_DAY
@@ -48,6 +52,7 @@ T = TypeVar("T")
 SHOWN_IDS = 12  # known ids listed in a fix
 MAX_FACTOR = 20.0  # scale_fleet / scale_arrivals: at most this many times the base
 MAX_ADDED = 100_000  # add_arrivals: workers per train
+LATEST_EVENT_MIN = 30 * 60  # apply_events: by default every event of the file (known by 30:00)
 FORBIDDEN_POLICY_KEYS = frozenset({"planning_date"})
 
 
@@ -497,6 +502,55 @@ class RevokePermits:
         return day.replace(permits=tuple(p for p in day.permits if not revoked(p)))
 
 
+# --------------------------------------------------------------------------- events
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyEvents:
+    """Apply an events file (docs/API.md, "Events") as known at a clock time, to the whole
+    day: "what if the 10:00 trains are two hours late" asked before it happens.
+
+    ``file`` is relative to the scenario file (``scenarios.spec`` resolves it); ``at`` is the
+    clock time whose known events apply (``dispatch.replan.apply.events_day``: late arrivals
+    moved, no-shows out, walk-ins in, the exits as they end up, broken-down vehicles available
+    until their breakdown, added vehicles and shipments in, cancelled ones out).
+    """
+
+    KIND: ClassVar[str] = "apply_events"
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
+    file: Annotated[str, Field(min_length=1)]
+    at: Clock = LATEST_EVENT_MIN
+
+    def _events(self, day: Day) -> EventLog:
+        return read_events(Path(self.file), day)
+
+    def check(self, day: Day) -> list[Issue]:
+        """Every problem of the events file against ``day`` (table, row, column, value)."""
+        try:
+            log = self._events(day)
+        except InputError as error:
+            return [
+                Issue(("file",), p.value, f"{p}", "fix the events file (docs/API.md, Events)")
+                for p in error.problems
+            ]
+        if not len(log.known_by(day.at_minute(self.at))):
+            return [
+                Issue(
+                    ("at",),
+                    format_clock(self.at),
+                    "is before every event of the file is known: the change does nothing",
+                    "give a later `at`, or check the events' `known_at`",
+                    warning=True,
+                )
+            ]
+        return []
+
+    def apply(self, day: Day, *, step: ChangeStep) -> Day:
+        """The day as the events known at ``at`` describe it."""
+        return events_day(day, self._events(day), day.at_minute(self.at))
+
+
 # --------------------------------------------------------------------------- arrivals
 
 
@@ -845,6 +899,7 @@ Change = (
     | AddArrivals
     | CloseStation
     | ScaleShipments
+    | ApplyEvents
 )
 CHANGE_TYPES: tuple[type[Change], ...] = (
     SetExits,
@@ -858,6 +913,7 @@ CHANGE_TYPES: tuple[type[Change], ...] = (
     AddArrivals,
     CloseStation,
     ScaleShipments,
+    ApplyEvents,
 )
 CHANGE_KINDS: dict[str, type[Change]] = {t.KIND: t for t in CHANGE_TYPES}
 

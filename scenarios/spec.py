@@ -39,6 +39,7 @@ from dispatch.intake.reader import read_day
 from scenarios.changes import (
     CHANGE_KINDS,
     SHOWN_IDS,
+    ApplyEvents,
     Change,
     ExitSetting,
     Issue,
@@ -348,6 +349,14 @@ def _base_path(text: str, file: Path) -> Path:
     return given if given.is_absolute() else (file.parent / given).resolve()
 
 
+def _beside(change: Change, file: Path) -> Change:
+    """A change that names a file (``apply_events``) with its path resolved from the scenario
+    file's folder."""
+    if isinstance(change, ApplyEvents) and not Path(change.file).is_absolute():
+        return dataclasses.replace(change, file=str((file.parent / change.file).resolve()))
+    return change
+
+
 def _change(value: object, path: KeyPath, report: _Report) -> tuple[Change | None, KeyPath]:
     """One item of ``changes``: ``{kind: value}``."""
     if not isinstance(value, dict) or len(value) != 1:
@@ -465,6 +474,7 @@ def parse_scenario(path: Path, problems: ProblemCollector) -> ParsedFile | None:
             loose.append((at, body))
     if header is None:
         return None
+    changes = [_beside(change, path) for change in changes]
     base = _base_path(header.base, path)
     if not base.exists() or (base.is_dir() and not any(base.iterdir())):
         report.add(

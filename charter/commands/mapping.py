@@ -47,6 +47,7 @@ def _build(
     tiles: TilesChoice,
     expiring_days: int,
     lang: Lang,
+    parent: Path | None = None,
 ) -> MapBuilder:
     """The route map of a plan folder, the reference map of a day, or the embedded one."""
     from dispatch.outputs.plan_folder import PLAN_JSON
@@ -54,6 +55,8 @@ def _build(
 
     map_tiles = Tiles(tiles.value)
     plan_source = source is not None and is_plan(source)
+    if parent is not None and not plan_source:
+        raise InputError("--parent compares a plan folder with its parent: give the plan folder")
     if plan_source and (layers_only or exits_file is not None or day is not None):
         raise InputError(
             "--layers-only, --exits and --date are for a day's reference map; a plan folder "
@@ -64,7 +67,11 @@ def _build(
         from maps.from_plan import document_map
 
         return document_map(
-            read_plan_json(source), lang=lang, tiles=map_tiles, expiring_within_days=expiring_days
+            read_plan_json(source),
+            lang=lang,
+            tiles=map_tiles,
+            expiring_within_days=expiring_days,
+            parent=None if parent is None else read_plan_json(parent),
         )
     if not layers_only:
         raise InputError(
@@ -129,6 +136,14 @@ def map_command(
         int,
         typer.Option("--expiring-days", min=0, help="Flag permits that end within N days."),
     ] = 7,
+    parent: Annotated[
+        Path | None,
+        typer.Option(
+            "--parent",
+            exists=True,
+            help="The plan folder a re-plan started from: its cancelled legs grey, new ones bold.",
+        ),
+    ] = None,
     lang: LangOption = Lang.EN,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
@@ -148,6 +163,7 @@ def map_command(
         tiles=tiles,
         expiring_days=expiring_days,
         lang=lang.single,
+        parent=parent,
     )
     replaced_file(out, builder.save)
     size = out.stat().st_size

@@ -107,6 +107,15 @@ class DayTravel:
         return bool(self.matrix.reachable[self.index(a), self.index(b)])
 
 
+def place_of(day: Day, key: PlaceKey) -> Place:
+    """The place of ``key`` in ``day``."""
+    if key.kind is PlaceKind.DEPOT:
+        return day.depots[key.place_id]
+    if key.kind is PlaceKind.STATION:
+        return day.stations[key.place_id]
+    return day.enterprises[key.place_id]
+
+
 def checkpoint_delays(day: Day) -> CheckpointDelays:
     """The network's checkpoint delays with the day's policy overrides."""
     return day.policy.checkpoint_delays()

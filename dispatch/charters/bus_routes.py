@@ -52,7 +52,7 @@ def _leg_km(built: Built, stops: Sequence[Stop]) -> list[float]:
     return [*legs, 0.0]
 
 
-def _trip(
+def trip_of(
     day: Day,
     request: TripRequest,
     vehicle_id: str,
@@ -129,34 +129,44 @@ def translate_route(
             request = built.requests[stop.job_id]
             km = sum(legs[start:k])
             trips.append(
-                _trip(day, request, route.vehicle_id, board, stops[leave], stop, km, arrivals)
+                trip_of(day, request, route.vehicle_id, board, stops[leave], stop, km, arrivals)
             )
     trips.sort(key=lambda t: (t.board_start, t.trip_id))
-    distance = sum(legs)
-    hours = (stops[-1].arrival_s - stops[0].departure_s) / 3600.0
     depot = built.travel.keys[stops[0].location]
-    assert depot.kind is PlaceKind.DEPOT
+    assert depot.kind is PlaceKind.DEPOT and depot.place_id == usable.vehicle.depot_id
+    trip_ids = [t.trip_id for t in trips]
+    return bus_route(usable, steps, trip_ids, distance_km=sum(legs), loaded_km=loaded), trips
+
+
+def bus_route(
+    usable: UsableVehicle,
+    steps: Sequence[Step],
+    trip_ids: Sequence[str],
+    *,
+    distance_km: float,
+    loaded_km: float,
+) -> VehicleRoute:
+    """A used bus's day: its permit and capacity, and the charter cost of its steps (from
+    leaving to returning to its depot) and km."""
+    hours = (steps[-1].arrival - steps[0].departure).total_seconds() / 3600.0
     permit = usable.permit
     vehicle = usable.vehicle
-    return (
-        VehicleRoute(
-            vehicle_id=vehicle.vehicle_id,
-            operator=vehicle.operator,
-            depot_id=depot.place_id,
-            vehicle_class=vehicle.vehicle_class,
-            seats=vehicle.seats,
-            capacity=usable.capacity,
-            permit_no=permit.permit_no,
-            permit_valid_from=permit.valid_from,
-            permit_valid_to=max(p.valid_to for p in usable.permits),
-            steps=tuple(steps),
-            trip_ids=tuple(t.trip_id for t in trips),
-            distance_km=distance,
-            loaded_km=min(loaded, distance),
-            cost_cny=route_cost_cny(usable, distance, hours),
-            fixed_cost_cny=vehicle.fixed_cost,
-        ),
-        trips,
+    return VehicleRoute(
+        vehicle_id=vehicle.vehicle_id,
+        operator=vehicle.operator,
+        depot_id=vehicle.depot_id,
+        vehicle_class=vehicle.vehicle_class,
+        seats=vehicle.seats,
+        capacity=usable.capacity,
+        permit_no=permit.permit_no,
+        permit_valid_from=permit.valid_from,
+        permit_valid_to=max(p.valid_to for p in usable.permits),
+        steps=tuple(steps),
+        trip_ids=tuple(trip_ids),
+        distance_km=distance_km,
+        loaded_km=min(loaded_km, distance_km),
+        cost_cny=route_cost_cny(usable, distance_km, hours),
+        fixed_cost_cny=vehicle.fixed_cost,
     )
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from dispatch.charters.bus_problem import PROFILE, Built, PlaceKey, PlaceKind
+from dispatch.charters.bus_problem import PROFILE, Built, place_of
 from dispatch.charters.grouping import TripRequest, UnservedWorker
 from dispatch.day import Day
 from dispatch.plan import Unserved
@@ -29,7 +29,7 @@ from dispatch.reasons import UnservedReason
 from routing.network.daynetwork import DayNetwork
 from routing.network.speed import VehicleClass
 from routing.vrp.servability import Reason, ReasonCode
-from stations.model import ExitStatus, Place
+from stations.model import ExitStatus
 
 _CODES: dict[ReasonCode, UnservedReason] = {
     ReasonCode.NO_VEHICLE_PROFILE: UnservedReason.NO_USABLE_BUS,
@@ -54,14 +54,6 @@ _STATUS_TEXT = {
 }
 
 
-def _place(day: Day, key: PlaceKey) -> Place:
-    if key.kind is PlaceKind.DEPOT:
-        return day.depots[key.place_id]
-    if key.kind is PlaceKind.STATION:
-        return day.stations[key.place_id]
-    return day.enterprises[key.place_id]
-
-
 class ExitBlame:
     """Exits blamed for cut arcs, asked of the day network once per pair of places."""
 
@@ -78,7 +70,7 @@ class ExitBlame:
         for a, b in arcs:
             if (a, b) not in self.memo:
                 self.memo[a, b] = self.daynet.blocking_exits(
-                    _place(day, keys[a]), _place(day, keys[b])
+                    place_of(day, keys[a]), place_of(day, keys[b])
                 )
             found.extend(e for e in self.memo[a, b] if e not in found)
         return tuple(found)

@@ -142,6 +142,56 @@ class Grouping:
         raise KeyError(f"{request_id!r} is not a trip request")
 
 
+def boarding_window(
+    day: Day, first: dt.datetime, last: dt.datetime
+) -> tuple[dt.datetime, dt.datetime]:
+    """When a group whose members arrive from ``first`` to ``last`` may start boarding: the
+    sweep rule's window, clipped to the operating day (it may be empty)."""
+    policy = day.policy
+    earliest = max(last + dt.timedelta(minutes=policy.transfer_min), day.day_start)
+    latest = min(first + dt.timedelta(minutes=policy.max_wait_min), day.day_end)
+    return earliest, latest
+
+
+def group_request(
+    day: Day, request_id: str, members: Sequence[Arrival], *, escort_seats: int | None = None
+) -> TripRequest | None:
+    """The trip request of one group of a station and employer (None if its boarding window
+    is empty): workers in arrival order, the policy's service times.
+
+    Parameters
+    ----------
+    day
+        The planning day (its policy).
+    request_id
+        The request's id.
+    members
+        The group's arrivals (one station and employer).
+    escort_seats
+        Seats for the escort. Default the policy's.
+    """
+    ordered = sorted(members, key=lambda a: (a.arrival_time, a.worker_id))
+    first, last = ordered[0].arrival_time, ordered[-1].arrival_time
+    earliest, latest = boarding_window(day, first, last)
+    if latest < earliest:
+        return None
+    policy = day.policy
+    return TripRequest(
+        request_id=request_id,
+        station_id=ordered[0].station_id,
+        enterprise_id=ordered[0].enterprise_id,
+        worker_ids=tuple(a.worker_id for a in ordered),
+        escort_seats=policy.escort_seats if escort_seats is None else escort_seats,
+        pickup_earliest=earliest,
+        pickup_latest=latest,
+        first_arrival=first,
+        last_arrival=last,
+        pickup_service_min=policy.pickup_service_min(len(ordered)),
+        delivery_service_min=policy.alight_min,
+        max_ride_min=policy.max_ride_min,
+    )
+
+
 def _chunks(members: Sequence[Arrival], size: int) -> list[Sequence[Arrival]]:
     """Split into ``ceil(n / size)`` consecutive chunks of balanced sizes."""
     count = math.ceil(len(members) / size)
@@ -159,16 +209,13 @@ class _Sweep:
     """Group one (station, employer) pair's workers; see the module rules."""
 
     def __init__(self, day: Day) -> None:
-        policy = day.policy
         self.day = day
-        self.transfer = dt.timedelta(minutes=policy.transfer_min)
-        self.max_wait = dt.timedelta(minutes=policy.max_wait_min)
+        self.max_wait = dt.timedelta(minutes=day.policy.max_wait_min)
         self.start = day.day_start
-        self.end = day.day_end
 
     def window(self, first: dt.datetime, last: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
         """Boarding window of a group whose members arrived from ``first`` to ``last``."""
-        return max(last + self.transfer, self.start), min(first + self.max_wait, self.end)
+        return boarding_window(self.day, first, last)
 
     def reason(self, arrival: Arrival) -> UnservedReason | None:
         """Why a worker cannot be grouped even alone, or None."""
@@ -212,7 +259,6 @@ def group_workers(day: Day, eligible: Sequence[Arrival], *, max_workers: int) ->
     """
     if max_workers < 0:
         raise ValueError(f"max_workers must be >= 0, got {max_workers}")
-    policy = day.policy
     sweep = _Sweep(day)
     unserved: list[UnservedWorker] = []
     pairs: dict[tuple[str, str], list[Arrival]] = defaultdict(list)
@@ -234,22 +280,8 @@ def group_workers(day: Day, eligible: Sequence[Arrival], *, max_workers: int) ->
             while f"{stem}-1" in used_ids:
                 stem += "b"
             for index, chunk in enumerate(_chunks(group, max_workers), start=1):
-                first, last = chunk[0].arrival_time, chunk[-1].arrival_time
-                earliest, latest = sweep.window(first, last)
-                request = TripRequest(
-                    request_id=f"{stem}-{index}",
-                    station_id=station_id,
-                    enterprise_id=enterprise_id,
-                    worker_ids=tuple(a.worker_id for a in chunk),
-                    escort_seats=policy.escort_seats,
-                    pickup_earliest=earliest,
-                    pickup_latest=latest,
-                    first_arrival=first,
-                    last_arrival=last,
-                    pickup_service_min=policy.pickup_service_min(len(chunk)),
-                    delivery_service_min=policy.alight_min,
-                    max_ride_min=policy.max_ride_min,
-                )
+                request = group_request(day, f"{stem}-{index}", chunk)
+                assert request is not None  # a chunk's window holds its group's
                 used_ids.add(request.request_id)
                 requests.append(request)
     return Grouping(tuple(requests), tuple(unserved))

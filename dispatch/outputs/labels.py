@@ -24,6 +24,14 @@ SHEETS: dict[str, tuple[str, str]] = {
     "truck_trips": ("货车行程单", "truck trips"),
     "consignee_notices": ("收货通知", "consignee notices"),
     "unserved_shipments": ("未承运物资", "unserved shipments"),
+    # a re-plan's diff.xlsx and amendments.xlsx (dispatch.replan.files)
+    "diff_summary": ("变更概要", "changes"),
+    "diff_workers": ("员工变更", "workers changed"),
+    "diff_trips": ("行程变更", "trips changed"),
+    "diff_buses": ("车辆变更", "buses changed"),
+    "amended_station_boards": ("站点发车（更正）", "station boards (amended)"),
+    "amended_employer_notices": ("企业通知（更正）", "employer notices (amended)"),
+    "amended_trip_sheets": ("乘车名单（更正）", "trip sheets (amended)"),
 }
 
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -108,6 +116,21 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "slack_min": ("提前（分钟）", "ahead of due (min)"),
     "shipments": ("运单数", "shipments"),
     "tonnes": ("载货（吨）", "tonnes"),
+    "amendment": ("更正", "amendment"),
+    "change": ("变更", "change"),
+    "forced": ("因事件", "forced by an event"),
+    "before_vehicle": ("原车牌", "plate before"),
+    "after_vehicle": ("现车牌", "plate now"),
+    "before_trip": ("原行程", "trip before"),
+    "after_trip": ("现行程", "trip now"),
+    "before_board": ("原上车时间", "boarding before"),
+    "after_board": ("现上车时间", "boarding now"),
+    "before_depart": ("原发车", "departs before"),
+    "after_depart": ("现发车", "departs now"),
+    "before_headcount": ("原人数", "workers before"),
+    "after_headcount": ("现人数", "workers now"),
+    "trips_before": ("原行程", "trips before"),
+    "trips_after": ("现行程", "trips now"),
 }
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -136,6 +159,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cargo.necessities": ("生活必需品", "daily necessities"),
     "cargo.production_materials": ("重点生产物资", "production materials"),
     "cargo.other": ("其他物资", "other cargo"),
+    "amend.added": ("新增", "new"),
+    "amend.cancelled": ("取消", "cancelled"),
+    "amend.moved": ("改派车辆（原 {vehicle}）", "other bus (was {vehicle})"),
+    "amend.retimed": ("时间调整（原 {time}）", "new time (was {time})"),
+    "amend.resized": ("人数调整（原 {count} 人）", "new headcount (was {count})"),
+    "amend.unchanged": ("不变", "unchanged"),
+    "change.moved": ("改派车辆", "other bus"),
+    "change.retimed": ("时间调整", "new time"),
+    "change.unserved": ("未能运送", "no bus now"),
+    "change.served": ("已安排车辆", "has a bus now"),
+    "change.no_show": ("未到", "no-show"),
+    "change.walk_in": ("未登记到站", "walk-in"),
+    "change.changed": ("任务调整", "duty changed"),
+    "change.added": ("新派车辆", "newly used"),
+    "change.released": ("不再派用", "no longer used"),
+    "change.broken_down": ("故障", "broke down"),
 }
 
 # KPI key → (zh, en, unit)

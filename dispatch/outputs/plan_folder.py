@@ -41,8 +41,16 @@ PLAN_XLSX = "plan.xlsx"
 CSV_DIR = "csv"
 MAP_HTML = "map.html"
 SCENARIO_JSON = "scenario.json"  # written in a plan folder by a scenario run
+# written in a plan folder by a re-plan (dispatch.replan.files)
+DIFF_JSON = "diff.json"
+DIFF_XLSX = "diff.xlsx"
+AMENDMENTS_XLSX = "amendments.xlsx"
+AMENDMENTS_DIR = "amendments"
 # What a plan folder may hold: a folder holding anything else is not replaced.
-PLAN_ENTRIES = frozenset({PLAN_JSON, PLAN_XLSX, CSV_DIR, MAP_HTML, SCENARIO_JSON})
+PLAN_ENTRIES = frozenset(
+    {PLAN_JSON, PLAN_XLSX, CSV_DIR, MAP_HTML, SCENARIO_JSON, DIFF_JSON, DIFF_XLSX, AMENDMENTS_XLSX}
+)
+CSV_FOLDERS = frozenset({CSV_DIR, AMENDMENTS_DIR})  # folders of *.csv a plan folder may hold
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +155,7 @@ def write_plan(
 def _write_files(plan: Plan, out_dir: Path, *, lang: Lang, unmask: bool) -> PlanFiles:
     document = write_plan_json(plan, out_dir / PLAN_JSON)
     codes = idle_reasons(plan.day)
-    idle_codes = {i.vehicle_id: codes[i.vehicle_id].value for i in plan.idle}
+    idle_codes = {i.vehicle_id: i.code or codes[i.vehicle_id].value for i in plan.idle}
     workbook = write_workbook(
         all_sheets(plan, lang, idle_codes=idle_codes, unmask=unmask), out_dir / PLAN_XLSX, lang
     )

@@ -78,6 +78,7 @@ class IdleReason(StrEnum):
     NOT_AVAILABLE_IN_DAY_WINDOW = "not_available_in_day_window"
     TOO_SMALL_UNDER_LOAD_FACTOR = "too_small_under_load_factor"
     NOT_NEEDED = "not_needed"  # a usable bus the plan does not need
+    BROKEN_DOWN = "broken_down"  # a re-plan: the bus broke down before its first trip
     GOODS_VEHICLE = "goods_vehicle"  # a usable truck: worker charters go by bus
 
 
@@ -105,6 +106,25 @@ class TripEntry:
     ride_min: float
     distance_km: float
 
+    def to_trip(self) -> Trip:
+        """As a ``dispatch.plan.Trip`` (times to the second, km to the metre)."""
+        return Trip(
+            trip_id=self.id,
+            vehicle_id=self.vehicle,
+            station_id=self.station,
+            enterprise_id=self.enterprise,
+            worker_ids=self.workers,
+            escort_seats=self.escort_seats,
+            board_start=self.board_start,
+            depart=self.depart,
+            arrive=self.arrive,
+            alight_start=self.alight_start,
+            wait_max_min=self.wait_max_min,
+            wait_mean_min=self.wait_mean_min,
+            ride_min=self.ride_min,
+            distance_km=self.distance_km,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class UnservedEntry:
@@ -122,6 +142,19 @@ class UnservedEntry:
     detail: str = ""
     request: str | None = None
     exits: tuple[str, ...] = ()
+
+    def to_unserved(self) -> Unserved:
+        """As a ``dispatch.plan.Unserved``."""
+        return Unserved(
+            worker_id=self.worker,
+            station_id=self.station,
+            enterprise_id=self.enterprise,
+            arrival_time=self.arrival_time,
+            reason=self.reason,
+            detail=self.detail,
+            request_id=self.request,
+            exits=self.exits,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,6 +371,8 @@ class PlanMetaEntry:
     solver_backend: str = ""
     solver_backend_reason: str = ""
     supply_backend: str = ""
+    parent: str | None = None
+    replanned_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -538,7 +573,7 @@ def _idle(day: Day, idle: IdleVehicle, reasons: Mapping[str, IdleReason]) -> Idl
         operator=idle.operator,
         depot=idle.depot_id,
         vehicle_class=idle.vehicle_class,
-        reason=reasons[idle.vehicle_id],
+        reason=IdleReason(idle.code) if idle.code else reasons[idle.vehicle_id],
         reason_zh=idle.reason_zh,
         reason_en=idle.reason_en,
         seats=vehicle.seats,
@@ -669,6 +704,8 @@ def _meta(meta: PlanMeta, policy: Policy) -> PlanMetaEntry:
         solver_backend=meta.solver_backend,
         solver_backend_reason=meta.solver_backend_reason,
         supply_backend=meta.supply_backend,
+        parent=meta.parent or None,
+        replanned_at=None if meta.replanned_at is None else _t(meta.replanned_at),
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from dispatch.plan import StepKind
+from dispatch.plan import Step, StepKind, VehicleRoute
 from routing.network.speed import VehicleClass
 
 
@@ -56,6 +56,20 @@ class StepEntry:
     def truck(self) -> bool:
         """Whether this is a truck's step."""
         return self.load_t is not None
+
+    def to_step(self) -> Step:
+        """As a ``dispatch.plan.Step``."""
+        return Step(
+            kind=self.type,
+            place_id=self.place,
+            trip_id=self.trip if self.trip is not None else self.shipment,
+            arrival=self.arrival,
+            begin=self.begin,
+            departure=self.departure,
+            on_board=self.on_board,
+            load_t=self.load_t or 0.0,
+            green_channel=bool(self.green_channel),
+        )
 
 
 # Keys of one vehicle class only, (required, optional); a route of the other class has none.
@@ -113,3 +127,26 @@ class RouteEntry:
     def jobs(self) -> tuple[str, ...]:
         """The bus's trip ids in driving order, or the truck's shipment ids in loading order."""
         return (self.trips if self.vehicle_class is VehicleClass.BUS else self.shipments) or ()
+
+    def to_route(self, *, fixed_cost_cny: float = 0.0) -> VehicleRoute:
+        """As a ``dispatch.plan.VehicleRoute`` (plan.json does not hold the day rate: give
+        it, ``fixed_cost_cny``; at most the route's cost). Default 0."""
+        return VehicleRoute(
+            vehicle_id=self.vehicle,
+            operator=self.operator,
+            depot_id=self.depot,
+            vehicle_class=self.vehicle_class,
+            seats=self.seats,
+            capacity=self.capacity or 0,
+            permit_no=self.permit_no,
+            permit_valid_from=self.permit_valid_from,
+            permit_valid_to=self.permit_valid_to,
+            steps=tuple(s.to_step() for s in self.steps),
+            trip_ids=self.jobs,
+            distance_km=self.distance_km,
+            loaded_km=min(self.loaded_km, self.distance_km),
+            cost_cny=self.cost_cny,
+            fixed_cost_cny=min(fixed_cost_cny, self.cost_cny),
+            capacity_t=self.capacity_t,
+            capacity_m3=self.capacity_m3,
+        )

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from dispatch.outputs.atomic import absolute
-from dispatch.outputs.plan_folder import CSV_DIR, PLAN_ENTRIES, PLAN_JSON, SCENARIO_JSON
+from dispatch.outputs.plan_folder import CSV_FOLDERS, PLAN_ENTRIES, PLAN_JSON, SCENARIO_JSON
 from stations.errors import InputProblem, ProblemCollector
 
 _KINDS = {
@@ -101,9 +101,10 @@ def is_plan_folder(folder: Path) -> bool:
 
 def _plan_entry(entry: Path) -> bool:
     """An entry a plan folder has: its files (or a link or FIFO at their names, which the
-    new folder drops without opening), and csv/ of such ``*.csv`` entries."""
+    new folder drops without opening), and csv/ (a re-plan's amendments/ too) of such
+    ``*.csv`` entries."""
     kind = _kind(entry)
-    if entry.name == CSV_DIR:
+    if entry.name in CSV_FOLDERS:
         return kind == "a folder" and all(
             c.suffix == ".csv" and _kind(c) != "a folder" for c in entry.iterdir()
         )

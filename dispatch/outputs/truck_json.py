@@ -47,6 +47,26 @@ class DeliveryEntry:
     due_time: dt.datetime | None = None
     slack_min: float | None = None
 
+    def to_delivery(self) -> Delivery:
+        """As a ``dispatch.plan.Delivery``."""
+        return Delivery(
+            shipment_id=self.shipment,
+            vehicle_id=self.vehicle,
+            cargo=self.cargo,
+            weight_t=self.weight_t,
+            volume_m3=self.volume_m3,
+            priority=self.priority,
+            origin_id=self.origin,
+            destination_id=self.destination,
+            load_start=self.load_start,
+            depart=self.depart,
+            arrive=self.arrive,
+            unload_start=self.unload_start,
+            due_time=self.due_time,
+            distance_km=self.distance_km,
+            green_channel=self.green_channel,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class UnservedShipmentEntry:
@@ -70,6 +90,17 @@ class UnservedShipmentEntry:
     volume_m3: float | None = None
     ready_time: dt.datetime | None = None
     due_time: dt.datetime | None = None
+
+    def to_unserved_shipment(self) -> UnservedShipment:
+        """As a ``dispatch.plan.UnservedShipment``."""
+        return UnservedShipment(
+            shipment_id=self.shipment,
+            cargo=self.cargo,
+            weight_t=self.weight_t,
+            reason=self.reason,
+            detail=self.detail,
+            exits=self.exits,
+        )
 
 
 def _opt_t(moment: dt.datetime | None) -> dt.datetime | None:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         StopKind,
         TimeWindow,
         VehicleSpec,
+        WarmStart,
     )
     from routing.vrp.servability import Reason, ReasonCode, Servability, servable
     from routing.vrp.solver import Backend, BackendChoice, choose_backend, solve
@@ -49,6 +50,7 @@ __all__ = [
     "StopKind",
     "TimeWindow",
     "VehicleSpec",
+    "WarmStart",
     "choose_backend",
     "explain",
     "servable",
@@ -73,6 +75,7 @@ _EXPORTS = {
     "StopKind": "routing.vrp.problem",
     "TimeWindow": "routing.vrp.problem",
     "VehicleSpec": "routing.vrp.problem",
+    "WarmStart": "routing.vrp.problem",
     "choose_backend": "routing.vrp.solver",
     "explain": "routing.vrp.diagnose",
     "servable": "routing.vrp.servability",

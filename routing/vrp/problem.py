@@ -349,6 +349,45 @@ class SolveParams:
             )
 
 
+@dataclass(frozen=True, slots=True)
+class WarmStart:
+    """Routes to start a search from: a problem solved again after a change (a re-plan
+    during the day), where the answer should change as little as it can.
+
+    A backend that honours it (trip chaining: ``chains``, ``pools``) keeps each vehicle's trips
+    in order where they still fit, places the jobs left over, never eliminates routes (that
+    would reshuffle them) and keeps every chain on its own vehicle.
+
+    Parameters
+    ----------
+    routes
+        Vehicle id → its trips in driving order, each trip the ids of the jobs that board
+        together (one job; or several pooled, in drop order).
+    in_service
+        Vehicles already in service (used earlier in the day): they count as used even
+        without a job, so they take work before an idle vehicle does. Default none.
+    """
+
+    routes: Mapping[str, tuple[tuple[str, ...], ...]]
+    in_service: frozenset[str] = frozenset()
+
+    def check(self, problem: Problem) -> None:
+        """Raise ``ValueError`` unless every vehicle and job id is ``problem``'s and no job
+        appears twice."""
+        vehicles = {v.vehicle_id for v in problem.vehicles}
+        jobs = {j.job_id for j in problem.jobs}
+        unknown = sorted((set(self.routes) | self.in_service) - vehicles)
+        if unknown:
+            raise ValueError(f"warm start: unknown vehicle(s) {', '.join(unknown[:5])}")
+        listed = [j for trips in self.routes.values() for trip in trips for j in trip]
+        missing = sorted(set(listed) - jobs)
+        if missing:
+            raise ValueError(f"warm start: unknown job(s) {', '.join(missing[:5])}")
+        empty = any(not trip for trips in self.routes.values() for trip in trips)
+        if len(set(listed)) != len(listed) or empty:
+            raise ValueError("warm start: a job appears twice, or a trip has no job")
+
+
 class StopKind(StrEnum):
     """What happens at a stop of a route."""
 

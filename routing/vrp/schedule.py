@@ -4,7 +4,9 @@ For a fixed order of stops every timing rule is a difference constraint between 
 start times (travel + service, time windows, shift window, shift length, ride time), so the
 sequence is a simple temporal network: Floyd–Warshall decides feasibility and gives the
 tightest bounds. Among feasible timings we choose the shortest shift (the vehicle leaves its
-depot as late as possible), then the earliest return, then the earliest service starts.
+depot as late as possible), then the earliest return, then the earliest service starts. A
+vehicle that continues a day already under way (a re-plan) is timed with every service as
+early as it can be instead (``shortest_shift=False``): it goes on as soon as it is free.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ def route_cost(vehicle: VehicleSpec, distance_m: int, duration_s: int) -> int:
 
 
 def service_starts(
-    problem: Problem, vehicle: VehicleSpec, visits: Sequence[Visit]
+    problem: Problem, vehicle: VehicleSpec, visits: Sequence[Visit], *, shortest_shift: bool = True
 ) -> npt.NDArray[np.int64] | None:
     """Service start times ``[depart, visit…, return]`` of the least-idle schedule, or None.
 
@@ -62,6 +64,9 @@ def service_starts(
         The vehicle driving the sequence from its start to its end depot.
     visits
         Job stops in driving order (pairing and capacity are not checked here).
+    shortest_shift
+        Leave as late as the sequence allows (False: every time as early as it can be).
+        Default True.
 
     Returns
     -------
@@ -104,6 +109,9 @@ def service_starts(
         np.minimum(dist, dist[:, k : k + 1] + dist[k : k + 1, :], out=dist)
     if (np.diagonal(dist) < 0).any():
         return None
+    if not shortest_shift:
+        early: npt.NDArray[np.int64] = -dist[:n, zero]
+        return early
     # shortest shift: x_end - x_0 <= min span
     _tighten(dist, 0, n - 1, -int(dist[n - 1, 0]))
     # earliest return: x_end - x_zero <= earliest end
@@ -123,7 +131,9 @@ def _tighten(dist: npt.NDArray[np.int64], u: int, v: int, weight: int) -> None:
     np.minimum(dist, via, out=dist)
 
 
-def build_route(problem: Problem, vehicle: VehicleSpec, visits: Sequence[Visit]) -> Route | None:
+def build_route(
+    problem: Problem, vehicle: VehicleSpec, visits: Sequence[Visit], *, shortest_shift: bool = True
+) -> Route | None:
     """The timed route of a sequence (stops, loads, distance, duration, cost), or None.
 
     Parameters
@@ -134,13 +144,16 @@ def build_route(problem: Problem, vehicle: VehicleSpec, visits: Sequence[Visit])
         The vehicle driving the sequence.
     visits
         Job stops in driving order.
+    shortest_shift
+        Leave as late as the sequence allows (False: every time as early as it can be).
+        Default True.
 
     Returns
     -------
     Route | None
         None when no timing satisfies the rules.
     """
-    times = service_starts(problem, vehicle, visits)
+    times = service_starts(problem, vehicle, visits, shortest_shift=shortest_shift)
     if times is None:
         return None
     matrix = problem.matrices[vehicle.profile]

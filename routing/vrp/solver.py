@@ -35,7 +35,7 @@ from enum import StrEnum
 from routing.vrp.decompose import solve_in_slices
 from routing.vrp.features import chainable, poolable, pyvrp_supports, pyvrp_unsupported
 from routing.vrp.priority import prefer_priority
-from routing.vrp.problem import Problem, Solution, SolveParams
+from routing.vrp.problem import Problem, Solution, SolveParams, WarmStart
 from routing.vrp.repair import insert_unassigned
 from routing.vrp.servability import Servability, servable
 
@@ -115,6 +115,7 @@ def solve(
     *,
     servability: Mapping[str, Servability] | None = None,
     on_progress: Progress | None = None,
+    start: WarmStart | None = None,
 ) -> Solution:
     """Plan routes for ``problem``: every job served or listed unassigned, never lost.
 
@@ -131,6 +132,11 @@ def solve(
     on_progress
         Called with the fraction of the work done (time slices report as they finish).
         Default None.
+    start
+        Routes to start from when the problem is solved again after a change (a re-plan):
+        the trip-chaining backends (``chains``, ``pools``) keep them where they fit and
+        change as little as they can; the other backends search from scratch and say so in
+        the status. Default None.
 
     Returns
     -------
@@ -169,7 +175,7 @@ def solve(
             on_slice=sliced,
         )
     else:
-        found = _run(choice.backend, problem, search, options)
+        found = _run(choice.backend, problem, search, options, start)
     routes = list(found.routes)
     end = started + params.time_limit_s
     if found.unassigned and choice.backend not in _OWN_REPAIR:
@@ -177,11 +183,15 @@ def solve(
         left = Solution.of(problem, routes, wall_time_s=0.0).unassigned
         if left and params.priority_repair_share > 0:
             routes = prefer_priority(problem, routes, left, options, deadline=end)
+    status = found.status
+    if start is not None and start.routes and choice.backend not in _OWN_REPAIR:
+        logger.warning("%s does not take a warm start: solved from scratch", choice.backend)
+        status += "; warm start not used"
     return Solution.of(
         problem,
         routes,
         wall_time_s=time.monotonic() - started,
-        status=found.status,
+        status=status,
         backend=choice.backend.value,
         backend_reason=choice.reason,
     )
@@ -197,15 +207,22 @@ def _solve_whole(problem: Problem, params: SolveParams) -> Solution:
 
 
 def _run(
-    backend: Backend, problem: Problem, params: SolveParams, options: Mapping[str, Servability]
+    backend: Backend,
+    problem: Problem,
+    params: SolveParams,
+    options: Mapping[str, Servability],
+    start: WarmStart | None = None,
 ) -> Solution:
-    """Run one backend on the whole problem (imported here: only the one that runs loads)."""
+    """Run one backend on the whole problem (imported here: only the one that runs loads);
+    ``start`` goes to the trip-chaining backends."""
     if not any(options[j.job_id].vehicles for j in problem.jobs):
         return Solution.of(problem, (), wall_time_s=0.0, status="no_servable_jobs")
     if backend in (Backend.CHAINS, Backend.POOLS):
         from routing.vrp.backends.chains import solve_chains
 
-        return solve_chains(problem, params, servability=options, pool=backend is Backend.POOLS)
+        return solve_chains(
+            problem, params, servability=options, pool=backend is Backend.POOLS, start=start
+        )
     if backend is Backend.PYVRP:
         from routing.vrp.backends.pyvrp import solve_pyvrp
 

@@ -77,6 +77,7 @@ def test_every_command_group_is_joined() -> None:
     assert set(_commands(typer.main.get_command(app))) == {
         "plan",
         "demo",
+        "replan",
         "template",
         "check",
         "map",
@@ -131,9 +132,9 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 def test_an_unknown_command_is_exit_2_with_the_json_envelope(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["replan", "--json"]) == 2
+    assert main(["replay", "--json"]) == 2
     error = json.loads(capsys.readouterr().out)
-    assert error["code"] == 2 and "replan" in error["error"]
+    assert error["code"] == 2 and "replay" in error["error"]
 
 
 def test_ctrl_c_stops_a_plan_cleanly_and_writes_nothing(tmp_path: Path) -> None:

@@ -196,3 +196,27 @@ def test_places_that_share_an_id_are_drawn_where_they_are(
             assert path[-1] == pytest.approx((b.lon, b.lat), abs=1e-5), (leg, b.name)
             drawn += 1
     assert drawn >= 4
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def test_a_version_against_its_parent_shows_cancelled_and_new_legs() -> None:
+    """b1 breaks down with G1 on board: its later legs are cancelled (grey), the bus that takes
+    over drives new legs (bold); the map names the parent and the re-plan's time."""
+    from dispatch.replan.events import VehicleBreakdown
+    from maps.from_plan import version_changes
+    from tests.replan_cases import planned, replanned, town, trains_day, when
+
+    day = trains_day()
+    parent_plan = planned(day, town())
+    broken = VehicleBreakdown(when("09:05"), "b1", when("09:05"))
+    child = replanned(day, parent_plan, [broken], "09:10", town()).plan
+    parent, document = plan_document(parent_plan), plan_document(child)
+    cancelled, new = version_changes(document, parent)
+    assert cancelled and {plate for plate, *_ in cancelled} == {"b1"}
+    assert not [leg for leg in new if leg[0] == "b1"]  # e1 → depot was its last leg already
+    assert {plate for plate, *_ in new} - {"b1"}  # another bus takes over
+    html = document_map(document, network=child.network, parent=parent).render()
+    assert "Cancelled legs (grey)" in html and "New legs (bold)" in html
+    assert "Re-planned at 09:10 from the parent version (test parent)" in html

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -15,6 +16,7 @@ from scenarios.changes import (
     CHANGE_KINDS,
     AddArrivals,
     AddPermits,
+    ApplyEvents,
     ChangeStep,
     CloseStation,
     DelayArrivals,
@@ -31,6 +33,7 @@ from scenarios.changes import (
 )
 from stations.errors import InputError
 from stations.model import ExitStatus
+from tests.paths import DATA
 from tests.scenario_cases import OPERATOR_A, OPERATOR_B, at, bridge_day
 
 
@@ -54,6 +57,7 @@ ALL_KINDS = (
     AddArrivals("west", 9 * 60, 4, "四川省南充市"),
     CloseStation("west", "north", extra_min=10),
     ScaleShipments(2.0),
+    ApplyEvents(str(DATA / "scenarios" / "bridge_events.csv"), at=8 * 60),
 )
 
 
@@ -271,3 +275,51 @@ def test_scale_arrivals_counts_and_unique_ids(factor: float, seed: int) -> None:
     assert len(set(ids)) == len(ids)
     originals = set(base.worker_ids)
     assert all(i.split("-c")[0] in originals for i in ids)
+
+
+# --------------------------------------------------------------------------- apply_events
+
+
+def _events_file(tmp_path: Path) -> Path:
+    """K2 an hour late, E01 a no-show, 苏E·A0002 broken down at 12:00, the bridge closed from
+    10:00 (all known at 07:00); a no-show of W04 known only at 15:00."""
+    file = tmp_path / "events.csv"
+    file.write_text(
+        "kind,known_at,station_id,train_no,minutes,worker_ids,vehicle_id,exit_id,status,time\n"
+        "train_delay,07:00,west,K2,60,,,,,\n"
+        "no_show,07:00,,,,E01,,,,\n"
+        "vehicle_breakdown,07:00,,,,,苏E·A0002,,,12:00\n"
+        "exit_status,07:00,,,,,,bridge_cp,closed,10:00\n"
+        "no_show,15:00,,,,W04,,,,\n",
+        encoding="utf-8",
+    )
+    return file
+
+
+def test_apply_events_describes_the_day_as_the_events_known_then(tmp_path: Path) -> None:
+    """Known by 08:00: K2 moves an hour, E01 leaves, 苏E·A0002 works until 12:00, the bridge
+    is closed; W04's no-show (known at 15:00) does not apply yet."""
+    base = bridge_day()
+    change = ApplyEvents(str(_events_file(tmp_path)), at=8 * 60)
+    assert change.check(base) == []
+    day = apply_changes(base, [change])
+    assert _clock(day, "W02") == _clock(base, "W02") + dt.timedelta(hours=1)
+    assert "E01" not in day.worker_ids and "W04" in day.worker_ids
+    assert day.vehicle("苏E·A0002").available_to == at("12:00")
+    assert day.exits["bridge_cp"].status is ExitStatus.CLOSED
+    later = apply_changes(base, [ApplyEvents(str(_events_file(tmp_path)), at=16 * 60)])
+    assert "W04" not in later.worker_ids
+
+
+def test_apply_events_reports_the_events_files_problems(tmp_path: Path) -> None:
+    """An unknown train in the file: one issue naming the file's table, row and column."""
+    file = tmp_path / "events.csv"
+    file.write_text("kind,known_at,station_id,train_no,minutes\ntrain_delay,07:00,west,K9,60\n")
+    (issue,) = ApplyEvents(str(file)).check(bridge_day())
+    assert issue.at == ("file",) and "events.csv row 2: `train_no` 'K9'" in issue.message
+
+
+def test_apply_events_before_anything_is_known_warns(tmp_path: Path) -> None:
+    """At 06:00 nothing of the file is known yet: a warning, the day unchanged."""
+    (issue,) = ApplyEvents(str(_events_file(tmp_path)), at=6 * 60).check(bridge_day())
+    assert issue.warning and "does nothing" in issue.message

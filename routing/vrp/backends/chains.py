@@ -47,10 +47,10 @@ from scipy.optimize import linear_sum_assignment
 
 from routing.errors import SolverError
 from routing.vrp.backends.chain_kernels import chain_fits, refresh_route, splice
-from routing.vrp.backends.trips import Trip, best_pooled, savings_pools, single_trip
+from routing.vrp.backends.trips import Trip, best_pooled, pooled_trip, savings_pools, single_trip
 from routing.vrp.budget import Budget
 from routing.vrp.features import chainable, poolable
-from routing.vrp.problem import Problem, Route, Solution, SolveParams
+from routing.vrp.problem import Problem, Route, Solution, SolveParams, WarmStart
 from routing.vrp.schedule import Visit, build_route
 from routing.vrp.servability import Servability, servable
 
@@ -72,6 +72,7 @@ POOL_MAX_ADDED = 0.8  # a group joins a pooled trip only if that adds < this sha
 MERGE_MIN_GAIN_S = 60.0  # a served trip joins another only if that saves this much time
 POOL_CAPACITY_QUANTILE = 0.9  # pooled trips before chaining fit 10 % of the fleet at least
 POOL_MIN_SAVING_S = 120.0  # least drive a merge of the savings method must save
+STABLE_CANDIDATES = 20  # warm start: cheapest gaps checked for pushing the next trip later
 
 FloatGrid = npt.NDArray[np.float64]
 IntGrid = npt.NDArray[np.int64]
@@ -193,6 +194,8 @@ class Chains:
         self.kind_id = np.array([kinds.setdefault(kind, len(kinds)) for kind in self.kind])
         self.routes: list[list[int]] = [[] for _ in range(m)]
         self.used = np.zeros(m, dtype=bool)
+        self.in_service = np.zeros(m, dtype=bool)  # count as used without trips (warm start)
+        self.stable = False  # warm start: prefer gaps that start no later trip later
         self.lengths = np.zeros(m, dtype=np.int64)
         self.width = 0
         self.grid_arrays = _Grids(m, 0)
@@ -340,7 +343,7 @@ class Chains:
         t = self.time_np
         prev, nxt = grid.prev[vs, ps], grid.next[vs, ps]
         added = t[prev, self.s[k]] + t[self.e[k], nxt] - t[prev, nxt]
-        used = self.used[vs]
+        used = self.used[vs] | self.in_service[vs]  # in service: used earlier in the day
         added = np.where(used, added, added + _NEW_ROUTE)
         order = np.lexsort((self.rng.random(vs.size), added))
         vs, ps, used = vs[order], ps[order], used[order]
@@ -350,7 +353,35 @@ class Chains:
             keep = used.copy()
             keep[idle_at[first]] = True
             vs, ps = vs[keep], ps[keep]
-        return vs, ps
+        return self._least_pushing(k, vs, ps) if self.stable else (vs, ps)
+
+    def _least_pushing(self, k: int, vs: IntGrid, ps: IntGrid) -> tuple[IntGrid, IntGrid]:
+        """Warm start: among the cheapest gaps, first those where ``k`` starts the trip after
+        it no later (so nothing else changes), then the others, each in cost order."""
+        head = min(STABLE_CANDIDATES, int(vs.size))
+        starts: dict[int, list[float]] = {}
+
+        def pushes(v: int, p: int) -> bool:
+            seq = self.routes[v]
+            if p >= len(seq):
+                return False
+            if v not in starts:
+                starts[v] = self._starts(v, seq)
+            return self._starts(v, [*seq[:p], k, *seq[p:]])[p + 1] > starts[v][p] + 1e-6
+
+        late = np.array([pushes(int(vs[i]), int(ps[i])) for i in range(head)], dtype=bool)
+        order = np.concatenate([np.argsort(late, kind="stable"), np.arange(head, vs.size)])
+        return vs[order], ps[order]
+
+    def _starts(self, v: int, seq: Sequence[int]) -> list[float]:
+        """Earliest boarding start of each trip of a chain that fits vehicle ``v``."""
+        t, loc, time_s = self.alpha[v], self.vo[v], self.time
+        out: list[float] = []
+        for k in seq:
+            x = max(self.a[k], t + time_s[loc][self.s[k]])
+            out.append(x)
+            t, loc = max(x + self.go[k], self.opens[k]) + self.unload[k], self.e[k]
+        return out
 
     def _apply(self, v: int, trial: list[int]) -> list[int]:
         """Make ``trial`` route ``v`` (checked once more in full); the trips it drops."""
@@ -790,7 +821,7 @@ class Chains:
             after = self.s[seq[p]] if p < len(seq) else self.vd[v]
             t = self.time
             own = t[before][self.s[k]] + self.go[k] + self.unload[k] + t[self.e[k]][after]
-            own -= t[before][after] if self.used[v] else -_NEW_ROUTE
+            own -= t[before][after] if self.used[v] or self.in_service[v] else -_NEW_ROUTE
             if option is None or own <= option[0]:
                 self._apply(v, [*seq[:p], k, *seq[p:]])
                 return True
@@ -843,6 +874,50 @@ class Chains:
                 if self.open(k) and not self.best_placement(k):
                     logger.debug("construction: trip %d fits no vehicle", k)
             self.dissolve()
+
+    # ------------------------------------------------------------------ warm start
+
+    def warm(self, start: WarmStart) -> None:
+        """Start from ``start`` (``routing.vrp.problem.WarmStart``): each vehicle's trips in
+        order, each kept where it still fits after the ones kept before it (else left open);
+        a pooled trip that no longer times falls apart into open jobs."""
+        start.check(self.problem)
+        index = {v.vehicle_id: i for i, v in enumerate(self.problem.vehicles)}
+        jobs = {j.job_id: k for k, j in enumerate(self.problem.jobs)}
+        self.stable = True
+        for vehicle_id in start.in_service:
+            self.in_service[index[vehicle_id]] = True
+        for vehicle_id, trips in start.routes.items():
+            v = index[vehicle_id]
+            seq: list[int] = []
+            for trip in trips:
+                k = self._warm_trip([jobs[j] for j in trip])
+                if k is not None and self.open(k) and self.fits(v, [*seq, k]):
+                    seq.append(k)
+                elif k is not None and len(self.trips[k].jobs) > 1:
+                    self.dissolve()  # the pooled trip did not fit: its jobs are open again
+            if seq:
+                self._apply(v, seq)
+
+    def _warm_trip(self, members: Sequence[int]) -> int | None:
+        """The trip of a warm start's jobs: job ``k``'s own trip, or a pooled one (its jobs'
+        own trips retired while it stands); None if the jobs cannot ride together."""
+        if len(members) == 1:
+            return members[0]
+        if not self.pool:
+            raise ValueError("warm start: several jobs in one trip need pooling")
+        trip = pooled_trip(self.problem, members, self.time_np, self.dist_np)
+        if trip is None or any(not self.open(j) for j in members):
+            return None
+        k = self.add_trip(trip)
+        self.at_pickup.setdefault(trip.pickup, []).append(k)
+        for j in members:
+            self.retired[j] = True
+        return k
+
+    def own_vehicles(self) -> list[tuple[int, list[int]]]:
+        """Each chain on the vehicle it was built on (a warm start keeps its vehicles)."""
+        return [(v, seq) for v, seq in enumerate(self.routes) if seq]
 
     # ------------------------------------------------------------------ vehicles, routes
 
@@ -929,6 +1004,7 @@ def solve_chains(
     *,
     servability: Mapping[str, Servability] | None = None,
     pool: bool = False,
+    start: WarmStart | None = None,
 ) -> Solution:
     """Serve ``problem``'s jobs by chaining whole trips (see the module docstring).
 
@@ -944,6 +1020,10 @@ def solve_chains(
     pool
         Let jobs that share a pickup and a board key ride together in one trip
         (``routing.vrp.features.poolable``). Default False.
+    start
+        Routes to start from (a re-plan): kept where they fit, the rest placed by
+        construction and exchanges; no route elimination, polish or reassignment of
+        vehicles, so little changes. Default None (search from scratch).
 
     Returns
     -------
@@ -962,23 +1042,28 @@ def solve_chains(
     budget = Budget.of(params, started=started, steps_per_effort=EFFORT_ITERATIONS)
     budget.reserve(params.time_limit_s * POLISH_SHARE)
     chains = Chains(problem, servability, seed=params.seed, pool=pool)
-    if pool:
+    if start is not None:
+        chains.warm(start)
+    elif pool:
         chains.start_pools()
+    if pool:
         chains.construct_pooled(budget)
     else:
         chains.construct(budget)
     chains.rescue(budget)
-    if pool:
+    if pool and start is None:
         chains.merge_served(budget)
     chains.exchange(budget)
     first = chains.count()
     total = budget.steps_left
     attempt = MIN_ATTEMPT if total == _INF else max(MIN_ATTEMPT, int(ATTEMPT_SHARE * total))
-    chains.eliminate(budget, attempt=attempt)
+    if start is None:
+        chains.eliminate(budget, attempt=attempt)
     if chains.unserved():
         chains.exchange(budget)
         chains.ruin_and_recreate(budget)
-    chains.polish(budget)
+    if start is None:
+        chains.polish(budget)
     logger.info(
         "%s: %d trips (%d jobs), %d vehicles after construction, %d after elimination, %.1f s",
         "pools" if pool else "chains",
@@ -989,7 +1074,7 @@ def solve_chains(
         time.monotonic() - started,
     )
     routes: list[Route] = []
-    for v, seq in chains.assign_vehicles():
+    for v, seq in chains.assign_vehicles() if start is None else chains.own_vehicles():
         route = build_route(problem, problem.vehicles[v], chains.visits(seq))
         if route is None:
             raise SolverError(

@@ -47,7 +47,7 @@ def test_check_prints_the_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
 def test_check_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scenario", "check", str(SCENARIOS / "good.yaml"), "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
-    assert payload["code"] == 0 and payload["scenarios"][0]["changes"] == 11
+    assert payload["code"] == 0 and payload["scenarios"][0]["changes"] == 12
 
 
 def test_check_reports_every_problem_with_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

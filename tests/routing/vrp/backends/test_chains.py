@@ -10,7 +10,7 @@ from routing.vrp import solve
 from routing.vrp.backends.chains import solve_chains
 from routing.vrp.checker import check
 from routing.vrp.features import chainable
-from routing.vrp.problem import Problem, Solution, SolveParams, TimeWindow
+from routing.vrp.problem import Problem, Solution, SolveParams, TimeWindow, WarmStart
 from tests.pdptw_cases import bus, job, line_problem
 
 HOUR = 3600
@@ -178,3 +178,64 @@ def test_same_seed_gives_the_same_answer() -> None:
     assert first.routes == second.routes and first.unassigned == second.unassigned
     assert check(problem, first) == []
     assert len(first.routes) < 10
+
+
+# --------------------------------------------------------------------------- warm start
+
+
+def test_warm_start_keeps_its_routes_where_elimination_would_merge_them() -> None:
+    """``near_bus_with_a_short_day`` solved from scratch uses one bus; started from t0 on
+    ``near`` and t1 on ``far`` it keeps both (a warm start never eliminates routes), and the
+    answer passes the checker."""
+    problem = near_bus_with_a_short_day()
+    assert len(solve_chains(problem, PARAMS).routes) == 1
+    start = WarmStart({"near": (("t0",),), "far": (("t1",),)})
+    solution = solve_chains(problem, PARAMS, start=start)
+    assert served_by(solution) == {"near": ["t0"], "far": ["t1"]}
+    assert check(problem, solution) == []
+
+
+def test_warm_start_places_a_trip_that_no_longer_fits() -> None:
+    """A warm start that puts t1 (05:00) on ``near`` (back by 03:00) cannot keep it there:
+    t1 is placed on ``far`` and nothing is lost."""
+    problem = near_bus_with_a_short_day()
+    start = WarmStart({"near": (("t0",), ("t1",))})
+    solution = solve_chains(problem, PARAMS, start=start)
+    assert served_by(solution) == {"near": ["t0"], "far": ["t1"]}
+    assert not solution.unassigned
+
+
+def test_a_vehicle_in_service_takes_work_before_an_idle_one() -> None:
+    """With nothing to start from, t1 would open the nearer of two idle buses; a bus in
+    service (``far``, used earlier in the day) takes it first although it drives further."""
+    problem = line_problem(
+        [0, 10, 20, 30, 40],
+        [job("t1", 1, 2, 2, pickup_window=at(5))],
+        [coach("near"), coach("far", depot=4)],  # type: ignore[list-item]
+        vehicle_weight=10**6,
+    )
+    assert served_by(solve_chains(problem, PARAMS)) == {"near": ["t1"]}
+    start = WarmStart({}, in_service=frozenset({"far"}))
+    assert served_by(solve_chains(problem, PARAMS, start=start)) == {"far": ["t1"]}
+
+
+def test_the_front_door_passes_the_warm_start_to_chains() -> None:
+    """``routing.vrp.solve(..., start=…)`` keeps the warm start's two routes."""
+    problem = near_bus_with_a_short_day()
+    start = WarmStart({"near": (("t0",),), "far": (("t1",),)})
+    assert served_by(solve(problem, PARAMS, start=start)) == {"near": ["t0"], "far": ["t1"]}
+
+
+@pytest.mark.parametrize(
+    ("start", "match"),
+    [
+        (WarmStart({"nobody": (("t0",),)}), "unknown vehicle"),
+        (WarmStart({"near": (("t9",),)}), "unknown job"),
+        (WarmStart({"near": (("t0",),), "far": (("t0",),)}), "appears twice"),
+        (WarmStart({"near": (("t0", "t1"),)}), "need pooling"),
+    ],
+)
+def test_a_bad_warm_start_is_refused(start: WarmStart, match: str) -> None:
+    """Unknown ids, a job twice, and several jobs in one trip without pooling."""
+    with pytest.raises(ValueError, match=match):
+        solve_chains(near_bus_with_a_short_day(), PARAMS, start=start)
