@@ -192,4 +192,8 @@ def solve_in_slices(
             )
         routes.append(timed)
     status = "slices:" + ",".join(statuses)
+    if time.monotonic() - started >= 0.98 * params.time_limit_s:
+        # every slice may have finished its own (floored) share, but the call as a whole ran
+        # to its limit: say so, as the other backends do
+        status = "time_limit:" + status
     return Solution.of(problem, routes, wall_time_s=time.monotonic() - started, status=status)

@@ -338,7 +338,7 @@ def test_time_slices_give_a_feasible_day(town: RoadNetwork) -> None:
     # without board keys the jobs are not pooled trips: OR-Tools plans them, in slices
     jobs = tuple(dataclasses.replace(j, board_key=None) for j in built.problem.jobs)
     solution = solve(dataclasses.replace(built.problem, jobs=jobs), params)
-    assert solution.status.startswith("slices:")
+    assert "slices:" in solution.status
     assert solution.backend == "ortools_slices"
     served = {s.job_id for r in solution.routes for s in r.stops if s.job_id}
     assert served | set(solution.unassigned) == {j.job_id for j in built.problem.jobs}
