@@ -18,7 +18,7 @@ from typing import Annotated
 import click
 import typer
 
-from charter import __version__
+from charter import __version__, interrupts
 from charter.commands import (
     day_files,
     days,
@@ -109,6 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code (0 ok, 1 internal, 2 input, 3 routing)."""
     args = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in args
+    interrupts.install()
     try:
         result = app(args=args, prog_name="charter", standalone_mode=False)
     except (click.exceptions.Exit, typer.Exit) as done:
@@ -129,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write(f"error: {terminal_text(usage)}\n")
         return int(ExitCode.INPUT)
     except Exception as error:
+        if interrupts.caused_by_interrupt(error):  # Ctrl-C surfacing as another error
+            return _interrupted()
         code = exit_code_for(error)
         _report(error, code, as_json)
         return int(code)

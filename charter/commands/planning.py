@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.markup import escape
 
+from charter import interrupts
 from charter.console import Output
 from charter.exitcodes import ExitCode
 from charter.options import (
@@ -133,6 +134,7 @@ def run_plan(source: Path, options: PlanOptions, progress: Progress | None) -> P
             progress.update(task, description=_stage_text(name, lang), completed=fraction)
 
     def on_stage(name: str, fraction: float) -> None:
+        interrupts.check()  # a Ctrl-C swallowed inside a solver still stops the plan here
         show(name, PLANNING_SHARE * min(max(fraction, 0.0), 1.0))
 
     def draw_map(plan: Plan, files: PlanFiles) -> None:
@@ -144,6 +146,7 @@ def run_plan(source: Path, options: PlanOptions, progress: Progress | None) -> P
         warnings.simplefilter("always", InputWarning)
         day = load_day(source, options)
         plan = plan_day(day, on_stage=on_stage)
+        interrupts.check()  # nothing is written after Ctrl-C
         show("write", PLANNING_SHARE)
         files = write_plan(plan, options.out, lang=lang, unmask=options.unmask, after=draw_map)
         map_html = files.folder / MAP_HTML
