@@ -40,6 +40,10 @@ logger = logging.getLogger(__name__)
 
 _FIRST_SHARE = 0.5  # of the budget: the first solution and its search on the full objective
 _REDUCE_SHARE = 0.5  # of what is left, for each attempt with one vehicle fewer
+# One guided-local-search solution costs about as much search as eight of the iterated local
+# search (demo trucks, 37 shipments: 34 ms against 4.5 ms): the guided phase counts its effort
+# in those units, so an effort budget ends in about the same time whichever phase spends it.
+_GUIDED_STEPS_PER_EFFORT = 1 / 8
 _LARGE = 200  # jobs; above, the automatic first solution is local cheapest insertion (faster)
 
 
@@ -219,14 +223,15 @@ def _guided(
     meta = params.metaheuristic
     if meta is Metaheuristic.AUTOMATIC:
         meta = Metaheuristic.GUIDED_LOCAL_SEARCH
-    solutions = budget.portion()
+    effort = budget.portion()
+    solutions = None if effort is None else max(1, int(effort * _GUIDED_STEPS_PER_EFFORT))
     assignment = model.search(
         time_limit_s=budget.seconds(),
         solution_limit=solutions,
         metaheuristic=meta,
         initial=initial,
     )
-    budget.spend(solutions)
+    budget.spend(effort)
     if assignment is None:
         return incumbent
     trial = _incumbent(problem, model.visits(assignment))
