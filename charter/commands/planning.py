@@ -280,7 +280,7 @@ def render(run: PlanRun, output: Output, lang: Lang) -> None:
         )
 
 
-def _given_options(options: PlanOptions) -> tuple[tuple[str, str], ...]:
+def given_options(options: PlanOptions) -> tuple[tuple[str, str], ...]:
     """The options as the store keeps them (only those given)."""
     given = (
         ("--out", options.out),
@@ -307,7 +307,7 @@ def save_run(
     saved = store.save_plan(
         run.plan,
         provenance=provenance,
-        options=RunOptions(command, _given_options(options)),
+        options=RunOptions(command, given_options(options)),
         document=run.files.document,
     )
     return dataclasses.replace(run, saved=saved)
