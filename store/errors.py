@@ -4,12 +4,8 @@ and gives the fix; all are input errors (exit code 2), never a traceback."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from stations.errors import InputError, InputProblem
-
-if TYPE_CHECKING:
-    from store.repository import StaleBase
 
 STALE_FIX = (
     "re-plan from the latest version (charter replan DATE --store, without --base-version), "
@@ -40,18 +36,3 @@ class NotFoundError(StoreError, LookupError):
 class StaleBaseError(StoreError):
     """A re-plan's base version is no longer the latest of its day: another version was
     saved since (exit code 2; re-plan from the latest version)."""
-
-
-def stale_base_error(stale: StaleBase, saved_at: str) -> StaleBaseError:
-    """The error for a re-plan from ``stale.base``: it names the latest version, who saved it
-    and when (``saved_at``, as the caller shows times) and gives the fix."""
-    latest = stale.latest
-    return StaleBaseError(
-        problem(
-            f"day {stale.base.date.isoformat()} version",
-            str(stale.base.version),
-            f"is not the latest version: version {latest.version} ({latest.command}) was "
-            f"saved by {latest.created_by} at {saved_at}",
-            STALE_FIX,
-        )
-    )

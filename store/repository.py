@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from store.errors import STALE_FIX, StaleBaseError, problem
+
 ARCHIVE_FORMAT = "charter-day/1"  # the day file of charter days export / import
 
 if TYPE_CHECKING:
@@ -199,6 +201,20 @@ class StaleBase:
             f"version {self.base.version} of {self.base.date.isoformat()} is not the latest: "
             f"version {latest.version} ({latest.command}) was saved by {latest.created_by} "
             f"at {saved} UTC"
+        )
+
+    def error(self, saved_at: str) -> StaleBaseError:
+        """The error refusing a re-plan from ``base``: it names the latest version, who saved
+        it and when (``saved_at``, as the caller shows times), and gives the fix."""
+        latest = self.latest
+        return StaleBaseError(
+            problem(
+                f"day {self.base.date.isoformat()} version",
+                str(self.base.version),
+                f"is not the latest version: version {latest.version} ({latest.command}) was "
+                f"saved by {latest.created_by} at {saved_at}",
+                STALE_FIX,
+            )
         )
 
 

@@ -20,7 +20,7 @@ from store import reads, writes
 from store import schema as t
 from store.codec import checksum, unpack
 from store.engine import make_engine, read_transaction, translated, write_transaction
-from store.errors import StoreError, problem, stale_base_error
+from store.errors import StoreError, problem
 from store.location import Backend, StoreLocation
 from store.migrate import Migration, ensure_schema
 from store.repository import (
@@ -415,7 +415,7 @@ class SqlStore:
 def _check_latest(connection: sa.Connection, date: dt.date, parent: int) -> None:
     stale = reads.stale_base(connection, date, parent)
     if stale is not None:
-        raise stale_base_error(stale, f"{stale.latest.created_at:%Y-%m-%d %H:%M} UTC")
+        raise stale.error(f"{stale.latest.created_at:%Y-%m-%d %H:%M} UTC")
 
 
 def _source(archive: DayArchive, number: int) -> ArchivedVersion:

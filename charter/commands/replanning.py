@@ -353,11 +353,9 @@ def _given(options: PlanOptions, **extra: object) -> tuple[tuple[str, str], ...]
 
 def _check_stale(stale: StaleBase | None, allow: bool) -> str | None:
     """Refuse a stale base unless allowed; the warning to show when allowed."""
-    from store.errors import stale_base_error
-
     if stale is None:
         return None
-    error = stale_base_error(stale, local_time(stale.latest.created_at))
+    error = stale.error(local_time(stale.latest.created_at))
     if not allow:
         raise error
     problem = error.problems[0]
