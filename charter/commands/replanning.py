@@ -90,6 +90,7 @@ BaseOption = Annotated[
 DayOrDateArgument = Annotated[
     str,
     typer.Argument(
+        metavar="DAY",
         help="A day folder (CSV files + policy.toml) or .xlsx workbook, with --base; or a "
         "planning date YYYY-MM-DD in the day store, without --base.",
         show_default=False,
