@@ -273,11 +273,18 @@ def render(run: PlanRun, output: Output, lang: Lang) -> None:
         console.print(f"  {escape(str(path))}")
     console.print(f"{pick(('用时', 'took'), lang)} {run.seconds:.1f} s")
     if run.saved is not None:
-        saved = run.saved
-        console.print(
-            pick(("已存入计划库", "saved in the day store"), lang)
-            + f": {saved.date.isoformat()} v{saved.version} ({local_time(saved.created_at)})"
-        )
+        console.print(saved_text(run.saved, lang))
+
+
+def saved_text(saved: VersionInfo, lang: Lang) -> str:
+    """The line saying where a version was saved: ``saved in the day store: 2020-02-24 v2
+    (parent v1) (2020-02-24 12:03)``."""
+    parent = pick(("上一版本", "parent"), lang)
+    parent = f" ({parent} v{saved.parent_version})" if saved.parent_version is not None else ""
+    return (
+        pick(("已存入计划库", "saved in the day store"), lang)
+        + f": {saved.date.isoformat()} v{saved.version}{parent} ({local_time(saved.created_at)})"
+    )
 
 
 def given_options(options: PlanOptions) -> tuple[tuple[str, str], ...]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from charter.commands.planning import PLANNING_SHARE, PlanOptions, load_day
+from charter.commands.planning import PLANNING_SHARE, PlanOptions, load_day, saved_text
 from charter.console import Output
 from charter.exitcodes import ExitCode
 from charter.options import (
@@ -305,13 +305,7 @@ def render(run: ReplanRun, output: Output, lang: Lang) -> None:
     if run.stale is not None:
         console.print(f"[yellow]warning:[/yellow] {escape(run.stale)}")
     if run.saved is not None:
-        saved = run.saved
-        console.print(
-            pick(("已存入计划库", "saved in the day store"), lang)
-            + f": {saved.date.isoformat()} v{saved.version} "
-            + pick(("上一版本", "parent"), lang)
-            + f" v{saved.parent_version} ({local_time(saved.created_at)})"
-        )
+        console.print(saved_text(run.saved, lang))
 
 
 def _stored_date(text: str) -> dt.date:
@@ -384,7 +378,7 @@ def replan_stored(
 ) -> ReplanRun:
     """Re-plan version ``base_version`` (None: the latest) of ``date`` in ``store`` and save
     the new version as its child, with the events as given and the diff."""
-    from store.replan import event_files, replan_source, save_replan
+    from store.replan import replan_source
 
     stale = None
     if base_version is not None:
@@ -401,19 +395,35 @@ def replan_stored(
     run = run_replan(
         read_day, read_base, at=at, events_file=events_file, options=options, progress=progress
     )
+    given = _given(
+        options,
+        at=at,
+        events=events_file,
+        base_version=base_version,
+        allow_stale_base=allow_stale_base,
+    )
     parent = sources[0].version.version
+    return _saved(store, run, parent, events_file, given, allow_stale_base, stale)
+
+
+def _saved(
+    store: DayRepository,
+    run: ReplanRun,
+    parent: int,
+    events_file: Path | None,
+    given: tuple[tuple[str, str], ...],
+    allow_stale_base: bool,
+    stale: str | None,
+) -> ReplanRun:
+    """Save the run's new version as the child of ``parent`` (with its events and diff)."""
+    from store.replan import event_files, save_replan
+
     saved = save_replan(
         store,
         run.replan,
         parent=parent,
         events=event_files(events_file),
-        options=_given(
-            options,
-            at=at,
-            events=events_file,
-            base_version=base_version,
-            allow_stale_base=allow_stale_base,
-        ),
+        options=given,
         document=run.files.plan.document,
         latest_parent=not allow_stale_base,
     )
@@ -436,7 +446,7 @@ def replan_files_to_store(
     before planning, when none is: the store could not say what the version re-plans)."""
     from dispatch.outputs.plan_json import read_plan_json
     from store.errors import StoreError, problem
-    from store.replan import event_files, plan_folder_version, save_replan
+    from store.replan import plan_folder_version
 
     date = read_plan_json(base_dir).date
     parent = plan_folder_version(store, date, base_dir)
@@ -460,22 +470,10 @@ def replan_files_to_store(
         options=options,
         progress=progress,
     )
-    saved = save_replan(
-        store,
-        run.replan,
-        parent=parent.version,
-        events=event_files(events_file),
-        options=_given(
-            options,
-            at=at,
-            events=events_file,
-            base=base_dir,
-            allow_stale_base=allow_stale_base,
-        ),
-        document=run.files.plan.document,
-        latest_parent=not allow_stale_base,
+    given = _given(
+        options, at=at, events=events_file, base=base_dir, allow_stale_base=allow_stale_base
     )
-    return dataclasses.replace(run, saved=saved, stale=stale)
+    return _saved(store, run, parent.version, events_file, given, allow_stale_base, stale)
 
 
 @app.command("replan")
