@@ -28,6 +28,7 @@ from charter.options import (
     PolicyOption,
     QuietOption,
     SeedOption,
+    StoreFlag,
     TimeLimitOption,
     UnmaskOption,
 )
@@ -111,16 +112,6 @@ AllowStaleOption = Annotated[
         "--allow-stale-base",
         help="Re-plan a stored version that is no longer the day's latest (the new version "
         "branches from it); without it, that is refused.",
-    ),
-]
-ReplanStoreFlag = Annotated[
-    bool | None,
-    typer.Option(
-        "--store/--no-store",
-        help="Re-plan a version of the day store (DAY a date, no --base), or save a re-plan "
-        "from files as the next version of its stored base (default: yes when --db or "
-        "CHARTER_DB names a store).",
-        show_default=False,
     ),
 ]
 
@@ -483,7 +474,7 @@ def replan_command(
     out: PlanFolderOption,
     base: BaseOption = None,
     events: EventsOption = None,
-    store: ReplanStoreFlag = None,
+    store: StoreFlag = None,
     db: DbOption = None,
     base_version: BaseVersionOption = None,
     allow_stale_base: AllowStaleOption = False,
@@ -497,9 +488,10 @@ def replan_command(
     as_json: JsonOption = False,
 ) -> None:
     """Re-plan a day at --at with the events known by then, from the plan folder --base or
-    (DAY a date, no --base) from the day's latest version in the day store: the new version,
-    diff.json/xlsx and the amended notices in --out; a store re-plan is saved as the next
-    version (parent: its base)."""
+    (DAY a date, no --base) from the day's latest version in the day store (--base-version N:
+    another): the new version, diff.json/xlsx and the amended notices in --out. Through the
+    store, or with --store and a --base that is a stored version, the new version is saved
+    as the next version of the day, child of its base."""
     options = PlanOptions(out, lang, time_limit, seed, policy_file, unmask, effort)
     output = Output(quiet=quiet, as_json=as_json, lang=lang)
     if base is None:
