@@ -4,12 +4,15 @@ so the commands that only list or count open the store quickly."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import json
 import zlib
+from typing import Any
 
 from store.errors import StoreError, problem
-from store.repository import RunOptions
+from store.repository import EventFile, ReplanRecord, RunOptions
 
 COMPRESSION_LEVEL = 6
 
@@ -48,11 +51,48 @@ def dumps(value: object) -> str:
 
 
 def options_json(options: RunOptions) -> str:
-    """The options as stored: ``{"command": …, "options": [[name, value], …]}``."""
-    return dumps({"command": options.command, "options": [list(p) for p in options.options]})
+    """The options as stored: ``{"command": …, "options": [[name, value], …]}``, and for a
+    re-plan ``"replan": {"at", "base", "events": [{name, sha256, content, encoding}, …],
+    "applied", "pending", "changes", "diff"}``."""
+    value: dict[str, object] = {
+        "command": options.command,
+        "options": [list(p) for p in options.options],
+    }
+    if options.replan is not None:
+        value["replan"] = _replan_value(options.replan)
+    return dumps(value)
+
+
+def _replan_value(record: ReplanRecord) -> dict[str, object]:
+    return {
+        "at": record.at.isoformat(timespec="seconds"),
+        "base": record.base,
+        "events": [dataclasses.asdict(f) for f in record.events],
+        "applied": dict(record.applied),
+        "pending": record.pending,
+        "changes": dict(record.changes),
+        "diff": record.diff,
+    }
 
 
 def options_of(text: str) -> RunOptions:
     """The options of their stored JSON."""
     value = json.loads(text)
-    return RunOptions(value["command"], tuple((str(k), str(v)) for k, v in value["options"]))
+    replan = value.get("replan")
+    return RunOptions(
+        value["command"],
+        tuple((str(k), str(v)) for k, v in value["options"]),
+        None if replan is None else _replan_of(replan),
+    )
+
+
+def _replan_of(value: dict[str, Any]) -> ReplanRecord:
+    return ReplanRecord(
+        at=dt.datetime.fromisoformat(value["at"]),
+        base=str(value["base"]),
+        events=tuple(EventFile(**f) for f in value["events"]),
+        applied=tuple((str(k), int(n)) for k, n in value["applied"].items()),
+        pending=int(value["pending"]),
+        changes=tuple((str(k), int(n)) for k, n in value["changes"].items()),
+        diff=str(value["diff"]),
+    )

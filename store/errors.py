@@ -7,6 +7,11 @@ from collections.abc import Sequence
 
 from stations.errors import InputError, InputProblem
 
+STALE_FIX = (
+    "re-plan from the latest version (charter replan DATE --store, without --base-version), "
+    "or pass --allow-stale-base to branch from this one"
+)
+
 
 def problem(where: str, value: str | None, message: str, fix: str) -> InputProblem:
     """One store problem: ``where`` is the store, file or day it concerns."""
@@ -26,3 +31,8 @@ class StoreError(InputError):
 
 class NotFoundError(StoreError, LookupError):
     """A day or plan version that the store does not hold (exit code 2)."""
+
+
+class StaleBaseError(StoreError):
+    """A re-plan's base version is no longer the latest of its day: another version was
+    saved since (exit code 2; re-plan from the latest version)."""

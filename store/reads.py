@@ -21,6 +21,7 @@ from store.repository import (
     Provenance,
     ScenarioEntry,
     SourceFile,
+    StaleBase,
     StoredScenario,
     StoredVersion,
     VersionInfo,
@@ -89,6 +90,28 @@ def versions(
     if number is not None:
         query = query.where(V.c.version == number)
     return tuple(_info(r) for r in connection.execute(query.order_by(V.c.version)).all())
+
+
+def stale_base(connection: sa.Connection, date: dt.date, number: int) -> StaleBase | None:
+    """None if version ``number`` is the latest of ``date``; else it and the latest."""
+    held = versions(connection, date)
+    base = next((v for v in held if v.version == number), None)
+    if base is None or held[-1].version == number:
+        return None
+    return StaleBase(base, held[-1])
+
+
+def version_of_document(
+    connection: sa.Connection, date: dt.date, sha256: str
+) -> VersionInfo | None:
+    """The latest version of ``date`` whose plan.json text has SHA-256 ``sha256``."""
+    found = connection.execute(
+        _versions_query()
+        .where(t.days.c.date == date, V.c.document_checksum == sha256)
+        .order_by(V.c.version.desc())
+        .limit(1)
+    ).first()
+    return None if found is None else _info(found)
 
 
 def days(connection: sa.Connection) -> tuple[DayInfo, ...]:

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from store.errors import STALE_FIX, StaleBaseError, problem
+
 ARCHIVE_FORMAT = "charter-day/1"  # the day file of charter days export / import
 
 if TYPE_CHECKING:
@@ -42,19 +44,84 @@ class Provenance:
 
 
 @dataclass(frozen=True, slots=True)
+class EventFile:
+    """One file of a re-plan's events as given: its name, SHA-256 of its bytes, and its
+    content — UTF-8 text, or base64 of the bytes (``encoding`` ``base64``: a workbook)."""
+
+    name: str
+    sha256: str
+    content: str
+    encoding: str = "utf-8"
+
+    def __post_init__(self) -> None:
+        if self.encoding not in ("utf-8", "base64"):
+            raise ValueError(f"encoding {self.encoding!r} is not utf-8 or base64")
+
+
+@dataclass(frozen=True, slots=True)
+class ReplanRecord:
+    """What a re-plan version was made of besides its parent version: the clock time, the
+    events as given, and what changed against the parent (kept with the version's options).
+
+    Parameters
+    ----------
+    at
+        The clock time of the re-plan (local time of the planning day).
+    base
+        How the new version names its parent in ``meta.parent`` (``store version 2``, or
+        ``plan.json sha256:…`` of a plan folder).
+    events
+        The events files as given. Default none (a re-plan without events).
+    applied
+        ``(kind, number)`` of the events applied (known by ``at``). Default none.
+    pending
+        Events not yet known at ``at``. Default 0.
+    changes
+        The diff's figures (``workers_changed``, ``trips_changed``, ``buses_changed``, …; as
+        diff.json's ``summary``). Default none.
+    diff
+        diff.json as written in the re-plan's folder. Default "".
+    """
+
+    at: dt.datetime
+    base: str
+    events: tuple[EventFile, ...] = ()
+    applied: tuple[tuple[str, int], ...] = ()
+    pending: int = 0
+    changes: tuple[tuple[str, int], ...] = ()
+    diff: str = ""
+
+    def changed(self, figure: str) -> int:
+        """The diff's figure ``figure`` (0 when not kept)."""
+        return dict(self.changes).get(figure, 0)
+
+    def summary(self, parent: int | None) -> str:
+        """One line: ``re-plan of version 1 at 12:00: 149 workers, 51 trips, 7 buses
+        changed``."""
+        of = f"version {parent}" if parent is not None else self.base
+        changed = ", ".join(
+            f"{self.changed(f'{what}_changed')} {what}" for what in ("workers", "trips", "buses")
+        )
+        return f"re-plan of {of} at {self.at.strftime('%H:%M')}: {changed} changed"
+
+
+@dataclass(frozen=True, slots=True)
 class RunOptions:
     """How a plan was asked for: the command and its options as given (name, value as text).
 
     Parameters
     ----------
     command
-        ``plan``, ``demo``, ``import`` (a restored version keeps its own), ….
+        ``plan``, ``demo``, ``replan``, ``import`` (a restored version keeps its own), ….
     options
         ``(option, value)`` pairs, e.g. ``("--time-limit", "30")``. Default ().
+    replan
+        What a re-plan was made of (its clock time, events and diff). Default None.
     """
 
     command: str
     options: tuple[tuple[str, str], ...] = ()
+    replan: ReplanRecord | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +182,40 @@ class StoredVersion:
     kpis: Kpis
     meta: PlanMeta
     document: PlanDocument
+
+
+@dataclass(frozen=True, slots=True)
+class StaleBase:
+    """A version asked for as the base of a re-plan that is not the latest of its day: a
+    re-plan from it would fork the day's history past what ``latest`` already changed."""
+
+    base: VersionInfo
+    latest: VersionInfo
+
+    @property
+    def message(self) -> str:
+        """What is wrong, naming the latest version, who saved it and when (UTC)."""
+        latest = self.latest
+        saved = latest.created_at.strftime("%Y-%m-%d %H:%M")
+        return (
+            f"version {self.base.version} of {self.base.date.isoformat()} is not the latest: "
+            f"version {latest.version} ({latest.command}) was saved by {latest.created_by} "
+            f"at {saved} UTC"
+        )
+
+    def error(self, saved_at: str) -> StaleBaseError:
+        """The error refusing a re-plan from ``base``: it names the latest version, who saved
+        it and when (``saved_at``, as the caller shows times), and gives the fix."""
+        latest = self.latest
+        return StaleBaseError(
+            problem(
+                f"day {self.base.date.isoformat()} version",
+                str(self.base.version),
+                f"is not the latest version: version {latest.version} ({latest.command}) was "
+                f"saved by {latest.created_by} at {saved_at}",
+                STALE_FIX,
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,8 +380,25 @@ class DayRepository(Protocol):
         options: RunOptions,
         parent: int | None = None,
         document: PlanDocument | None = None,
+        latest_parent: bool = False,
     ) -> VersionInfo:
-        """Save the plan's day inputs (unless already held) and the plan as its next version."""
+        """Save the plan's day inputs (unless already held) and the plan as its next version;
+        with ``latest_parent`` the ``parent`` must still be the day's latest version when the
+        version is written (``StaleBaseError`` otherwise)."""
+        ...
+
+    def latest_version(self, date: dt.date) -> VersionInfo:
+        """The latest version of ``date`` (``NotFoundError`` for an unknown day)."""
+        ...
+
+    def stale_base(self, date: dt.date, number: int) -> StaleBase | None:
+        """None if version ``number`` is the latest of ``date``; else what is newer
+        (``NotFoundError`` for an unknown day or version)."""
+        ...
+
+    def version_of_document(self, date: dt.date, sha256: str) -> VersionInfo | None:
+        """The (latest) version of ``date`` whose plan.json has SHA-256 ``sha256``; None if
+        none has (or the day is not stored)."""
         ...
 
     def days(self) -> tuple[DayInfo, ...]:

@@ -36,6 +36,7 @@ from store.repository import (
     PurgeReport,
     RunOptions,
     ScenarioEntry,
+    StaleBase,
     StoredScenario,
     StoredVersion,
     VersionInfo,
@@ -91,6 +92,7 @@ class SqlStore:
         options: RunOptions,
         parent: int | None = None,
         document: PlanDocument | None = None,
+        latest_parent: bool = False,
     ) -> VersionInfo:
         """Save the plan's inputs (once per content) and the plan as the day's next version.
 
@@ -106,6 +108,10 @@ class SqlStore:
             The version this one was derived from (a re-plan). Default None.
         document
             The plan.json document already made. Default None (made here).
+        latest_parent
+            Refuse (``StaleBaseError``) unless ``parent`` is still the day's latest version
+            when this one is written — a re-plan of the latest version does not fork the day
+            when another writer saved a version meanwhile. Default False.
         """
         from store.prepare import prepare_version
 
@@ -117,6 +123,8 @@ class SqlStore:
                     now = writes.now_utc()
                     day_id = writes.locked_day(connection, date, self.user, now)
                     self._check_parent(connection, day_id, date, parent)
+                    if latest_parent and parent is not None:
+                        _check_latest(connection, date, parent)
                     import_id, new = writes.import_row(
                         connection, day_id, prepared.tables, provenance, user=self.user, at=now
                     )
@@ -168,6 +176,29 @@ class SqlStore:
                     "give a stored version as the parent",
                 )
             )
+
+    def latest_version(self, date: dt.date) -> VersionInfo:
+        """The latest version of ``date`` (``NotFoundError`` for an unknown day)."""
+        with translated(self._location), read_transaction(self._engine) as connection:
+            return reads.versions(connection, date)[-1]
+
+    def stale_base(self, date: dt.date, number: int) -> StaleBase | None:
+        """None if version ``number`` is the latest of ``date``; else it and the latest.
+
+        Raises
+        ------
+        NotFoundError
+            If the day or the version is not stored.
+        """
+        with translated(self._location), read_transaction(self._engine) as connection:
+            reads.version_id(connection, date, number)  # NotFoundError naming the versions
+            return reads.stale_base(connection, date, number)
+
+    def version_of_document(self, date: dt.date, sha256: str) -> VersionInfo | None:
+        """The latest version of ``date`` whose plan.json has SHA-256 ``sha256`` (None if none,
+        or if the day is not stored)."""
+        with translated(self._location), read_transaction(self._engine) as connection:
+            return reads.version_of_document(connection, date, sha256)
 
     def purge(self, before: dt.date, *, everything: bool = False) -> PurgeReport:
         """Remove the personal data of every day before ``before``; with ``everything``, the
@@ -379,6 +410,12 @@ class SqlStore:
                 exported_at=archive.exported_at.isoformat(),
             )
         return ImportReport(archive.date, tuple(added), tuple(sorted(held)), personal)
+
+
+def _check_latest(connection: sa.Connection, date: dt.date, parent: int) -> None:
+    stale = reads.stale_base(connection, date, parent)
+    if stale is not None:
+        raise stale.error(f"{stale.latest.created_at:%Y-%m-%d %H:%M} UTC")
 
 
 def _source(archive: DayArchive, number: int) -> ArchivedVersion:

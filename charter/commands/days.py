@@ -179,8 +179,40 @@ def _show_json(
             "imported_by": inputs.imported_by,
             "personal_rows": inputs.personal_rows,
         },
+        **({"replan": _replan_json(stored)} if stored.options.replan else {}),
         **({"folder": str(folder)} if folder else {}),
     }
+
+
+def _replan_json(stored: StoredVersion) -> dict[str, object]:
+    import json
+
+    record = stored.options.replan
+    assert record is not None
+    return {
+        "summary": record.summary(stored.info.parent_version),
+        "parent_version": stored.info.parent_version,
+        "base": record.base,
+        "at": record.at.isoformat(timespec="minutes"),
+        "events": [{"name": f.name, "sha256": f.sha256} for f in record.events],
+        "applied": dict(record.applied),
+        "pending": record.pending,
+        "changes": dict(record.changes),
+        "diff": json.loads(record.diff) if record.diff else None,
+    }
+
+
+def _replan_rows(stored: StoredVersion, lang: Lang) -> list[tuple[str, str]]:
+    """The re-plan a version is: of which version, when, what changed, with which events."""
+    record = stored.options.replan
+    if record is None:
+        return []
+    rows = [(pick(("重新规划", "re-plan"), lang), record.summary(stored.info.parent_version))]
+    applied = ", ".join(f"{kind} {n}" for kind, n in record.applied) or "–"
+    pending = f"; {record.pending} pending" if record.pending else ""
+    rows.append((pick(("已应用事件", "events applied"), lang), applied + pending))
+    rows += [(f"  {f.name}", f"sha256 {f.sha256}") for f in record.events]
+    return rows
 
 
 def write_folder(plan: Plan, out: Path, lang: Lang) -> Path:
@@ -266,6 +298,7 @@ def show_command(
     inputs = [
         (pick(("命令", "command"), lang), f"charter {stored.options.command} {options}".strip())
     ]
+    inputs += _replan_rows(stored, lang)
     inputs += _inputs_rows(stored.inputs, lang)
     output.table(
         pick(("输入", "Inputs"), lang), _head(lang, ("项目", "item"), ("内容", "value")), inputs

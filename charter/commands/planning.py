@@ -273,14 +273,21 @@ def render(run: PlanRun, output: Output, lang: Lang) -> None:
         console.print(f"  {escape(str(path))}")
     console.print(f"{pick(('用时', 'took'), lang)} {run.seconds:.1f} s")
     if run.saved is not None:
-        saved = run.saved
-        console.print(
-            pick(("已存入计划库", "saved in the day store"), lang)
-            + f": {saved.date.isoformat()} v{saved.version} ({local_time(saved.created_at)})"
-        )
+        console.print(saved_text(run.saved, lang))
 
 
-def _given_options(options: PlanOptions) -> tuple[tuple[str, str], ...]:
+def saved_text(saved: VersionInfo, lang: Lang) -> str:
+    """The line saying where a version was saved: ``saved in the day store: 2020-02-24 v2
+    (parent v1) (2020-02-24 12:03)``."""
+    parent = pick(("上一版本", "parent"), lang)
+    parent = f" ({parent} v{saved.parent_version})" if saved.parent_version is not None else ""
+    return (
+        pick(("已存入计划库", "saved in the day store"), lang)
+        + f": {saved.date.isoformat()} v{saved.version}{parent} ({local_time(saved.created_at)})"
+    )
+
+
+def given_options(options: PlanOptions) -> tuple[tuple[str, str], ...]:
     """The options as the store keeps them (only those given)."""
     given = (
         ("--out", options.out),
@@ -307,7 +314,7 @@ def save_run(
     saved = store.save_plan(
         run.plan,
         provenance=provenance,
-        options=RunOptions(command, _given_options(options)),
+        options=RunOptions(command, given_options(options)),
         document=run.files.document,
     )
     return dataclasses.replace(run, saved=saved)

@@ -8,17 +8,19 @@ import dataclasses
 import datetime as dt
 import time
 import warnings
+from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
-from charter.commands.planning import PLANNING_SHARE, PlanOptions, load_day
+from charter.commands.planning import PLANNING_SHARE, PlanOptions, load_day, saved_text
 from charter.console import Output
 from charter.exitcodes import ExitCode
 from charter.options import (
-    DayArgument,
+    DbOption,
     EffortOption,
     JsonOption,
     LangOption,
@@ -26,9 +28,11 @@ from charter.options import (
     PolicyOption,
     QuietOption,
     SeedOption,
+    StoreFlag,
     TimeLimitOption,
     UnmaskOption,
 )
+from charter.store_access import day_store, local_time, wants_store
 from stations.errors import InputError, InputWarning
 from stations.lang import Lang, pick
 
@@ -36,8 +40,11 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
     from dispatch.day import Day
+    from dispatch.outputs.plan_json import PlanDocument
+    from dispatch.replan.base import BasePlan
     from dispatch.replan.files import ReplanFiles
     from dispatch.replan.replanner import Replan
+    from store.repository import DayRepository, StaleBase, VersionInfo
 
 app = typer.Typer()
 
@@ -72,12 +79,39 @@ EventsOption = Annotated[
     ),
 ]
 BaseOption = Annotated[
-    Path,
+    Path | None,
     typer.Option(
         "--base",
         exists=True,
-        help="The plan folder to start from (written by `charter plan` or `charter replan`).",
+        help="The plan folder to start from (written by `charter plan` or `charter replan`); "
+        "without it, DAY is a date and the base is a version in the day store.",
         show_default=False,
+    ),
+]
+DayOrDateArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="DAY",
+        help="A day folder (CSV files + policy.toml) or .xlsx workbook, with --base; or a "
+        "planning date YYYY-MM-DD in the day store, without --base.",
+        show_default=False,
+    ),
+]
+BaseVersionOption = Annotated[
+    int | None,
+    typer.Option(
+        "--base-version",
+        min=1,
+        help="The stored version to re-plan (default: the day's latest).",
+        show_default=False,
+    ),
+]
+AllowStaleOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-stale-base",
+        help="Re-plan a stored version that is no longer the day's latest (the new version "
+        "branches from it); without it, that is refused.",
     ),
 ]
 
@@ -91,6 +125,8 @@ class ReplanRun:
     map_html: Path
     seconds: float
     warnings: tuple[str, ...]
+    saved: VersionInfo | None = None
+    stale: str | None = None
 
 
 def clock_time(day: Day, text: str) -> dt.datetime:
@@ -108,21 +144,20 @@ def clock_time(day: Day, text: str) -> dt.datetime:
 
 
 def run_replan(
-    source: Path,
+    read_day: Callable[[], Day],
+    read_base: Callable[[Day], tuple[BasePlan, PlanDocument]],
     *,
     at: str,
     events_file: Path | None,
-    base_dir: Path,
     options: PlanOptions,
     progress: Progress | None,
 ) -> ReplanRun:
-    """Re-plan the day at ``source`` and write the new version's folder and map."""
+    """Re-plan the day ``read_day`` gives from the base ``read_base`` gives (with its
+    plan.json, which the map is drawn against) and write the new version's folder and map."""
     from dispatch.outputs.atomic import output_lock
     from dispatch.outputs.plan_folder import MAP_HTML, PlanFiles
-    from dispatch.outputs.plan_json import read_plan_json
     from dispatch.outputs.targets import check_all, plan_folder_problems
     from dispatch.plan import Plan
-    from dispatch.replan.base import read_base
     from dispatch.replan.event_tables import read_events
     from dispatch.replan.events import EventLog
     from dispatch.replan.files import write_replan
@@ -141,10 +176,9 @@ def run_replan(
 
     with output_lock(options.out), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
-        day = load_day(source, options)
+        day = read_day()
         when = clock_time(day, at)
-        base = read_base(base_dir, day)
-        parent = read_plan_json(base_dir)
+        base, parent = read_base(day)
         events = read_events(events_file, day) if events_file is not None else EventLog()
         replan = replan_day(
             day,
@@ -164,6 +198,19 @@ def run_replan(
         show("done", 1.0)
     notes = tuple(sorted({str(w.message) for w in caught if issubclass(w.category, InputWarning)}))
     return ReplanRun(replan, files, map_html, time.perf_counter() - started, notes)
+
+
+def folder_reader(
+    source: Path, base_dir: Path, options: PlanOptions
+) -> tuple[Callable[[], Day], Callable[[Day], tuple[BasePlan, PlanDocument]]]:
+    """The readers of a re-plan from files: the day folder, and the plan folder as the base."""
+    from dispatch.outputs.plan_json import read_plan_json
+    from dispatch.replan.base import read_base
+
+    def base_of(day: Day) -> tuple[BasePlan, PlanDocument]:
+        return read_base(base_dir, day), read_plan_json(base_dir)
+
+    return lambda: load_day(source, options), base_of
 
 
 def _json(run: ReplanRun) -> dict[str, object]:
@@ -190,6 +237,16 @@ def _json(run: ReplanRun) -> dict[str, object]:
             "map": str(run.map_html),
         },
         "warnings": list(run.warnings),
+        **({"store": _saved_json(run.saved)} if run.saved else {}),
+        **({"stale_base": run.stale} if run.stale else {}),
+    }
+
+
+def _saved_json(saved: VersionInfo) -> dict[str, object]:
+    return {
+        "date": saved.date.isoformat(),
+        "version": saved.version,
+        "parent_version": saved.parent_version,
     }
 
 
@@ -236,15 +293,191 @@ def render(run: ReplanRun, output: Output, lang: Lang) -> None:
         f"{pick(('用时', 'took'), lang)} {run.seconds:.1f} s "
         f"({pick(('求解', 'solve'), lang)} {replan.solve_seconds:.1f} s)"
     )
+    if run.stale is not None:
+        console.print(f"[yellow]warning:[/yellow] {escape(run.stale)}")
+    if run.saved is not None:
+        console.print(saved_text(run.saved, lang))
+
+
+def _stored_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            f"DAY {text!r} is not a planning date: without --base, give the date of a stored "
+            "day (YYYY-MM-DD, charter days list); to re-plan from files, give the day folder "
+            "and --base PLANDIR"
+        ) from None
+
+
+def _day_path(text: str) -> Path:
+    from stations.files import special_file
+
+    path = Path(text)
+    if not path.exists():
+        raise InputError(
+            f"DAY {text!r} does not exist — give the day folder or workbook the base plan "
+            "was planned from (with --base), or a stored date without --base"
+        )
+    kind = special_file(path)
+    if kind is not None:
+        raise InputError(f"DAY {text} is {kind}, not a file: give a regular file")
+    return path
+
+
+def _given(options: PlanOptions, **extra: object) -> tuple[tuple[str, str], ...]:
+    """The options as the store keeps them (only those given)."""
+    from charter.commands.planning import given_options
+
+    more = tuple(
+        (f"--{name.replace('_', '-')}", "" if value is True else str(value))
+        for name, value in extra.items()
+        if value is not None and value is not False
+    )
+    return more + given_options(options)
+
+
+def _check_stale(stale: StaleBase | None, allow: bool) -> str | None:
+    """Refuse a stale base unless allowed; the warning to show when allowed."""
+    if stale is None:
+        return None
+    error = stale.error(local_time(stale.latest.created_at))
+    if not allow:
+        raise error
+    problem = error.problems[0]
+    return f"version {problem.value} {problem.message}; re-planned from it as asked"
+
+
+def _with_flags(day: Day, options: PlanOptions) -> Day:
+    """The stored day under the policy flags and --policy file given now."""
+    from dispatch.policy import resolve_policy
+
+    flags = {"time_limit_s": options.time_limit, "seed": options.seed, "effort": options.effort}
+    return day.replace(policy=resolve_policy(flags, file=options.policy_file, base=day.policy))
+
+
+def replan_stored(
+    store: DayRepository,
+    date: dt.date,
+    *,
+    at: str,
+    events_file: Path | None,
+    base_version: int | None,
+    allow_stale_base: bool,
+    options: PlanOptions,
+    progress: Progress | None,
+) -> ReplanRun:
+    """Re-plan version ``base_version`` (None: the latest) of ``date`` in ``store`` and save
+    the new version as its child, with the events as given and the diff."""
+    from store.replan import replan_source
+
+    stale = None
+    if base_version is not None:
+        stale = _check_stale(store.stale_base(date, base_version), allow_stale_base)
+    sources = []
+
+    def read_day() -> Day:
+        sources.append(replan_source(store, date, base_version, personal=True))
+        return _with_flags(sources[0].day, options)
+
+    def read_base(day: Day) -> tuple[BasePlan, PlanDocument]:
+        return sources[0].base, sources[0].document
+
+    run = run_replan(
+        read_day, read_base, at=at, events_file=events_file, options=options, progress=progress
+    )
+    given = _given(
+        options,
+        at=at,
+        events=events_file,
+        base_version=base_version,
+        allow_stale_base=allow_stale_base,
+    )
+    parent = sources[0].version.version
+    return _saved(store, run, parent, events_file, given, allow_stale_base, stale)
+
+
+def _saved(
+    store: DayRepository,
+    run: ReplanRun,
+    parent: int,
+    events_file: Path | None,
+    given: tuple[tuple[str, str], ...],
+    allow_stale_base: bool,
+    stale: str | None,
+) -> ReplanRun:
+    """Save the run's new version as the child of ``parent`` (with its events and diff)."""
+    from store.replan import event_files, save_replan
+
+    saved = save_replan(
+        store,
+        run.replan,
+        parent=parent,
+        events=event_files(events_file),
+        options=given,
+        document=run.files.plan.document,
+        latest_parent=not allow_stale_base,
+    )
+    return dataclasses.replace(run, saved=saved, stale=stale)
+
+
+def replan_files_to_store(
+    store: DayRepository,
+    source: Path,
+    base_dir: Path,
+    *,
+    at: str,
+    events_file: Path | None,
+    allow_stale_base: bool,
+    options: PlanOptions,
+    progress: Progress | None,
+) -> ReplanRun:
+    """Re-plan from files as ``charter replan`` does without a store, and save the new
+    version as the child of the stored version whose plan.json is ``base_dir``'s (refused,
+    before planning, when none is: the store could not say what the version re-plans)."""
+    from dispatch.outputs.plan_json import read_plan_json
+    from store.errors import StoreError, problem
+    from store.replan import plan_folder_version
+
+    date = read_plan_json(base_dir).date
+    parent = plan_folder_version(store, date, base_dir)
+    if parent is None:
+        raise StoreError(
+            problem(
+                f"--base {base_dir}",
+                None,
+                f"is not a version of {date.isoformat()} in the day store {store.location.shown} "
+                "(no stored plan.json is this one, byte for byte)",
+                f"re-plan a stored version (charter replan {date.isoformat()} --store --at …), "
+                "save the base first (charter plan DAY --store), or re-plan from files only "
+                "(--no-store)",
+            )
+        )
+    stale = _check_stale(store.stale_base(date, parent.version), allow_stale_base)
+    run = run_replan(
+        *folder_reader(source, base_dir, options),
+        at=at,
+        events_file=events_file,
+        options=options,
+        progress=progress,
+    )
+    given = _given(
+        options, at=at, events=events_file, base=base_dir, allow_stale_base=allow_stale_base
+    )
+    return _saved(store, run, parent.version, events_file, given, allow_stale_base, stale)
 
 
 @app.command("replan")
 def replan_command(
-    day: DayArgument,
+    day: DayOrDateArgument,
     at: AtOption,
-    base: BaseOption,
     out: PlanFolderOption,
+    base: BaseOption = None,
     events: EventsOption = None,
+    store: StoreFlag = None,
+    db: DbOption = None,
+    base_version: BaseVersionOption = None,
+    allow_stale_base: AllowStaleOption = False,
     lang: LangOption = Lang.BOTH,
     time_limit: TimeLimitOption = None,
     effort: EffortOption = None,
@@ -254,17 +487,63 @@ def replan_command(
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Re-plan a day at --at from the plan folder --base with the events known by then:
-    the new version, diff.json/xlsx and the amended notices in --out."""
+    """Re-plan a day at --at with the events known by then, from the plan folder --base or
+    (DAY a date, no --base) from the day's latest version in the day store (--base-version N:
+    another): the new version, diff.json/xlsx and the amended notices in --out. Through the
+    store, or with --store and a --base that is a stored version, the new version is saved
+    as the next version of the day, child of its base."""
+    options = PlanOptions(out, lang, time_limit, seed, policy_file, unmask, effort)
+    output = Output(quiet=quiet, as_json=as_json, lang=lang)
+    if base is None:
+        if store is False:
+            raise InputError(
+                "--no-store without --base: give --base PLANDIR to re-plan from files, or "
+                "leave out --no-store to re-plan a version of the day store"
+            )
+        date = _stored_date(day)
+        with day_store(db) as opened, output.progress() as progress:
+            run = replan_stored(
+                opened,
+                date,
+                at=at,
+                events_file=events,
+                base_version=base_version,
+                allow_stale_base=allow_stale_base,
+                options=options,
+                progress=progress,
+            )
+        render(run, output, lang)
+        return
+    if base_version is not None:
+        raise InputError(
+            "--base-version picks a stored version to re-plan: give it without --base "
+            "(charter replan DATE --store --base-version N)"
+        )
+    source = _day_path(day)
     if out.resolve() == base.resolve():
         raise InputError(
             f"--out {out} is the base plan folder — give a new folder: the parent version "
             "stays as it is"
         )
-    options = PlanOptions(out, lang, time_limit, seed, policy_file, unmask, effort)
-    output = Output(quiet=quiet, as_json=as_json, lang=lang)
-    with output.progress() as progress:
-        run = run_replan(
-            day, at=at, events_file=events, base_dir=base, options=options, progress=progress
-        )
+    opening = day_store(db) if wants_store(store, db) else nullcontext()
+    with opening as opened, output.progress() as progress:
+        if opened is None:
+            run = run_replan(
+                *folder_reader(source, base, options),
+                at=at,
+                events_file=events,
+                options=options,
+                progress=progress,
+            )
+        else:
+            run = replan_files_to_store(
+                opened,
+                source,
+                base,
+                at=at,
+                events_file=events,
+                allow_stale_base=allow_stale_base,
+                options=options,
+                progress=progress,
+            )
     render(run, output, lang)

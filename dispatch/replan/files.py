@@ -178,10 +178,16 @@ def diff_document(replan: Replan) -> dict[str, object]:
     }
 
 
-def write_diff_json(replan: Replan, path: Path) -> Path:
-    """Write diff.json (UTF-8, indented, ending in a newline)."""
+def diff_json_text(replan: Replan) -> str:
+    """The text of diff.json (indented, ending in a newline), as written and as the day store
+    keeps it with the version."""
     document = _without_none(diff_document(replan))
-    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_diff_json(replan: Replan, path: Path) -> Path:
+    """Write diff.json (UTF-8)."""
+    path.write_text(diff_json_text(replan), encoding="utf-8")
     return path
 
 

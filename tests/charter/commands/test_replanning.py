@@ -1,10 +1,16 @@
 """Tests for charter replan on the small fixture day plan_small (solver limit 1 s): the new
-version, diff, amendments and map against the parent; bad input is exit code 2."""
+version, diff, amendments and map against the parent; bad input is exit code 2; the same
+through the day store (a stored version as the base, the new one saved as its child, a stale
+base refused)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import shutil
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -117,3 +123,154 @@ def test_a_replan_folder_is_replaced_whole_by_the_next_one(
     assert (out / "amendments").is_dir()
     assert main([*args, *FAST, "--quiet"]) == 0
     assert (out / "diff.json").is_file() and not (out / "amendments").exists()
+
+
+# --------------------------------------------------------------------------- through the store
+
+DATE = "2020-02-24"
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """plan_small planned by `charter plan --store`: the store (version 1) and the folder."""
+    folder = tmp_path_factory.mktemp("stored")
+    db, out = folder / "charter.db", folder / "v1"
+    args = ["plan", str(PLAN_SMALL), "--out", str(out), *FAST, "--quiet"]
+    assert main([*args, "--store", "--db", str(db)]) == 0
+    return db, out
+
+
+@pytest.fixture
+def store_db(stored: tuple[Path, Path], tmp_path: Path) -> Path:
+    """A copy of the store holding version 1 (each test adds its own versions)."""
+    db = tmp_path / "charter.db"
+    shutil.copyfile(stored[0], db)
+    return db
+
+
+def _run(capsys: pytest.CaptureFixture[str], args: list[str], code: int = 0) -> dict[str, Any]:
+    assert main([*args, "--json"]) == code
+    payload: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return payload
+
+
+def _store_replan(db: Path, out: Path, *extra: str) -> list[str]:
+    args = ["replan", DATE, "--store", "--db", str(db), "--at", "08:00", "--out", str(out)]
+    return [*args, *extra, *FAST]
+
+
+def test_replan_from_the_store_saves_the_child_of_the_latest_version(
+    stored: tuple[Path, Path],
+    store_db: Path,
+    events: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The same re-plan as from the files (but for meta.parent), saved as version 2 with
+    parent 1, its events as given and its diff; days show names the re-plan."""
+    out = tmp_path / "v2"
+    report = _run(capsys, _store_replan(store_db, out, "--events", str(events)))
+    assert report["store"] == {"date": DATE, "version": 2, "parent_version": 1}
+    assert report["parent"] == "store version 1"
+    files_out = tmp_path / "from-files"
+    args = ["replan", str(PLAN_SMALL), "--at", "08:00", "--base", str(stored[1])]
+    assert main([*args, "--events", str(events), "--out", str(files_out), *FAST, "--quiet"]) == 0
+    from_store, from_files = read_plan_json(out), read_plan_json(files_out)
+    assert from_store.trips == from_files.trips and from_store.unserved == from_files.unserved
+    shown = _run(capsys, ["days", "show", DATE, "--version", "2", "--db", str(store_db)])
+    replan = shown["replan"]
+    assert replan["summary"] == "re-plan of version 1 at 08:00: 3 workers, 2 trips, 1 buses changed"
+    assert replan["events"][0]["name"] == "events.csv"
+    assert replan["diff"] == json.loads((out / "diff.json").read_text(encoding="utf-8"))
+    assert shown["version"]["parent_version"] == 1
+    assert main(["days", "show", DATE, "--db", str(store_db), "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert "re-plan of version 1 at 08:00" in text and "events applied" in text
+
+
+def test_both_versions_read_back_from_the_store_lose_nobody(
+    store_db: Path, events: Path, tmp_path: Path
+) -> None:
+    from store.location import parse_location
+    from store.sqlstore import open_store
+
+    replan = _store_replan(store_db, tmp_path / "v2", "--events", str(events), "--quiet")
+    assert main(replan) == 0
+    store = open_store(parse_location(str(store_db)), user="tester")
+    try:
+        plans = [store.load_plan(dt.date(2020, 2, 24), n, personal=False) for n in (1, 2)]
+    finally:
+        store.close()
+    for plan in plans:
+        counted = Counter(w for t in plan.trips for w in t.worker_ids)
+        counted.update([e.worker_id for e in plan.excluded] + [u.worker_id for u in plan.unserved])
+        assert counted == Counter(plan.day.worker_ids)
+    assert {u.worker_id: u.reason.value for u in plans[1].unserved}["P05"] == "no_show"
+
+
+def test_a_stale_base_version_is_refused_unless_allowed(
+    store_db: Path, events: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(_store_replan(store_db, tmp_path / "v2", "--quiet")) == 0
+    stale = ["--base-version", "1", "--events", str(events)]
+    error = _run(capsys, _store_replan(store_db, tmp_path / "v3", *stale), code=2)["error"]
+    assert "version '1' is not the latest version: version 2 (replan) was saved by" in error
+    assert "--allow-stale-base" in error and not (tmp_path / "v3").exists()
+    report = _run(capsys, _store_replan(store_db, tmp_path / "v3", *stale, "--allow-stale-base"))
+    assert report["store"] == {"date": DATE, "version": 3, "parent_version": 1}
+    assert "is not the latest version" in report["stale_base"]
+    latest = ["--base-version", "3", "--events", str(events)]
+    assert _run(capsys, _store_replan(store_db, tmp_path / "v4", *latest))["store"]["version"] == 4
+
+
+def test_a_replan_from_files_is_saved_as_the_child_of_its_stored_base(
+    stored: tuple[Path, Path],
+    store_db: Path,
+    events: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    base_dir = stored[1]
+    args = ["replan", str(PLAN_SMALL), "--at", "08:00", "--base", str(base_dir)]
+    args += ["--events", str(events), "--store", "--db", str(store_db), *FAST]
+    report = _run(capsys, [*args, "--out", str(tmp_path / "v2")])
+    assert report["store"] == {"date": DATE, "version": 2, "parent_version": 1}
+    assert report["parent"].startswith("plan.json sha256:")
+    unstored = tmp_path / "v2"  # a re-plan folder: its plan.json is v2's, so v2 is its parent
+    again = _run(capsys, [*args, "--out", str(tmp_path / "v3"), "--base", str(unstored)])
+    assert again["store"]["parent_version"] == 2
+    (tmp_path / "edited").mkdir()
+    text = (base_dir / "plan.json").read_text(encoding="utf-8")
+    (tmp_path / "edited" / "plan.json").write_text(text + " ", encoding="utf-8")
+    edited = [*args, "--out", str(tmp_path / "v4"), "--base", str(tmp_path / "edited")]
+    error = _run(capsys, edited, code=2)["error"]
+    assert "is not a version of 2020-02-24 in the day store" in error and "--no-store" in error
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["replan", "tomorrow", "--store"], "is not a planning date"),
+        (["replan", DATE, "--no-store"], "--no-store without --base"),
+        (["replan", DATE, "--store", "--base-version", "7"], "has no such version"),
+        (["replan", "2020-03-01", "--store"], "holds no plan of this day"),
+        (["replan", "no-such-day", "--base", "."], "does not exist"),
+    ],
+)
+def test_store_replan_input_problems_are_exit_code_2(
+    store_db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    match: str,
+) -> None:
+    flags = ["--db", str(store_db), "--at", "08:00", "--out", str(tmp_path / "out")]
+    assert match in _run(capsys, [*args, *flags], code=2)["error"]
+
+
+def test_base_version_with_a_base_folder_is_exit_code_2(
+    stored: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["replan", str(PLAN_SMALL), "--base", str(stored[1]), "--base-version", "1"]
+    args += ["--at", "08:00", "--out", str(tmp_path / "out")]
+    assert "--base-version picks a stored version" in _run(capsys, args, code=2)["error"]
