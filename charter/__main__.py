@@ -1,5 +1,5 @@
 """``python -m charter`` runs the command line."""
 
-from charter.cli import main
+from charter.entry import main
 
 raise SystemExit(main())

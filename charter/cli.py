@@ -101,15 +101,14 @@ def _report(error: BaseException, code: ExitCode, as_json: bool) -> None:
 
 def _interrupted() -> int:
     """Ctrl-C: say so in one line (the plan folder is written whole or not at all)."""
-    sys.stderr.write("interrupted: stopped before finishing; nothing was written\n")
-    return int(ExitCode.INTERRUPTED)
+    return interrupts.stopped()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code (0 ok, 1 internal, 2 input, 3 routing)."""
     args = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in args
-    interrupts.install()
+    interrupts.install()  # again: main may be called without charter.entry (tests)
     try:
         result = app(args=args, prog_name="charter", standalone_mode=False)
     except (click.exceptions.Exit, typer.Exit) as done:

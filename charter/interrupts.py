@@ -12,8 +12,11 @@ write, and ``main`` treats any exception raised after a request — or whose cha
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from types import FrameType
+
+INTERRUPTED = 130  # charter.exitcodes.ExitCode.INTERRUPTED, without importing the CLI
 
 _requested = threading.Event()
 
@@ -23,12 +26,35 @@ def _handler(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """A Ctrl-C raised where Python cannot propagate it (a ctypes callback of the compiler, a
+    finaliser) is noted already and raised again at the next check: no traceback for it."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def install() -> None:
     """Note every SIGINT before raising ``KeyboardInterrupt`` (main thread only; elsewhere,
-    as in a test runner's worker thread, Python's own handling stays)."""
-    _requested.clear()
-    if threading.current_thread() is threading.main_thread():
+    as in a test runner's worker thread, Python's own handling stays). Installing again keeps
+    a request already noted (one made while the command line was being imported)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored (`cmd &`)
         signal.signal(signal.SIGINT, _handler)
+        sys.unraisablehook = _unraisable
+
+
+def reset() -> None:
+    """Forget a request (for a new command run in the same process, as tests do)."""
+    _requested.clear()
+
+
+def stopped() -> int:
+    """Say in one line that the command stopped (a plan folder is written whole or not at
+    all) and return exit code 130."""
+    sys.stderr.write("interrupted: stopped before finishing; nothing was written\n")
+    return INTERRUPTED
 
 
 def requested() -> bool:

