@@ -127,7 +127,7 @@ def replan_source(
     root = root_version(versions, info.version)
     day = store.load_plan(date, root, personal=personal).day
     base = base_of_document(stored.document, day, parent=store_parent(info.version))
-    check_base(base, day, label=f"version {info.version} of {date.isoformat()}")
+    check_base(base, day, label=f"version {info.version} of {date.isoformat()}", walk_ins=None)
     return ReplanSource(day, base, stored.document, info, root, stale_of(versions, info.version))
 
 

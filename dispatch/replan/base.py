@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,7 +120,8 @@ def read_base(path: Path, day: Day) -> BasePlan:
     """
     document = read_plan_json(path)
     base = base_of_document(document, day, parent=folder_parent(path))
-    check_base(base, day, label=(path / "plan.json").name if path.is_dir() else path.name)
+    label = (path / "plan.json").name if path.is_dir() else path.name
+    check_base(base, day, label=label, walk_ins=None)  # walk-ins: checked with the events
     return base
 
 
@@ -130,10 +131,16 @@ def _shown(ids: Sequence[str]) -> str:
     return ", ".join(listed[:SHOWN]) + more
 
 
-def check_base(base: BasePlan, day: Day, *, label: str = "plan.json") -> None:
+def check_base(
+    base: BasePlan,
+    day: Day,
+    *,
+    label: str = "plan.json",
+    walk_ins: Collection[str] | None = (),
+) -> None:
     """Raise ``InputError`` unless ``base`` plans ``day``: the same date, every registered
-    worker transported, excluded or unserved exactly once and nobody else, every vehicle in
-    the fleet, every trip's station and employer known.
+    worker transported, excluded or unserved exactly once and nobody else but walk-ins of the
+    events, every vehicle in the fleet, every trip's station and employer known.
 
     Parameters
     ----------
@@ -143,6 +150,11 @@ def check_base(base: BasePlan, day: Day, *, label: str = "plan.json") -> None:
         The day as read now (without events).
     label
         The base's file, named in problems. Default ``plan.json``.
+    walk_ins
+        Ids of the events' walk-in workers: a base that is itself a re-plan has those it took
+        (re-planning it with the same events file is the rule). None: not known yet (the base
+        is read before the events), so workers the day does not register are checked later
+        by ``replan_day``. Default none.
     """
     problems = ProblemCollector()
     fix = "give the plan folder that `charter plan` wrote for this day"
@@ -162,7 +174,10 @@ def check_base(base: BasePlan, day: Day, *, label: str = "plan.json") -> None:
     counted.update(base.excluded)
     registered = set(day.worker_ids)
     for what, ids in (
-        ("are not registered in the day", sorted(set(counted) - registered)),
+        (
+            "are not registered in the day nor walk-ins of the events",
+            [] if walk_ins is None else sorted(set(counted) - registered - set(walk_ins)),
+        ),
         ("are registered but missing from the plan", sorted(registered - set(counted))),
         ("are counted more than once", sorted(w for w, n in counted.items() if n > 1)),
     ):

@@ -330,7 +330,7 @@ def _facts(day: Day, base: BasePlan, events: EventLog, at: dt.datetime) -> _Fact
     moved = delayed_arrivals(day.arrivals, known.delays)
     no_shows = no_show_workers([*day.arrivals, *walk_ins], known.no_shows)
     breakdowns = breakdown_times(known.breakdowns)
-    touched = touched_trips(with_arrivals(day, moved), base, set(no_shows))
+    touched = touched_trips(with_arrivals(day, moved, walk_ins), base, set(no_shows))
     state = day_state(
         base,
         at=at,
@@ -433,7 +433,7 @@ def replan_day(
             on_stage(stage, fraction)
 
     started = time.monotonic()
-    check_base(base, day)
+    check_base(base, day, walk_ins=[a.worker_id for e in events.walk_ins for a in e.arrivals])
     check_events(day, events)
     report("state", 0.0)
     facts = _facts(day, base, events, at)

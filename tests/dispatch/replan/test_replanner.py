@@ -332,6 +332,46 @@ def test_replanning_a_child_with_the_same_events_changes_nothing_again(
     assert not third.diff.trips and not third.diff.workers and not third.notes
 
 
+def test_replanning_a_child_that_took_walk_ins_with_the_same_events_changes_nothing(
+    trains: Day, trains_plan: Plan
+) -> None:
+    """v2 at 10:20 took three walk-ins (one excluded); v3 at 11:30 from v2 with the same
+    events: the walk-ins are the events', not strangers, and nothing changes again."""
+    walkers = (
+        arrival("x1", "10:30", enterprise_id="e2"),
+        arrival("x2", "10:30", enterprise_id="e2"),
+        arrival("x4", "10:35", enterprise_id="e2", health=HealthCode.RED),
+    )
+    events = [WalkIn(when("10:20"), walkers, "walk1")]
+    second = replanned(trains, trains_plan, events, "10:20", town())
+    third = replan_day(
+        trains,
+        BasePlan.of_plan(second.plan, parent="v2"),
+        EventLog(tuple(events)),
+        at=when("11:30"),
+        network=town(),
+    )
+    assert third.plan.trips == second.plan.trips
+    assert third.plan.kpis.workers_registered == second.plan.kpis.workers_registered
+    assert not third.diff.trips and not third.diff.workers
+
+
+def test_a_child_with_workers_nobody_registered_is_still_refused(
+    trains: Day, trains_plan: Plan
+) -> None:
+    """Without the walk-in events that brought them, v2's walk-ins are strangers to the day."""
+    walkers = (arrival("x1", "10:30", enterprise_id="e2"),)
+    second = replanned(trains, trains_plan, [WalkIn(when("10:20"), walkers, "w")], "10:20", town())
+    with pytest.raises(InputError, match="not registered in the day nor walk-ins"):
+        replan_day(
+            trains,
+            BasePlan.of_plan(second.plan, parent="v2"),
+            EventLog(),
+            at=when("11:30"),
+            network=town(),
+        )
+
+
 def test_pooled_trips_stay_pooled_and_a_no_show_changes_only_its_trip() -> None:
     """Under pooling a re-plan keeps each pooled trip whole (its groups board and alight in
     the same order); a no-show of one group leaves the others as they were."""
