@@ -66,7 +66,9 @@ PAGE_POLICY = (
     "frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; "
     "object-src 'none'"
 )
-MAP_POLICY = "sandbox allow-scripts allow-popups; frame-ancestors 'self'; base-uri 'none'"
+MAP_POLICY = (
+    "frame-ancestors 'self'; base-uri 'none'; object-src 'none'"  # the page frames it sandboxed
+)
 VERSION_CACHE = 16  # stored versions kept parsed in memory (versions never change)
 
 

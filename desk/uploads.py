@@ -5,6 +5,7 @@ path traversal, no zip bomb, only the known tables), then checked as ``charter c
 from __future__ import annotations
 
 import dataclasses
+import re
 import stat
 import warnings
 import zipfile
@@ -19,7 +20,8 @@ MAX_UPLOAD = 20 * 1024 * 1024  # bytes of the file sent
 MAX_UNPACKED = 100 * 1024 * 1024  # bytes of a zip's members together
 MAX_RATIO = 100  # a member may unpack to at most this many times its packed size
 MAX_MEMBERS = 32
-WORKBOOK = "day.xlsx"
+WORKBOOK = "day.xlsx"  # a workbook's name when the one sent is not a plain file name
+SAFE_NAME = re.compile(r"[\w\-. ]{1,96}\.xlsx", re.IGNORECASE)
 FOLDER = "day"
 KNOWN_FILES = frozenset({t.filename for t in DAY_TABLES} | {POLICY_FILE})
 SKIPPED_FILES = frozenset({"readme.md", "readme.txt"})  # a day folder's notes: not unpacked
@@ -134,7 +136,8 @@ def day_source(sent: Path, filename: str, folder: Path) -> Path:
             _refusal(filename, None, f"is larger than {MAX_UPLOAD // 2**20} MB", "send less")
         )
     if suffix == ".xlsx":
-        book = folder / WORKBOOK
+        given = PurePosixPath(filename.replace("\\", "/")).name
+        book = folder / (given if SAFE_NAME.fullmatch(given) else WORKBOOK)
         sent.replace(book)
         return book
     if suffix == ".zip":

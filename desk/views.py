@@ -1,6 +1,6 @@
-"""What the plan page shows of a stored version, as rows of text: KPIs, unserved and excluded
-workers by station, employer and reason, the vehicles used and idle. No personal data: workers
-are counted, never named (the store masks them; the page does not need them)."""
+"""What the plan page shows of a stored version, as rows of text: KPIs, the employers' figures,
+unserved and excluded workers by station, employer and reason, the vehicles used and idle.
+No personal data: workers are counted, never named."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class PlanView:
     """The tables of the plan page."""
 
     kpis: tuple[Row, ...]
+    employers: tuple[Row, ...]
     unserved: tuple[Row, ...]
     excluded: tuple[Row, ...]
     vehicles: tuple[Row, ...]
@@ -50,6 +51,24 @@ def plan_view(document: PlanDocument, kpi_rows: list[tuple[str, str, str]], lang
         )
         for x in document.excluded
     )
+    transported = Counter[str]()
+    trips = Counter[str]()
+    for trip in document.trips:
+        transported[trip.enterprise] += trip.headcount
+        trips[trip.enterprise] += 1
+    left_out = Counter(u.enterprise for u in document.unserved)
+    kept_out = Counter(x.enterprise for x in document.excluded)
+    employer_rows = tuple(
+        (
+            e.name,
+            str(transported[e.id]),
+            str(trips[e.id]),
+            str(kept_out[e.id]),
+            str(left_out[e.id]),
+        )
+        for e in document.places.enterprises
+        if transported[e.id] or left_out[e.id] or kept_out[e.id]
+    )
     vehicles = tuple(
         (
             r.vehicle,
@@ -76,6 +95,7 @@ def plan_view(document: PlanDocument, kpi_rows: list[tuple[str, str, str]], lang
     )
     return PlanView(
         kpis=tuple(tuple(row) for row in kpi_rows),
+        employers=employer_rows,
         unserved=tuple((*key, str(n)) for key, n in sorted(unserved.items())),
         excluded=tuple((*key, str(n)) for key, n in sorted(excluded.items())),
         vehicles=vehicles,

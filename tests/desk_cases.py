@@ -61,3 +61,35 @@ def sign_in(client: TestClient, name: str, password: str | None = None) -> str:
     )
     assert answer.status_code == 200, answer.text
     return csrf_of(answer.text)
+
+
+def accounts_only(db: str) -> None:
+    """The three accounts in the store ``db`` (no day)."""
+    store = opened(db)
+    try:
+        for name, role in ROLES.items():
+            store.add_user(name, role=role, password_hash=hash_password(PASSWORDS[name]))
+    finally:
+        store.close()
+
+
+def day_workbook(
+    folder: Path, book: Path, edits: dict[tuple[str, int, str], str] | None = None
+) -> Path:
+    """The day folder ``folder`` as one workbook (a sheet per table, a ``policy`` key/value
+    sheet), with ``edits`` applied: ``(table, data row index from 0, column) → value``."""
+    import tomllib
+
+    import pandas as pd
+
+    policy = tomllib.loads((folder / "policy.toml").read_text(encoding="utf-8"))
+    with pd.ExcelWriter(book, engine="openpyxl") as writer:
+        for csv in sorted(folder.glob("*.csv")):
+            frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+            for (table, row, column), value in (edits or {}).items():
+                if table == csv.stem:
+                    frame.loc[row, column] = value
+            frame.to_excel(writer, sheet_name=csv.stem, index=False)
+        rows = [{"key": k, "value": str(v)} for k, v in policy.items()]
+        pd.DataFrame(rows).to_excel(writer, sheet_name="policy", index=False)
+    return book

@@ -59,23 +59,28 @@ def add_account(store: DayRepository, name: str, role: str, password: str) -> No
     store.add_user(name, role=Role(role).value, password_hash=hash_password(password))
 
 
-def _plan_demo(db: str, effort: int | None) -> None:
-    """Plan the embedded demo day and save it in the store ``db`` (as ``charter demo``)."""
+def _plan_demo(db: str, work: Path, effort: int | None) -> None:
+    """Plan the embedded demo day, save it in the store ``db`` (as ``charter demo --store``)
+    and write its plan folder where the desk serves it from (``work``)."""
     from charter.commands.planning import demo_day
-    from desk.planning import PlanRequest, plan_and_save
+    from desk.planning import PlanRequest, run_plan_request
 
-    with demo_day() as folder, day_store(db) as store:
+    with demo_day() as folder:
         request = PlanRequest(
             store_url=db,
             user=current_user(),
             source=folder,
             source_name="demo",
-            plans=Path(db).parent / "plans",
-            progress=Path(db).parent / "demo-progress.json",
+            plans=work / "plans",
+            progress=work / "demo-progress.json",
             effort=effort,
             command="demo",
         )
-        plan_and_save(request, store, lambda _stage, _fraction: None)
+        outcome = run_plan_request(request)
+    if outcome.problems:
+        raise InputError(outcome.problems)
+    if outcome.failure is not None:
+        raise RuntimeError(outcome.failure)
 
 
 @app.command("serve")
@@ -116,8 +121,9 @@ def serve_command(
     try:
         if scratch is not None:
             db = str(scratch / "desk.db")
+            (scratch / "work").mkdir()
             output.console.print("planning the demo day for the desk …")
-            _plan_demo(db, effort)
+            _plan_demo(db, scratch / "work", effort)
             password = secrets.token_urlsafe(12)
             with day_store(db) as store:
                 add_account(store, DEMO_ADMIN, "admin", password)
@@ -130,7 +136,12 @@ def serve_command(
             with day_store(db) as store:
                 add_account(store, init_admin, "admin", password)
             output.console.print(f"admin account {escape(init_admin)} created")
-        settings = DeskSettings(store_url=db, workers=plans, effort=effort)
+        settings = DeskSettings(
+            store_url=db,
+            work_dir=scratch / "work" if scratch is not None else None,
+            workers=plans,
+            effort=effort,
+        )
         application = create_app(settings)
         output.console.print(f"the desk is at http://{host}:{port}/ (Ctrl-C stops it)")
         uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -1,4 +1,5 @@
-// The desk's one script: polls a plan run's progress and moves the bar; on the end it goes
+// The desk's one script: frames the route map once the page is laid out, and polls a plan
+// run's progress and moves the bar; on the end it goes
 // to the plan page (or shows the failure). Pages work without it (reload to see progress).
 "use strict";
 (function () {
@@ -20,6 +21,14 @@
     request.onerror = function () { window.setTimeout(function () { poll(box); }, 3000); };
     request.send();
   }
+  // The route map is framed only once this page is laid out: a map that draws itself in a
+  // frame of no size yet cannot fit its bounds.
+  window.addEventListener("load", function () {
+    var frames = document.querySelectorAll("iframe[data-src]");
+    for (var i = 0; i < frames.length; i += 1) {
+      frames[i].setAttribute("src", frames[i].getAttribute("data-src"));
+    }
+  });
   document.addEventListener("DOMContentLoaded", function () {
     var box = document.getElementById("progress");
     if (box && !box.classList.contains("finished")) { poll(box); }

@@ -117,8 +117,8 @@ def test_the_plan_page_shows_kpis_unserved_excluded_vehicles_and_the_map(
     sign_in(client, "li")
     page = client.get(PLAN)
     assert page.status_code == 200
-    for table in ('id="kpis"', 'id="unserved"', 'id="excluded"', 'id="vehicles"', 'id="map"'):
-        assert table in page.text
+    for table in ("kpis", "employers", "unserved", "excluded", "vehicles", "map"):
+        assert f'id="{table}"' in page.text
     assert "Content-Security-Policy" in page.headers
     for name in ("map.html", "plan.json", "plan.xlsx", "csv.zip"):
         assert f"/files/{name}" in page.text
@@ -138,7 +138,7 @@ def test_downloads_are_the_plan_folder_of_the_stored_version(
     assert names and all(n.endswith(".csv") for n in names)
     mapped = client.get(PLAN + "/files/map.html")
     assert "leaflet" in mapped.text.lower()
-    assert "sandbox" in mapped.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in mapped.headers["Content-Security-Policy"]
     assert ("li", "download") in _actions(seeded_db)
 
 
