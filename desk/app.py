@@ -29,7 +29,8 @@ from starlette.exceptions import HTTPException
 from desk.accounts import Role, check_name, hash_password, verify_password
 from desk.jobs import JobBoard
 from desk.pages import Pages
-from desk.planning import FolderCache, PlanRequest, read_progress
+from desk.planning import FolderCache, PlanRequest, read_progress, run_plan_request
+from desk.replanning import events_source
 from desk.security import (
     CSRF_FIELD,
     LOGIN_COOKIE,
@@ -60,7 +61,14 @@ DOWNLOADS = {  # file → (media type, holds manifests)
     "plan.json": ("application/json", False),
     "plan.xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", True),
     "csv.zip": ("application/zip", True),
+    "diff.json": ("application/json", True),  # a re-plan's: names the workers moved
+    "diff.xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", True),
+    "amendments.xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        True,
+    ),
 }
+REPLAN_FILES = frozenset({"diff.json", "diff.xlsx", "amendments.xlsx"})
 PAGE_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; "
@@ -101,6 +109,20 @@ class DeskSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PendingReplan:
+    """A re-plan asked for from a version that is no longer the latest: held until the
+    officer chooses to re-base it on the latest or to branch from the version asked."""
+
+    id: str
+    user: str
+    date: str
+    asked: int
+    latest: int
+    at: str
+    events: Path | None
+
+
+@dataclass(frozen=True, slots=True)
 class Upload:
     """An uploaded day and what its check said."""
 
@@ -126,6 +148,7 @@ class Desk:
         self.jobs = JobBoard(workers=settings.workers)
         self.limiter = SignInLimiter(settings.rate_limit)
         self.uploads: dict[str, Upload] = {}
+        self.pending: dict[str, PendingReplan] = {}
         self._versions: OrderedDict[tuple[dt.date, int], StoredVersion] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -436,9 +459,53 @@ def create_app(settings: DeskSettings, *, store: DayRepository | None = None) ->
             downloads=[
                 name
                 for name, (_, manifests) in DOWNLOADS.items()
-                if not manifests or _role(session).can_download_manifests
+                if (not manifests or _role(session).can_download_manifests)
+                and (name not in REPLAN_FILES or stored.options.replan is not None)
             ],
+            replan=stored.options.replan,
+            can_plan=_role(session).can_plan,
         )
+
+    @app.post("/days/{date}/v/{number}/replan")
+    def replan(
+        request: Request,
+        date: str,
+        number: int,
+        session: Annotated[DeskSession, Depends(officer_post)],
+        at: Annotated[str, Form(max_length=20)],
+        events: UploadFile | None = None,
+    ) -> Response:
+        day = _date(date)
+        desk.version(day, number)  # 404 for an unknown version
+        replan_id = uuid.uuid4().hex
+        folder = desk.work_dir / "jobs" / replan_id
+        folder.mkdir(parents=True)
+        given: Path | None = None
+        if events is not None and events.filename:
+            sent = folder / "sent"
+            with sent.open("wb") as sink:
+                shutil.copyfileobj(events.file, sink)
+            given = events_source(sent, events.filename[-200:], folder)
+        latest = desk.store.versions(day)[-1].version
+        pending = PendingReplan(replan_id, session.user.name, date, number, latest, at, given)
+        if latest != number:
+            desk.pending[replan_id] = pending
+            return page(request, "stale.html", session, 409, pending=pending)
+        return _start_replan(desk, pending, base=number, latest_parent=True)
+
+    @app.post("/replans/{replan_id}/start")
+    def replan_anyway(
+        replan_id: str,
+        session: Annotated[DeskSession, Depends(officer_post)],
+        base: Annotated[str, Form(max_length=20)],
+    ) -> Response:
+        pending = desk.pending.pop(replan_id, None)
+        if pending is None or pending.user != session.user.name:
+            raise HTTPException(404, "no such re-plan waiting")
+        if base == "latest":
+            latest = desk.store.versions(dt.date.fromisoformat(pending.date))[-1].version
+            return _start_replan(desk, pending, base=latest, latest_parent=True)
+        return _start_replan(desk, pending, base=pending.asked, latest_parent=False)
 
     @app.get("/days/{date}/v/{number}/files/{name}")
     def download(date: str, number: int, name: str, session: Session) -> Response:
@@ -450,6 +517,8 @@ def create_app(settings: DeskSettings, *, store: DayRepository | None = None) ->
         day = _date(date)
         desk.version(day, number)  # 404 for an unknown version
         folder = desk.plans.folder(desk.store, date, number)
+        if not (folder / name).is_file() and name != "csv.zip":
+            raise HTTPException(404, "this version has no such file on this desk")
         if name != "map.html":
             _as(desk, session).record("download", day=day, version=number, file=name)
         filename = f"{date}-v{number}-{name}"
@@ -515,7 +584,14 @@ def create_app(settings: DeskSettings, *, store: DayRepository | None = None) ->
             effort=desk.settings.effort,
             options=(("--upload", found.filename),),
         )
-        desk.jobs.submit(job_id, request, user=session.user.name, title=found.filename)
+        desk.jobs.submit(
+            job_id,
+            run_plan_request,
+            request,
+            progress=request.progress,
+            user=session.user.name,
+            title=found.filename,
+        )
         _as(desk, session).record(
             "plan_started", file=found.filename, date=found.check.date, job=job_id
         )
@@ -531,7 +607,7 @@ def create_app(settings: DeskSettings, *, store: DayRepository | None = None) ->
             "job.html",
             session,
             job=job,
-            progress=read_progress(job.request.progress),
+            progress=read_progress(job.progress),
             outcome=desk.jobs.outcome(job_id),
         )
 
@@ -540,7 +616,7 @@ def create_app(settings: DeskSettings, *, store: DayRepository | None = None) ->
         job = desk.jobs.get(job_id)
         if job is None:
             raise HTTPException(404, "no such plan run")
-        state = read_progress(job.request.progress)
+        state = read_progress(job.progress)
         outcome = desk.jobs.outcome(job_id)
         if outcome is None and state.get("stage") in ("done", "failed"):
             state["stage"] = "write"  # the worker is handing its outcome back
@@ -585,6 +661,46 @@ def create_app(settings: DeskSettings, *, store: DayRepository | None = None) ->
     return app
 
 
+def _start_replan(
+    desk: Desk, pending: PendingReplan, *, base: int, latest_parent: bool
+) -> Response:
+    """Queue the re-plan of version ``base``; the run's page."""
+    from desk.replanning import ReplanRequest, run_replan_request
+
+    folder = desk.work_dir / "jobs" / pending.id
+    request = ReplanRequest(
+        store_url=desk.settings.store_url,
+        user=pending.user,
+        date=pending.date,
+        base_version=base,
+        at=pending.at,
+        events=pending.events,
+        plans=desk.work_dir / "plans",
+        work=folder,
+        progress=folder / "progress.json",
+        latest_parent=latest_parent,
+        effort=desk.settings.effort,
+    )
+    title = f"{pending.date} v{base} @ {pending.at}"
+    desk.jobs.submit(
+        pending.id,
+        run_replan_request,
+        request,
+        progress=request.progress,
+        user=pending.user,
+        title=title,
+    )
+    desk.store.acting_as(pending.user).record(
+        "replan_started",
+        day=dt.date.fromisoformat(pending.date),
+        version=base,
+        clock=pending.at,
+        events=pending.events.name if pending.events else None,
+        stale_base=not latest_parent,
+    )
+    return RedirectResponse(f"/jobs/{pending.id}", status_code=303)
+
+
 ERRORS: dict[int, tuple[str, str]] = {
     400: ("请求有误。", "The request was not understood."),
     403: (
@@ -593,6 +709,7 @@ ERRORS: dict[int, tuple[str, str]] = {
         "go back, reload the page and try again.",
     ),
     404: ("找不到该页面、计划日或版本。", "There is no such page, day or version."),
+    409: ("该版本已不是最新版本。", "That version is no longer the latest."),
     411: ("请求缺少长度。", "The request has no length."),
     413: ("上传文件过大（上限 20 MB）。", "The upload is too large (at most 20 MB)."),
     422: ("输入有误。", "The input has problems."),

@@ -1,6 +1,7 @@
 """Plans running off the request: a process pool (spawned processes, so the server's threads
-and connections are not copied) runs ``desk.planning.run_plan_request``; the board keeps each
-run's request, its future and who asked."""
+and connections are not copied) runs ``desk.planning.run_plan_request`` or
+``desk.replanning.run_replan_request``; the board keeps each run's progress file, its future
+and who asked."""
 
 from __future__ import annotations
 
@@ -8,10 +9,15 @@ import datetime as dt
 import multiprocessing
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
 
-from desk.planning import PlanOutcome, PlanRequest, run_plan_request
+from desk.planning import PlanOutcome
+
+R = TypeVar("R")
 
 KEPT_JOBS = 50
 
@@ -24,7 +30,7 @@ class Job:
     user: str
     title: str
     started: dt.datetime
-    request: PlanRequest
+    progress: Path
     future: Future[PlanOutcome]
 
     @property
@@ -55,11 +61,20 @@ class JobBoard:
             )
         return self._pool
 
-    def submit(self, job_id: str, request: PlanRequest, *, user: str, title: str) -> Job:
-        """Queue a plan run."""
+    def submit(
+        self,
+        job_id: str,
+        work: Callable[[R], PlanOutcome],
+        request: R,
+        *,
+        progress: Path,
+        user: str,
+        title: str,
+    ) -> Job:
+        """Queue ``work(request)`` (a module-level function: it is pickled to the worker)."""
         with self._lock:
-            future = self._executor().submit(run_plan_request, request)
-            job = Job(job_id, user, title, dt.datetime.now(dt.UTC), request, future)
+            future = self._executor().submit(work, request)
+            job = Job(job_id, user, title, dt.datetime.now(dt.UTC), progress, future)
             self._jobs[job_id] = job
             while len(self._jobs) > KEPT_JOBS:
                 self._jobs.popitem(last=False)

@@ -111,7 +111,9 @@ def write_folder(plan: Plan, out: Path, lang: Lang = Lang.BOTH) -> PlanFiles:
     return write_plan(plan, out, lang=lang, unmask=False, after=draw_map)
 
 
-def _progress_writer(path: Path) -> Callable[[str, float], None]:
+def progress_writer(path: Path) -> Callable[[str, float], None]:
+    """An ``on_stage`` for the planner writing the progress file (the planner's share of the
+    bar; a write when the stage changes or the bar moves by ``PROGRESS_STEP``)."""
     last: list[object] = ["", -1.0]
 
     def on_stage(name: str, fraction: float) -> None:
@@ -156,7 +158,7 @@ def run_plan_request(request: PlanRequest) -> PlanOutcome:
     from store.location import resolve_location
     from store.sqlstore import open_store
 
-    on_stage = _progress_writer(request.progress)
+    on_stage = progress_writer(request.progress)
     on_stage("read", 0.0)
     try:
         store = open_store(resolve_location(request.store_url), user=request.user)

@@ -272,3 +272,73 @@ def test_an_upload_is_planned_in_a_worker_and_saved_as_the_next_version(
     assert "saved by li" in " ".join(page.text.split())
     assert client.get("/days/2020-02-24/v/1").text.count('id="not-latest"') == 1
     assert ("li", "save_plan") in _actions(seeded_db)
+
+
+LATE_TRAIN = (
+    "event_id,kind,known_at,station_id,train_no,window_from,window_to,minutes,worker_ids,"
+    "share,vehicle_id,time,depot_id,seats,note\n"
+    "late,train_delay,07:30,yq_test,G7001,,,60,,,,,,,G7001 an hour late\n"
+)
+
+
+def _finished(client: TestClient, job: str) -> dict[str, object]:
+    state: dict[str, object] = {}
+    for _ in range(900):  # waits for the worker; no timing is asserted
+        state = client.get(job + "/progress").json()
+        if state["stage"] in ("done", "failed"):
+            break
+        time.sleep(0.2)
+    return state
+
+
+def test_a_replan_with_a_late_train_saves_a_child_version_with_its_diff(
+    client: TestClient, seeded_db: str
+) -> None:
+    csrf = sign_in(client, "li")
+    started = client.post(
+        PLAN + "/replan",
+        data={"csrf": csrf, "at": "07:45"},
+        files={"events": ("events.csv", LATE_TRAIN.encode(), "text/csv")},
+        follow_redirects=False,
+    )
+    assert started.status_code == 303, started.text
+    state = _finished(client, started.headers["location"])
+    assert state.get("next") == "/days/2020-02-24/v/2", state
+    page = client.get("/days/2020-02-24/v/2")
+    text = " ".join(page.text.split())
+    assert 'id="diff"' in page.text
+    assert "re-plan of version 1 at 07:45" in text
+    assert "train_delay" in text
+    assert client.get("/days/2020-02-24/v/2/files/diff.xlsx").status_code == 200
+    assert ("li", "replan_started") in _actions(seeded_db)
+
+
+def test_a_replan_of_an_older_version_says_so_and_offers_to_rebase(
+    client: TestClient, seeded_db: str
+) -> None:
+    store = open_store(parse_location(seeded_db), user="colleague")
+    try:
+        from tests.store_cases import OPTIONS, hand_plan_on, small_provenance
+
+        store.save_plan(hand_plan_on(), provenance=small_provenance(), options=OPTIONS)
+    finally:
+        store.close()
+    csrf = sign_in(client, "li")
+    stale = client.post(PLAN + "/replan", data={"csrf": csrf, "at": "07:45"})
+    assert stale.status_code == 409
+    assert 'id="rebase"' in stale.text
+    assert "the latest is" in " ".join(stale.text.split())
+    action = re.search(r'action="(/replans/[0-9a-f]+/start)"', stale.text)
+    assert action is not None
+    started = client.post(
+        action.group(1), data={"csrf": csrf, "base": "latest"}, follow_redirects=False
+    )
+    state = _finished(client, started.headers["location"])
+    assert state.get("next") == "/days/2020-02-24/v/3", state
+    assert "derived from v2" in " ".join(client.get("/days/2020-02-24/v/3").text.split())
+
+
+def test_a_viewer_cannot_replan(client: TestClient) -> None:
+    csrf = sign_in(client, "wang")
+    assert 'id="replan-form"' not in client.get(PLAN).text
+    assert client.post(PLAN + "/replan", data={"csrf": csrf, "at": "07:45"}).status_code == 403
