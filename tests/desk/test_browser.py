@@ -1,8 +1,9 @@
 """The desk end to end in headless Chromium against a real server (uvicorn on 127.0.0.1, a
 free port, in a thread): sign in → upload the demo workbook with a seeded input error → the
 check table → upload it fixed → plan with progress → the map with every bus layer → download
-plan.xlsx → a viewer sees no manifests and cannot post; a name like an attack stays text; a
-POST without the CSRF token is refused. SQLite, and PostgreSQL when there is a test server.
+plan.xlsx → a late train → re-plan → the diff → a viewer sees no manifests and cannot post; a
+name like an attack stays text; a POST without the CSRF token is refused. SQLite, and
+PostgreSQL when there is a test server.
 
 Without Chromium (or Playwright) every test here skips before anything is planned; with
 ``CHARTER_REQUIRE_BROWSER=1`` (CI) they fail instead. The demo is planned once per back end.
@@ -36,6 +37,10 @@ DEMO = ROOT / "scenarios" / "demo"
 XSS = '<img src=x onerror=alert("desk")>'
 SEEDED = ("fleet", 2, "seats", "-4")  # the third bus's seats: a negative number
 EFFORT = 1  # the planner's deterministic budget: the plan only needs to exist
+LATE_TRAIN = (
+    "event_id,kind,known_at,station_id,train_no,minutes,worker_ids,vehicle_id,time\n"
+    "late,train_delay,11:50,suzhou_north,G221,90,,,\n"
+)
 
 
 @dataclass
@@ -214,6 +219,23 @@ def test_a_post_without_the_csrf_token_is_refused(planned: tuple[Any, Seen, list
         url + "/upload", multipart={"day": {"name": "d.xlsx", "mimeType": "x", "buffer": b"x"}}
     )
     assert answer.status == 403
+
+
+def test_a_late_train_replan_shows_the_diff(
+    planned: tuple[Any, Seen, list[float]], tmp_path: Path
+) -> None:
+    page, seen, _ = planned
+    events = tmp_path / "events.csv"
+    events.write_text(LATE_TRAIN, encoding="utf-8")
+    page.fill("#replan-form input[name=at]", "12:00")
+    page.set_input_files("#replan-form input[name=events]", str(events))
+    page.click("#replan-button")
+    page.wait_for_url(re.compile(r".*/jobs/[0-9a-f]+$"))
+    page.wait_for_url(re.compile(r".*/days/2020-02-24/v/2$"), timeout=600_000)
+    diff = " ".join(page.locator("#diff").inner_text().split())
+    assert "re-plan of version 1 at 12:00" in diff
+    assert "train_delay" in diff
+    assert seen.page_errors == []
 
 
 def test_a_viewer_sees_no_manifests_and_cannot_post(
