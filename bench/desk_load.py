@@ -7,18 +7,20 @@ browsing plan pages on 127.0.0.1, first with nothing else running, then while on
 2. The desk served by uvicorn in a child process on a free port of 127.0.0.1 (so the clients'
    threads do not share its interpreter).
 3. ``users`` threads, each signed in as its own account, loop over the days list, the plan
-   page and the run's progress, for ``--idle`` seconds; then the officer uploads the demo day
-   (zipped) and plans it (the day's own effort), and the same browsing goes on until the plan
-   is saved, or ``--limit`` seconds.
+   page and the run's progress (pausing ``--think`` seconds on average between two pages, as a
+   person reading them; ``--think 0`` is a stress test), for ``--idle`` seconds; then the
+   officer uploads the demo day (zipped) and plans it (the day's own effort), and the same
+   browsing goes on until the plan is saved, or ``--limit`` seconds.
 
 Every address is 127.0.0.1; the script stops by itself (``--limit``) and removes its folder.
-Run: ``python -m bench.desk_load [--users 20] [--idle 15] [--limit 300] [--out FILE]``.
+Run: ``python -m bench.desk_load [--users 20] [--think 1] [--idle 15] [--limit 300] [--out F]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import random
 import re
 import socket
 import statistics
@@ -124,10 +126,20 @@ def _client(base: str, name: str) -> tuple[object, str]:
     return client, found.group(1)
 
 
-def _browse(client: object, stop: threading.Event, tally: list[Tally], job: list[str]) -> None:
+def _browse(
+    client: object,
+    stop: threading.Event,
+    tally: list[Tally],
+    job: list[str],
+    think: float,
+    seed: int,
+) -> None:
     pages = [("days", "/days"), ("plan page", f"/days/{DATE}/v/1")]
+    pause = random.Random(seed)
     turn = 0
     while not stop.is_set():
+        if think > 0:
+            stop.wait(pause.uniform(0.5 * think, 1.5 * think))
         kind, path = pages[turn % len(pages)]
         if job and turn % 3 == 2:
             kind, path = "progress", job[0] + "/progress"
@@ -185,7 +197,7 @@ def _rows(name: str, tally: Tally, seconds: float) -> list[str]:
     return rows
 
 
-def run(users: int, idle: float, limit: float) -> str:
+def run(users: int, idle: float, limit: float, think: float) -> str:
     """Measure; the markdown table."""
     folder = Path(tempfile.mkdtemp(prefix="desk-load-"))
     server: subprocess.Popen[bytes] | None = None
@@ -220,8 +232,8 @@ def run(users: int, idle: float, limit: float) -> str:
         current = [Tally()]
         stop = threading.Event()
         threads = [
-            threading.Thread(target=_browse, args=(c, stop, current, job), daemon=True)
-            for c in clients
+            threading.Thread(target=_browse, args=(c, stop, current, job, think, n), daemon=True)
+            for n, c in enumerate(clients)
         ]
         for thread in threads:
             thread.start()
@@ -252,7 +264,12 @@ def run(users: int, idle: float, limit: float) -> str:
         shutil.rmtree(folder, ignore_errors=True)
     lines = [
         f"{users} users on {HOST}, each in its own session, looping over the days list, the plan "
-        f"page of the demo ({DATE} v1, 4,000 workers) and, during the plan, its progress.",
+        f"page of the demo ({DATE} v1, 4,000 workers) and, during the plan, its progress; "
+        + (
+            f"between two pages a user waits {0.5 * think:.1f}-{1.5 * think:.1f} s."
+            if think > 0
+            else "no pause between pages (a stress test, not browsing)."
+        ),
         f"The plan (the demo uploaded as a zip, its own effort) ran {planning:.0f} s: {outcome}.",
         "",
         "| phase | page | requests | per s | p50 ms | p95 ms | max ms |",
@@ -274,13 +291,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--idle", type=float, default=15.0, help="seconds without a plan")
     parser.add_argument("--limit", type=float, default=300.0, help="longest wait for the plan")
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause between pages, s")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--serve", nargs=3, metavar=("DB", "WORK", "PORT"), help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.serve:
         _serve(options.serve[0], Path(options.serve[1]), int(options.serve[2]))
         return
-    table = run(options.users, options.idle, options.limit)
+    table = run(options.users, options.idle, options.limit, options.think)
     sys.stdout.write(table)
     if options.out is not None:
         options.out.write_text(table, encoding="utf-8")

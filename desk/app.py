@@ -49,6 +49,7 @@ from store.repository import DeskSession  # at run time: FastAPI reads the annot
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
+    from desk.views import PlanView
     from store.repository import DayRepository, StoredVersion
 
 logger = logging.getLogger(__name__)
@@ -150,6 +151,7 @@ class Desk:
         self.uploads: dict[str, Upload] = {}
         self.pending: dict[str, PendingReplan] = {}
         self._versions: OrderedDict[tuple[dt.date, int], StoredVersion] = OrderedDict()
+        self._views: OrderedDict[tuple[dt.date, int, Lang], PlanView] = OrderedDict()
         self._lock = threading.Lock()
 
     def version(self, date: dt.date, number: int) -> StoredVersion:
@@ -165,6 +167,24 @@ class Desk:
             while len(self._versions) > VERSION_CACHE:
                 self._versions.popitem(last=False)
         return found
+
+    def view(self, date: dt.date, number: int, lang: Lang) -> PlanView:
+        """The plan page's tables of a version in ``lang`` (kept: versions never change)."""
+        from desk.views import plan_view
+        from dispatch.outputs.labels import kpi_rows
+
+        key = (date, number, lang)
+        with self._lock:
+            if key in self._views:
+                self._views.move_to_end(key)
+                return self._views[key]
+        stored = self.version(date, number)
+        made = plan_view(stored.document, kpi_rows(stored.kpis, lang), lang)
+        with self._lock:
+            self._views[key] = made
+            while len(self._views) > VERSION_CACHE:
+                self._views.popitem(last=False)
+        return made
 
 
 def _lang(request: Request) -> Lang:
@@ -629,6 +649,37 @@ def create_app(settings: DeskSettings, *, store: DayRepository | None = None) ->
         elif outcome is not None:
             state |= {"stage": "failed", "fraction": 1.0, "next": f"/jobs/{job_id}"}
         return JSONResponse(state)
+
+    @app.get("/stats")
+    def stats_page(request: Request, session: Session, start: str = "", end: str = "") -> Response:
+        from markupsafe import Markup
+
+        from store.errors import StoreError
+        from store.stats_files import district_chart, workers_chart
+        from store.stats_tables import stats_tables
+
+        lang = _lang(request)
+        stored = [d.date for d in desk.store.days()]
+        first = _date(start) if start else (min(stored) if stored else dt.date.today())
+        last = _date(end) if end else (max(stored) if stored else first)
+        if last < first:
+            raise HTTPException(400, "the period ends before it starts")
+        try:
+            stats = desk.store.stats(first, last)
+        except StoreError:  # no stored day in the period
+            start, end = first.isoformat(), last.isoformat()
+            return page(request, "stats.html", session, stats=None, start=start, end=end)
+        charts = workers_chart(stats, lang) + district_chart(stats, lang)
+        return page(
+            request,
+            "stats.html",
+            session,
+            stats=stats,
+            start=first.isoformat(),
+            end=last.isoformat(),
+            charts=Markup(charts),  # store.svg escapes every text it draws
+            tables=[t for t in stats_tables(stats, lang) if not t.detail],
+        )
 
     # ------------------------------------------------------------------ admin
 

@@ -342,3 +342,15 @@ def test_a_viewer_cannot_replan(client: TestClient) -> None:
     csrf = sign_in(client, "wang")
     assert 'id="replan-form"' not in client.get(PLAN).text
     assert client.post(PLAN + "/replan", data={"csrf": csrf, "at": "07:45"}).status_code == 403
+
+
+def test_the_statistics_page_has_its_charts_and_tables(client: TestClient) -> None:
+    sign_in(client, "wang")
+    page = client.get("/stats")
+    assert page.status_code == 200
+    assert page.text.count("<svg") == 2
+    assert 'id="stats-days"' in page.text
+    assert "2020-02-24" in page.text
+    empty = client.get("/stats?start=2021-01-01&end=2021-01-31")
+    assert "No stored day in this period" in empty.text
+    assert client.get("/stats?start=2021-02-01&end=2021-01-01").status_code == 400
