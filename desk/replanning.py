@@ -78,11 +78,10 @@ class ReplanRequest:
 
 def clock_time(day: Day, text: str) -> dt.datetime:
     """The clock time ``text`` on the planning day (``InputError`` if it is not one)."""
-    from dispatch.intake.moments import parse_moment
+    from dispatch.replan.state import clock_of_day
 
-    moment = parse_moment(text)
-    when = None if moment is None else moment.on(day.date)
-    if when is None or not day.midnight <= when <= day.midnight + dt.timedelta(hours=30):
+    when = clock_of_day(day, text)
+    if when is None:
         raise InputError(
             InputProblem(
                 "re-plan",

@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 
 from store.location import parse_location
 from store.sqlstore import open_store
@@ -20,6 +21,16 @@ from tests.desk_cases import PASSWORDS, csrf_of, sign_in
 from tests.paths import DATA
 
 PLAN = "/days/2020-02-24/v/1"
+
+
+def _finished(client: TestClient, job: str) -> dict[str, object]:
+    state: dict[str, object] = {}
+    for _ in range(900):  # waits for the worker; no timing is asserted
+        state = client.get(job + "/progress").json()
+        if state["stage"] in ("done", "failed"):
+            break
+        time.sleep(0.2)
+    return state
 
 
 def _actions(db: str, limit: int = 20) -> list[tuple[str, str]]:
@@ -217,13 +228,13 @@ def _zip(folder: Path) -> bytes:
     return buffer.getvalue()
 
 
+def _upload(client: TestClient, csrf: str, name: str, content: bytes) -> Response:
+    return client.post("/upload", data={"csrf": csrf}, files={"day": (name, content)})
+
+
 def test_an_upload_with_problems_shows_the_check_table(client: TestClient) -> None:
     csrf = sign_in(client, "li")
-    answer = client.post(
-        "/upload",
-        data={"csrf": csrf},
-        files={"day": ("bad.zip", _zip(DATA / "days" / "bad_rows"), "application/zip")},
-    )
+    answer = _upload(client, csrf, "bad.zip", _zip(DATA / "days" / "bad_rows"))
     assert answer.status_code == 422
     assert 'id="problems"' in answer.text
     assert "station_id" in answer.text
@@ -236,9 +247,7 @@ def test_an_unsafe_zip_is_refused_with_its_member_named(client: TestClient) -> N
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("../../etc/cron.d/x", "boom")
-    answer = client.post(
-        "/upload", data={"csrf": csrf}, files={"day": ("x.zip", buffer.getvalue())}
-    )
+    answer = _upload(client, csrf, "x.zip", buffer.getvalue())
     assert answer.status_code == 422
     assert "names a place outside the day folder" in answer.text
 
@@ -247,24 +256,14 @@ def test_an_upload_is_planned_in_a_worker_and_saved_as_the_next_version(
     client: TestClient, seeded_db: str
 ) -> None:
     csrf = sign_in(client, "li")
-    checked = client.post(
-        "/upload",
-        data={"csrf": csrf},
-        files={"day": ("small.zip", _zip(DATA / "days" / "plan_small"), "application/zip")},
-    )
+    checked = _upload(client, csrf, "small.zip", _zip(DATA / "days" / "plan_small"))
     assert checked.status_code == 200
     assert "plan-button" in checked.text
     action = re.search(r'action="(/uploads/[0-9a-f]+/plan)"', checked.text)
     assert action is not None
     started = client.post(action.group(1), data={"csrf": csrf}, follow_redirects=False)
     assert started.status_code == 303
-    job = started.headers["location"]
-    state: dict[str, object] = {}
-    for _ in range(600):  # waits for the worker; no timing is asserted
-        state = client.get(job + "/progress").json()
-        if state["stage"] in ("done", "failed"):
-            break
-        time.sleep(0.2)
+    state = _finished(client, started.headers["location"])
     assert state["stage"] == "done", state
     assert state["next"] == "/days/2020-02-24/v/2"
     page = client.get(str(state["next"]))
@@ -279,16 +278,6 @@ LATE_TRAIN = (
     "share,vehicle_id,time,depot_id,seats,note\n"
     "late,train_delay,07:30,yq_test,G7001,,,60,,,,,,,G7001 an hour late\n"
 )
-
-
-def _finished(client: TestClient, job: str) -> dict[str, object]:
-    state: dict[str, object] = {}
-    for _ in range(900):  # waits for the worker; no timing is asserted
-        state = client.get(job + "/progress").json()
-        if state["stage"] in ("done", "failed"):
-            break
-        time.sleep(0.2)
-    return state
 
 
 def test_a_replan_with_a_late_train_saves_a_child_version_with_its_diff(
