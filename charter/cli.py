@@ -28,6 +28,7 @@ from charter.commands import (
     purge,
     replanning,
     scenario,
+    serve,
     stats,
 )
 from charter.exitcodes import ExitCode, exit_code_for
@@ -84,6 +85,8 @@ app.add_typer(place_lists.exits_app, name="exits")
 app.add_typer(days.app, name="days")
 app.add_typer(stats.app)  # stats
 app.add_typer(purge.app)  # purge
+app.add_typer(serve.app)  # serve
+app.add_typer(serve.users_app, name="users")
 
 
 def _report(error: BaseException, code: ExitCode, as_json: bool) -> None:

@@ -364,6 +364,30 @@ class DayArchive:
             raise ValueError(f"format {self.format!r} is not {ARCHIVE_FORMAT}")
 
 
+@dataclass(frozen=True, slots=True)
+class UserAccount:
+    """An account of the duty desk: its name, role (``admin``, ``officer``, ``viewer``), the
+    password hash (the desk hashes; the store only keeps it), and whether it is disabled."""
+
+    name: str
+    role: str
+    password_hash: str
+    disabled: bool
+    created_at: dt.datetime
+    created_by: str
+    password_changed_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DeskSession:
+    """A signed-in session of the desk: whose, its CSRF token, and when it expires (UTC)."""
+
+    user: UserAccount
+    csrf: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+
+
 class DayRepository(Protocol):
     """Every way the application reads and writes the store; each write is one transaction."""
 
@@ -453,6 +477,56 @@ class DayRepository(Protocol):
 
     def audit(self, *, date: dt.date | None = None, limit: int = 100) -> tuple[AuditEntry, ...]:
         """The latest audit entries (of one day), newest first."""
+        ...
+
+    def acting_as(self, user: str) -> DayRepository:
+        """The same store (same connections) writing ``user`` as author and in the audit log."""
+        ...
+
+    def record(
+        self,
+        action: str,
+        *,
+        day: dt.date | None = None,
+        version: int | None = None,
+        **detail: str | int | bool | None,
+    ) -> None:
+        """Add a line to the audit log (``detail`` must not hold personal data)."""
+        ...
+
+    def add_user(self, name: str, *, role: str, password_hash: str) -> UserAccount:
+        """Add an account (``StoreError`` if the name is taken)."""
+        ...
+
+    def users(self) -> tuple[UserAccount, ...]:
+        """Every account, by name."""
+        ...
+
+    def account(self, name: str) -> UserAccount | None:
+        """The account ``name`` (None: no such account)."""
+        ...
+
+    def set_password(self, name: str, password_hash: str) -> None:
+        """Replace an account's password hash and end its sessions."""
+        ...
+
+    def set_disabled(self, name: str, disabled: bool) -> None:
+        """Disable (ending its sessions) or enable an account."""
+        ...
+
+    def open_session(
+        self, name: str, *, token_hash: str, csrf: str, expires_at: dt.datetime
+    ) -> None:
+        """Keep a new session of account ``name`` (the desk keeps only the token's hash)."""
+        ...
+
+    def session(self, token_hash: str, *, now: dt.datetime) -> DeskSession | None:
+        """The live session with this token hash (None: unknown, expired, or its account is
+        disabled)."""
+        ...
+
+    def close_session(self, token_hash: str) -> None:
+        """End a session (signing out)."""
         ...
 
     def close(self) -> None:

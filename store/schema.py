@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_REVISION = "0002"  # the newest migration (a test keeps it equal to Alembic's head)
+SCHEMA_REVISION = "0003"  # the newest migration (a test keeps it equal to Alembic's head)
 
 metadata = sa.MetaData()
 
@@ -198,3 +198,30 @@ scenario_results = sa.Table(
 )
 
 sa.Index("ix_scenario_results_day", scenario_results.c.day)
+
+# ---------------------------------------------------------------------- revision 0003
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("password_changed_at", sa.DateTime, nullable=False),
+)
+
+desk_sessions = sa.Table(
+    "desk_sessions",
+    metadata,
+    sa.Column("token_hash", SHA, primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("csrf", SHA, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+)
+
+sa.Index("ix_desk_sessions_user", desk_sessions.c.user_id)

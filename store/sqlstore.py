@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy import exc
 
-from store import reads, writes
+from store import accounts, reads, writes
 from store import schema as t
 from store.codec import checksum, unpack
 from store.engine import make_engine, read_transaction, translated, write_transaction
@@ -30,6 +30,7 @@ from store.repository import (
     AuditEntry,
     DayArchive,
     DayInfo,
+    DeskSession,
     ImportReport,
     PersonalRow,
     Provenance,
@@ -39,6 +40,7 @@ from store.repository import (
     StaleBase,
     StoredScenario,
     StoredVersion,
+    UserAccount,
     VersionInfo,
 )
 from store.stats import PeriodStats, period_stats
@@ -81,6 +83,94 @@ class SqlStore:
     def close(self) -> None:
         """Release the connection pool."""
         self._engine.dispose()
+
+    def acting_as(self, user: str) -> SqlStore:
+        """The same store (the same connection pool) working as ``user``; closing either
+        closes both."""
+        return SqlStore(self._engine, self._location, user, self.migration)
+
+    # ------------------------------------------------------------------ the desk's accounts
+
+    def record(
+        self,
+        action: str,
+        *,
+        day: dt.date | None = None,
+        version: int | None = None,
+        **detail: str | int | bool | None,
+    ) -> None:
+        """Add a line to the audit log as this store's user (``detail``: no personal data)."""
+        with translated(self._location), write_transaction(self._engine) as connection:
+            writes.audit(
+                connection,
+                user=self.user,
+                action=action,
+                at=writes.now_utc(),
+                day=day,
+                version=version,
+                **detail,
+            )
+
+    def add_user(self, name: str, *, role: str, password_hash: str) -> UserAccount:
+        """Add an account of the desk (``StoreError`` if the name is taken); audited."""
+        with translated(self._location), write_transaction(self._engine) as connection:
+            now = writes.now_utc()
+            account = accounts.add_user(
+                connection, name, role=role, password_hash=password_hash, by=self.user, at=now
+            )
+            writes.audit(
+                connection, user=self.user, action="add_user", at=now, name=name, role=role
+            )
+        return account
+
+    def users(self) -> tuple[UserAccount, ...]:
+        """Every account, by name."""
+        with translated(self._location), read_transaction(self._engine) as connection:
+            return accounts.users(connection)
+
+    def account(self, name: str) -> UserAccount | None:
+        """Account ``name`` (None: no such account)."""
+        with translated(self._location), read_transaction(self._engine) as connection:
+            return accounts.user(connection, name)
+
+    def set_password(self, name: str, password_hash: str) -> None:
+        """Replace an account's password hash and end its sessions; audited."""
+        with translated(self._location), write_transaction(self._engine) as connection:
+            now = writes.now_utc()
+            accounts.update_user(connection, name, at=now, password_hash=password_hash)
+            writes.audit(connection, user=self.user, action="set_password", at=now, name=name)
+
+    def set_disabled(self, name: str, disabled: bool) -> None:
+        """Disable (ending its sessions) or enable an account; audited."""
+        with translated(self._location), write_transaction(self._engine) as connection:
+            now = writes.now_utc()
+            accounts.update_user(connection, name, at=now, disabled=disabled)
+            action = "disable_user" if disabled else "enable_user"
+            writes.audit(connection, user=self.user, action=action, at=now, name=name)
+
+    def open_session(
+        self, name: str, *, token_hash: str, csrf: str, expires_at: dt.datetime
+    ) -> None:
+        """Keep a new session of account ``name`` (by its token's hash)."""
+        with translated(self._location), write_transaction(self._engine) as connection:
+            accounts.open_session(
+                connection,
+                name,
+                token_hash=token_hash,
+                csrf=csrf,
+                at=writes.now_utc(),
+                expires_at=expires_at,
+            )
+
+    def session(self, token_hash: str, *, now: dt.datetime) -> DeskSession | None:
+        """The live session with this token hash (None: unknown, expired, or disabled)."""
+        with translated(self._location), read_transaction(self._engine) as connection:
+            return accounts.session(connection, token_hash, now=now)
+
+    def close_session(self, token_hash: str) -> None:
+        """End a session."""
+        with translated(self._location), write_transaction(self._engine) as connection:
+            accounts.close_session(connection, token_hash)
 
     # ------------------------------------------------------------------ writes
 

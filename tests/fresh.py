@@ -20,6 +20,10 @@ HEAVY = frozenset(
         "folium",
         "geopandas",
         "sqlalchemy",
+        "fastapi",
+        "uvicorn",
+        "starlette",
+        "argon2",
         "alembic",
         "psycopg",
     }

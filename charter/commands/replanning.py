@@ -131,11 +131,10 @@ class ReplanRun:
 
 def clock_time(day: Day, text: str) -> dt.datetime:
     """``--at`` on the planning day (``InputError`` naming the option if it is not a time)."""
-    from dispatch.intake.moments import parse_moment
+    from dispatch.replan.state import clock_of_day
 
-    moment = parse_moment(text)
-    when = None if moment is None else moment.on(day.date)
-    if when is None or not day.midnight <= when <= day.midnight + dt.timedelta(hours=30):
+    when = clock_of_day(day, text)
+    if when is None:
         raise InputError(
             f"--at {text!r} is not a time of the planning day {day.date.isoformat()} — "
             "give HH:MM (e.g. 12:00) or an ISO 8601 local time"

@@ -29,6 +29,8 @@ import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from dispatch.day import Day
+from dispatch.intake.moments import parse_moment
 from dispatch.plan import Step, StepKind, VehicleRoute
 from dispatch.replan.base import BasePlan
 from dispatch.replan.events import VehicleBreakdown
@@ -258,3 +260,13 @@ def boarded_workers(state: DayState, base: BasePlan) -> frozenset[str]:
 def trip_blocks(state: DayState) -> Sequence[tuple[str, tuple[str, ...]]]:
     """``(plate, trips of the block)`` of every open block, bus by bus in driving order."""
     return [(b.vehicle_id, block.trip_ids) for b in state.buses for block in b.released]
+
+
+def clock_of_day(day: Day, text: str) -> dt.datetime | None:
+    """A re-plan's clock time ``text`` (``HH:MM``, up to ``30:00``, or an ISO 8601 local time)
+    on ``day``; None when it is not a time of the planning day."""
+    moment = parse_moment(text)
+    when = None if moment is None else moment.on(day.date)
+    if when is None or not day.midnight <= when <= day.midnight + dt.timedelta(hours=30):
+        return None
+    return when

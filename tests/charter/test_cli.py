@@ -40,6 +40,8 @@ RUN_CHARTER = "import sys\nfrom charter.cli import main\nprint('exit', main(sys.
         ["days", "show", "--help"],
         ["stats", "--help"],
         ["purge", "--help"],
+        ["serve", "--help"],
+        ["users", "add", "--help"],
     ],
     ids=[
         "help",
@@ -52,6 +54,8 @@ RUN_CHARTER = "import sys\nfrom charter.cli import main\nprint('exit', main(sys.
         "days-show-help",
         "stats-help",
         "purge-help",
+        "serve-help",
+        "users-add-help",
     ],
 )
 def test_quick_commands_leave_the_heavy_libraries_unimported(
@@ -94,6 +98,11 @@ def test_every_command_group_is_joined() -> None:
         "days log",
         "stats",
         "purge",
+        "serve",
+        "users add",
+        "users passwd",
+        "users disable",
+        "users list",
     }
 
 
