@@ -515,6 +515,13 @@ def plan_route_map(
     )
 
 
+def prepare_map() -> None:
+    """Load what every plan map draws whatever the plan (the embedded districts, railways and
+    simplified roads, kept for the process): a caller with time to spare (the CLI, while the
+    fleet bound finishes) saves it when the map is drawn."""
+    embedded_places()
+
+
 def write_plan_map(
     plan: Plan, files: PlanFiles, *, lang: Lang = Lang.EN, parent: PlanDocument | None = None
 ) -> Path:
