@@ -510,10 +510,12 @@ class DayNetwork:
         blamed: list[str] = []
         result: list[list[list[LonLat]]] = []
         for i in range(len(src)):
-            nodes = tree_paths(graph, out_conn.take(np.array([i])), in_conn)
+            columns = np.array(range(len(tgt)) if wanted is None else sorted(wanted[i]), np.int64)
+            found = tree_paths(graph, out_conn.take(np.array([i])), in_conn.take(columns))
+            nodes = dict(zip(columns.tolist(), found, strict=True))
             row: list[list[LonLat]] = []
             for j in range(len(tgt)):
-                if wanted is not None and j not in wanted[i]:
+                if j not in nodes:
                     row.append([])
                     continue
                 if not np.isfinite(time_min[i, j]):
