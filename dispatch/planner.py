@@ -132,6 +132,7 @@ def plan_day(
     *,
     network: RoadNetwork | None = None,
     on_stage: StageCallback | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Plan:
     """Plan ``day``: who rides which bus when, who is excluded or unserved and why.
 
@@ -144,6 +145,11 @@ def plan_day(
     on_stage
         Called as ``on_stage(stage, fraction)`` when a stage starts and during the solve
         (stages: prepare, network, matrix, solve, explain, assemble, done). Default None.
+    meanwhile
+        Called once, after the solve and before the plan waits for the fleet bound computed
+        beside it on the second core: work that does not need the plan (the CLI loads what
+        writing the files and drawing the map need). It must not change the plan. Default
+        None.
 
     Returns
     -------
@@ -185,6 +191,7 @@ def plan_day(
             everyone,
             started=started,
             on_stage=on_stage,
+            meanwhile=meanwhile,
         )
     finally:
         if everyone is not None:
@@ -204,6 +211,7 @@ def _plan(
     *,
     started: float,
     on_stage: StageCallback | None,
+    meanwhile: Callable[[], object] | None,
 ) -> Plan:
     """The stages from the solve on (``plan_day``'s, with the bound for every servable
     request running beside them)."""
@@ -235,6 +243,8 @@ def _plan(
     _report(on_stage, "assemble")
     translated = translate(built, solution.routes)
     subsidy = subsidy_rows(day, translated.routes, translated.trips)
+    if meanwhile is not None:
+        meanwhile()  # while the bound may still run on the other core
     served_bound, all_bound = _bounds(built, translated, servable_ids, everyone)
     kpis = plan_kpis(
         prepared,

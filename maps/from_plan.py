@@ -120,29 +120,43 @@ def leg_paths(
 ) -> dict[ProfiledLeg, list[LonLat]]:
     """Road geometry of every leg driven in the plan (or of ``legs`` only), per profile.
 
-    One ``DayNetwork.paths`` call per (profile, leg start) covers all of that start's legs. A
-    leg without a road route under the plan's exits (only possible when the network differs
-    from the one the plan was made on) is drawn straight and logged as a warning.
+    One ``DayNetwork.paths`` call per profile covers all of its legs (one Dijkstra per leg
+    start). A leg without a road route under the plan's exits (only possible when the network
+    differs from the one the plan was made on) is drawn straight and logged as a warning.
     """
     points: dict[PointKey, _Point] = {}
-    wanted: dict[tuple[Profile, PointKey], set[PointKey]] = defaultdict(set)
+    wanted: dict[Profile, dict[PointKey, set[PointKey]]] = defaultdict(lambda: defaultdict(set))
     for route in (*document.routes, *document.truck_routes):
         for step in route.steps:
             key = point_key(route, step)
             points[key] = _Point(" ".join(key), step.lon, step.lat)
     for profile, a, b in _all_legs(document) if legs is None else legs:
-        wanted[(profile, a)].add(b)
+        wanted[profile][a].add(b)
     geometry: dict[ProfiledLeg, list[LonLat]] = {}
-    for (profile, start), ends in sorted(wanted.items()):
-        targets = sorted(ends)
+    for profile, ends_of in sorted(wanted.items()):
+        starts = sorted(ends_of)
+        targets = sorted(set().union(*ends_of.values()))
+        column = {t: j for j, t in enumerate(targets)}
         try:
-            rows = network.paths([points[start]], [points[t] for t in targets], profile=profile)
+            rows = network.paths(
+                [points[s] for s in starts],
+                [points[t] for t in targets],
+                profile=profile,
+                wanted=[{column[t] for t in ends_of[s]} for s in starts],
+            )
         except UnreachableError:
             rows = [
-                [_path_or_straight(network, points[start], points[t], profile) for t in targets]
+                [
+                    _path_or_straight(network, points[s], points[t], profile)
+                    if t in ends_of[s]
+                    else []
+                    for t in targets
+                ]
+                for s in starts
             ]
-        for target, path in zip(targets, rows[0], strict=True):
-            geometry[(profile, start, target)] = path
+        for start, row in zip(starts, rows, strict=True):
+            for target in sorted(ends_of[start]):
+                geometry[(profile, start, target)] = row[column[target]]
     return geometry
 
 
@@ -499,6 +513,13 @@ def plan_route_map(
         expiring_within_days=expiring_within_days,
         parent=parent,
     )
+
+
+def prepare_map() -> None:
+    """Load what every plan map draws whatever the plan (the embedded districts, railways and
+    simplified roads, kept for the process): a caller with time to spare (the CLI, while the
+    fleet bound finishes) saves it when the map is drawn."""
+    embedded_places()
 
 
 def write_plan_map(

@@ -103,6 +103,15 @@ def _stage_text(name: str, lang: Lang) -> str:
     return pick(pair, lang) if pair else name
 
 
+def prepare_map_drawing() -> None:
+    """Import the map's modules (folium) and load its background: nothing here needs the
+    plan, so the plan does it while its fleet bound finishes on the other core (done before
+    the solve, it would delay the bound's start)."""
+    from maps.from_plan import prepare_map
+
+    prepare_map()
+
+
 def run_plan(source: Path, options: PlanOptions, progress: Progress | None) -> PlanRun:
     """Plan the day at ``source``, write the plan folder and ``map.html`` (whole, in one
     step, after checking ``--out`` and taking its lock before anything else).
@@ -117,10 +126,8 @@ def run_plan(source: Path, options: PlanOptions, progress: Progress | None) -> P
         Where to show the stages (None: nowhere).
     """
     from dispatch.outputs.atomic import output_lock
-    from dispatch.outputs.plan_folder import MAP_HTML, write_plan
     from dispatch.outputs.targets import check_all, plan_folder_problems
     from dispatch.planner import plan_day
-    from maps.from_plan import write_plan_map
 
     check_all(plan_folder_problems(options.out))  # before anything is read or planned
     lang: Lang = options.lang
@@ -138,6 +145,8 @@ def run_plan(source: Path, options: PlanOptions, progress: Progress | None) -> P
         show(name, PLANNING_SHARE * min(max(fraction, 0.0), 1.0))
 
     def draw_map(plan: Plan, files: PlanFiles) -> None:
+        from maps.from_plan import write_plan_map
+
         show("map", (1.0 + PLANNING_SHARE) / 2)
         write_plan_map(plan, files, lang=lang)
 
@@ -145,9 +154,11 @@ def run_plan(source: Path, options: PlanOptions, progress: Progress | None) -> P
     with output_lock(options.out), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
         day = load_day(source, options)
-        plan = plan_day(day, on_stage=on_stage)
+        plan = plan_day(day, on_stage=on_stage, meanwhile=prepare_map_drawing)
         interrupts.check()  # nothing is written after Ctrl-C
         show("write", PLANNING_SHARE)
+        from dispatch.outputs.plan_folder import MAP_HTML, write_plan
+
         files = write_plan(plan, options.out, lang=lang, unmask=options.unmask, after=draw_map)
         map_html = files.folder / MAP_HTML
         show("done", 1.0)

@@ -17,11 +17,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from dispatch.day import Arrival
 from dispatch.outputs.cells import safe_cell, safe_frame, safe_text
@@ -465,27 +465,44 @@ def plan_sheets(
 def write_workbook(sheets: Sequence[Sheet], path: Path, lang: Lang) -> Path:
     """Write ``sheets`` to one workbook, headers in ``lang``, bold frozen header row.
 
-    Streams the rows (openpyxl's write-only mode): a demo day's manifests are thousands of rows.
+    Streams the rows (XlsxWriter's constant-memory mode: each row is written out as soon as
+    the next begins); a demo day's manifests are thousands of rows. Every text cell goes
+    through :func:`dispatch.outputs.cells.safe_text` and is written as text, never as a formula.
     """
-    book = Workbook(write_only=True)
+    book = Workbook(str(path), {"constant_memory": True, "nan_inf_to_errors": True})
+    header_format = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    moment_format = book.add_format({"num_format": "yyyy-mm-dd h:mm:ss"})
     for sheet in sheets:
-        ws = book.create_sheet(sheet_title(sheet.key, lang))
+        ws = book.add_worksheet(sheet_title(sheet.key, lang))
         frame = sheet.headed(lang)
-        for index, name in enumerate(frame.columns, start=1):
-            longest = max([len(str(name))] + [len(str(v)) for v in frame.iloc[:200, index - 1]])
-            ws.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, longest + 2)
-        ws.freeze_panes = "A2"
-        header = []
-        for name in frame.columns:
-            cell = WriteOnlyCell(ws, value=safe_text(str(name)))
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            header.append(cell)
-        ws.append(header)
-        for row in frame.itertuples(index=False):
-            ws.append([safe_cell(v) for v in row])
-    book.save(path)
+        for index, name in enumerate(frame.columns):
+            longest = max([len(str(name))] + [len(str(v)) for v in frame.iloc[:200, index]])
+            ws.set_column(index, index, min(MAX_WIDTH, longest + 2))
+        ws.freeze_panes(1, 0)
+        for col, name in enumerate(frame.columns):
+            ws.write_string(0, col, safe_text(str(name)), header_format)
+        for row, values in enumerate(frame.itertuples(index=False), start=1):
+            for col, value in enumerate(values):
+                _write_cell(ws, row, col, safe_cell(value), moment_format)
+    book.close()
     return path
+
+
+def _write_cell(ws: Worksheet, row: int, col: int, value: object, moment: Format) -> None:
+    """One guarded cell by its type: text as text, numbers as numbers, blanks (None and
+    empty text) not at all."""
+    if value is None or value == "":
+        return
+    if isinstance(value, str):
+        ws.write_string(row, col, value)
+    elif isinstance(value, bool | np.bool_):
+        ws.write_boolean(row, col, bool(value))
+    elif isinstance(value, int | float | np.integer | np.floating):
+        ws.write_number(row, col, float(value) if isinstance(value, np.floating) else value)
+    elif isinstance(value, dt.datetime | dt.date):
+        ws.write_datetime(row, col, value, moment)
+    else:
+        ws.write_string(row, col, safe_text(str(value)))
 
 
 def write_csvs(sheets: Sequence[Sheet], folder: Path, lang: Lang) -> tuple[Path, ...]:

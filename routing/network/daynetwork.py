@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -472,18 +472,31 @@ class DayNetwork:
         targets: Sequence[Place],
         *,
         profile: Profile = Profile.BUS,
+        wanted: Sequence[Collection[int]] | None = None,
     ) -> list[list[list[LonLat]]]:
         """Route geometry for every source × target pair, one Dijkstra per source.
+
+        Parameters
+        ----------
+        sources, targets
+            Start and end places.
+        profile
+            Who travels. Default bus.
+        wanted
+            Per source, the indices of the targets whose routes are wanted: the other pairs
+            are left empty and never checked (many sources with few targets each in one call).
+            Default every pair.
 
         Returns
         -------
         list
-            ``result[i][j]`` is the (lon, lat) polyline from ``sources[i]`` to ``targets[j]``.
+            ``result[i][j]`` is the (lon, lat) polyline from ``sources[i]`` to ``targets[j]``
+            (empty for a pair not wanted).
 
         Raises
         ------
         UnreachableError
-            Naming every pair without a route and the exits that cut them.
+            Naming every wanted pair without a route and the exits that cut them.
         """
         net = self.network
         effects = self._effects(profile)
@@ -497,9 +510,14 @@ class DayNetwork:
         blamed: list[str] = []
         result: list[list[list[LonLat]]] = []
         for i in range(len(src)):
-            nodes = tree_paths(graph, out_conn.take(np.array([i])), in_conn)
+            columns = np.array(range(len(tgt)) if wanted is None else sorted(wanted[i]), np.int64)
+            found = tree_paths(graph, out_conn.take(np.array([i])), in_conn.take(columns))
+            nodes = dict(zip(columns.tolist(), found, strict=True))
             row: list[list[LonLat]] = []
             for j in range(len(tgt)):
+                if j not in nodes:
+                    row.append([])
+                    continue
                 if not np.isfinite(time_min[i, j]):
                     missing.append((src.ids[i], tgt.ids[j]))
                     if len(missing) <= 10:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import numpy.typing as npt
 import shapely
@@ -28,6 +28,9 @@ from routing.network.geo import LocalProjection
 from routing.network.speed import DensitySpeedModel, VehicleClass
 from stations.errors import InputError
 from stations.model import Exit
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 logger = logging.getLogger(__name__)
 
@@ -282,6 +285,8 @@ class RoadNetwork:
         ``road_class`` and ``link``.
         """
         if "graph" not in self._memo:
+            import networkx as nx  # only here: planning never needs it
+
             g = nx.MultiDiGraph(name=self.name)
             g.add_nodes_from(
                 (i, {"lon": float(lo), "lat": float(la)})

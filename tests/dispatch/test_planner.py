@@ -314,6 +314,20 @@ def test_stages_are_reported_in_order(town: RoadNetwork) -> None:
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
 
 
+def test_meanwhile_runs_once_after_the_solve_and_changes_nothing(town: RoadNetwork) -> None:
+    """The caller's work beside the bound runs once, after the solve and before the KPIs."""
+    seen: list[str] = []
+    plan = plan_day(
+        busy_day(),
+        network=town,
+        on_stage=lambda name, _: seen.append(name),
+        meanwhile=lambda: seen.append("meanwhile"),
+    )
+    assert seen.count("meanwhile") == 1
+    assert seen.index("solve") < seen.index("meanwhile") < seen.index("done")
+    assert canonical(plan) == canonical(plan_day(busy_day(), network=town))
+
+
 def test_kpis_add_up_and_the_bound_holds(town: RoadNetwork) -> None:
     """Transported + excluded + unserved = registered; buses used ≥ the fleet lower bound."""
     plan = planned(busy_day(), town)

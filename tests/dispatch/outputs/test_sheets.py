@@ -146,3 +146,32 @@ def test_formula_like_text_stays_text(tmp_path: Path) -> None:
     book = load_workbook(write_workbook([sheet], tmp_path / "x.xlsx", "en"))
     values = [row[0] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
     assert values == ["'=HYPERLINK(1)", "'-x", "ok"]
+
+
+def test_workbook_cells_keep_their_types_and_the_sheet_its_look(tmp_path: Path) -> None:
+    """Text as text, numbers as numbers (nullable integers too), blanks empty; a bold,
+    wrapped, frozen header row and each column as wide as its longest value (at most 48)."""
+    from openpyxl import load_workbook
+
+    frame = pd.DataFrame(
+        {
+            "trip_id": ["t1", "", "t3"],
+            "headcount": pd.Series([30, None, 7], dtype="Int64"),
+            "ride_min": [12.5, float("nan"), 40.0],
+            "enterprise": ["x" * 60, "+86 phone", None],
+        }
+    )
+    book = load_workbook(write_workbook([Sheet("trips", frame)], tmp_path / "x.xlsx", "en"))
+    ws = book.worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[1:] == [
+        ("t1", 30, 12.5, "x" * 60),
+        (None, None, None, "'+86 phone"),
+        ("t3", 7, 40, None),
+    ]
+    assert ws.freeze_panes == "A2"
+    header = ws["A1"]
+    assert header.font.b and header.alignment.wrap_text and header.alignment.vertical == "top"
+    widths = {d.min: round(d.width) for d in ws.column_dimensions.values()}
+    assert widths[1] == len("trip") + 2 + 1  # XlsxWriter adds its 0.71 character padding
+    assert widths[4] == 48 + 1

@@ -208,6 +208,21 @@ def test_batched_paths_equal_single_paths() -> None:
             assert batch[i][j] == day.path(a, b)
 
 
+def test_paths_of_wanted_pairs_only() -> None:
+    """With ``wanted`` only those pairs get geometry (the same as alone); a cut pair not
+    wanted raises nothing."""
+    day = network_for_day(one_bridge(), [bridge_exit(ExitStatus.CLOSED)])
+    west = Spot("west_shop", 120.51, 31.30)
+    places = [WEST_STATION, west, EAST_FACTORY]
+    batch = day.paths(places, places, wanted=[{1}, {0}, set()])
+    assert batch[0][1] == day.path(WEST_STATION, west) and batch[1][0] == day.path(
+        west, WEST_STATION
+    )
+    assert batch[0][2] == [] and batch[2] == [[], [], []]
+    with pytest.raises(UnreachableError, match="bridge_cp"):
+        day.paths(places, places, wanted=[{2}, set(), set()])
+
+
 def test_with_exits_replaces_statuses() -> None:
     """A scenario by replacement: the base day is unchanged."""
     base = network_for_day(one_bridge(), [bridge_exit(ExitStatus.OPEN)])
