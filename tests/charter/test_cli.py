@@ -168,6 +168,8 @@ def test_ctrl_c_stops_a_plan_cleanly_and_writes_nothing(tmp_path: Path, after_s:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a shell's background job ignores SIGINT, and the child would inherit that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     time.sleep(after_s)  # reading, preparing or solving (the demo plans for many seconds)
     process.send_signal(signal.SIGINT)
