@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from scenarios.compare import ScenarioResult
-    from scenarios.spec import CheckedScenario
     from store.repository import DayRepository
 
 UNKNOWN_USER = "unknown"
@@ -57,57 +54,3 @@ def day_store(db: str | None) -> Iterator[DayRepository]:
 def local_time(moment: dt.datetime) -> str:
     """A stored UTC time in the machine's local time, to the minute."""
     return moment.replace(tzinfo=dt.UTC).astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def save_scenario_results(
-    store: DayRepository,
-    results: Sequence[ScenarioResult],
-    checked: Sequence[CheckedScenario],
-    out: Path,
-    options: tuple[tuple[str, str], ...],
-) -> int:
-    """Save a scenario run's results (KPIs, plan.json, the scenario file as given, or the
-    failure) in ``store``; the run's id.
-
-    Parameters
-    ----------
-    store
-        The day store.
-    results
-        The run's results (baselines included).
-    checked
-        The scenarios run (their files are kept with the results).
-    out
-        The run folder holding each result's plan folder.
-    options
-        The options of ``charter scenario run`` as given.
-    """
-    import json
-
-    from store.repository import RunOptions, ScenarioEntry
-
-    files = {c.scenario.name: c.scenario.source for c in checked}
-    entries = []
-    for result in results:
-        plan_json = out / result.folder / "plan.json"
-        document = (
-            plan_json.read_text(encoding="utf-8") if result.ok and plan_json.is_file() else None
-        )
-        day = dt.date.fromisoformat(json.loads(document)["date"]) if document else None
-        source = None if result.baseline else files.get(result.name)
-        entries.append(
-            ScenarioEntry(
-                name=result.name,
-                base=result.base,
-                baseline=result.baseline,
-                description=result.description,
-                day=day,
-                spec=source.read_text(encoding="utf-8") if source and source.is_file() else None,
-                value=result.value,
-                failure=None if result.failure is None else result.failure.value,
-                error=result.error,
-                kpis=result.kpis,
-                document=document,
-            )
-        )
-    return store.save_scenarios(entries, options=RunOptions("scenario run", options))

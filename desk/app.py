@@ -14,13 +14,13 @@ import threading
 import uuid
 import zipfile
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import Depends, FastAPI, Form, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
     from desk.views import PlanView
-    from store.repository import DayRepository, StoredVersion
+    from store.repository import DayRepository, StoredScenario, StoredVersion
 
 logger = logging.getLogger(__name__)
 
@@ -484,6 +484,7 @@ def create_app(settings: DeskSettings, *, store: DayRepository | None = None) ->
             ],
             replan=stored.options.replan,
             can_plan=_role(session).can_plan,
+            scenario_runs=scenario_runs(desk.store.scenarios(stored.info.date)),
         )
 
     @app.post("/days/{date}/v/{number}/replan")
@@ -646,9 +647,137 @@ def create_app(settings: DeskSettings, *, store: DayRepository | None = None) ->
                 "fraction": 1.0,
                 "next": f"/days/{outcome.date}/v/{outcome.version}",
             }
+        elif outcome is not None and outcome.run is not None:
+            state |= {
+                "stage": "done",
+                "fraction": 1.0,
+                "next": f"/days/{outcome.date}/scenarios/{outcome.run}",
+            }
         elif outcome is not None:
             state |= {"stage": "failed", "fraction": 1.0, "next": f"/jobs/{job_id}"}
         return JSONResponse(state)
+
+    # ------------------------------------------------------------------ scenarios
+
+    def scenarios_of(
+        request: Request, date: str, session: DeskSession, **context: object
+    ) -> HTMLResponse:
+        day = _date(date)
+        latest = desk.store.versions(day)[-1].version  # 404 for an unknown day
+        status = 422 if context.get("problems") else 200
+        return page(
+            request,
+            "scenarios.html",
+            session,
+            status,
+            **({"problems": ()} | context),
+            date=date,
+            latest=latest,
+            runs=scenario_runs(desk.store.scenarios(day)),
+            can_plan=_role(session).can_plan,
+        )
+
+    @app.get("/days/{date}/scenarios")
+    def scenarios_page(request: Request, date: str, session: Session) -> Response:
+        return scenarios_of(request, date, session)
+
+    @app.post("/days/{date}/scenarios")
+    def scenarios_run(
+        request: Request,
+        date: str,
+        session: Annotated[DeskSession, Depends(officer_post)],
+        files: Annotated[list[UploadFile], File()],
+    ) -> Response:
+        from desk.scenarios import (
+            MAX_FILES,
+            ScenarioRequest,
+            check_scenarios,
+            run_scenario_request,
+            scenario_file,
+        )
+
+        day = _date(date)
+        version = desk.store.versions(day)[-1].version
+        sent_files = [f for f in files if f.filename][:MAX_FILES]
+        if not sent_files:
+            raise HTTPException(400, "send one or more scenario files")
+        job_id = uuid.uuid4().hex
+        folder = desk.work_dir / "jobs" / job_id
+        (folder / "scenarios").mkdir(parents=True)
+        names = [(f.filename or "")[-200:] for f in sent_files]
+        try:
+            paths = []
+            for sent_file, name in zip(sent_files, names, strict=True):
+                sent = folder / "sent"
+                with sent.open("wb") as sink:
+                    shutil.copyfileobj(sent_file.file, sink)
+                paths.append(scenario_file(sent, name, folder / "scenarios"))
+            check_scenarios(desk.store, day, version, tuple(paths))
+        except InputError as error:
+            _as(desk, session).record(
+                "scenarios_refused",
+                day=day,
+                version=version,
+                files=", ".join(names),
+                problems=len(error.problems),
+            )
+            shutil.rmtree(folder, ignore_errors=True)
+            return scenarios_of(request, date, session, problems=error.problems)
+        scenario_request = ScenarioRequest(
+            store_url=desk.settings.store_url,
+            user=session.user.name,
+            date=date,
+            version=version,
+            files=tuple(paths),
+            work=folder,
+            progress=folder / "progress.json",
+            effort=desk.settings.effort,
+        )
+        desk.jobs.submit(
+            job_id,
+            run_scenario_request,
+            scenario_request,
+            progress=scenario_request.progress,
+            user=session.user.name,
+            title=f"{date} v{version}: " + ", ".join(p.name for p in paths),
+        )
+        _as(desk, session).record(
+            "scenarios_started", day=day, version=version, files=", ".join(names), job=job_id
+        )
+        return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+
+    @app.get("/days/{date}/scenarios/{run}")
+    def comparison_page(request: Request, date: str, run: int, session: Session) -> Response:
+        from scenarios.stored import stored_comparison
+
+        stored = run_results(desk.store, _date(date), run)
+        header, rows = stored_comparison(stored).side_by_side(_lang(request))
+        return page(
+            request,
+            "comparison.html",
+            session,
+            date=date,
+            run=run,
+            stored=stored,
+            header=header,
+            rows=rows,
+        )
+
+    @app.get("/days/{date}/scenarios/{run}/{number}/plan.json")
+    def scenario_plan(date: str, run: int, number: int, session: Session) -> Response:
+        day = _date(date)
+        stored = run_results(desk.store, day, run)
+        if not 0 <= number < len(stored) or stored[number].entry.document is None:
+            raise HTTPException(404, "this scenario has no plan")
+        _as(desk, session).record(
+            "download", day=day, file=f"scenario run {run}: {stored[number].entry.name} plan.json"
+        )
+        filename = f"{date}-scenarios-{run}-{number}-plan.json"
+        return Response(
+            stored[number].entry.document,
+            media_type="application/json",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
 
     @app.get("/stats")
     def stats_page(request: Request, session: Session, start: str = "", end: str = "") -> Response:
@@ -710,6 +839,42 @@ def create_app(settings: DeskSettings, *, store: DayRepository | None = None) ->
         return RedirectResponse("/admin/users", status_code=303)
 
     return app
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioRun:
+    """A stored scenario run of a day as the pages list it."""
+
+    id: int
+    created_at: dt.datetime
+    created_by: str
+    names: tuple[str, ...]
+    failed: int
+
+
+def scenario_runs(stored: Sequence[StoredScenario]) -> list[ScenarioRun]:
+    """The runs of a day's stored scenario results, newest first."""
+    runs: dict[int, list[StoredScenario]] = {}
+    for found in stored:
+        runs.setdefault(found.run_id, []).append(found)
+    return [
+        ScenarioRun(
+            run,
+            results[0].created_at,
+            results[0].created_by,
+            tuple(r.entry.name for r in results if not r.entry.baseline),
+            sum(r.entry.kpis is None for r in results),
+        )
+        for run, results in sorted(runs.items(), reverse=True)
+    ]
+
+
+def run_results(store: DayRepository, day: dt.date, run: int) -> tuple[StoredScenario, ...]:
+    """The stored results of scenario run ``run`` of ``day`` (404 when there are none)."""
+    found = tuple(s for s in store.scenarios(day) if s.run_id == run)
+    if not found:
+        raise HTTPException(404, "no such scenario run")
+    return found
 
 
 def _start_replan(

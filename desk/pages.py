@@ -25,6 +25,8 @@ STAGES: dict[str, tuple[str, str]] = {
     "explain": ("解释未运送原因", "explaining the unserved"),
     "assemble": ("汇总计划", "assembling the plan"),
     "write": ("写出计划文件与线路图", "writing the plan files and the map"),
+    "scenarios": ("规划方案", "planning the scenarios"),
+    "save": ("保存方案结果", "saving the scenario results"),
     "done": ("完成", "done"),
     "failed": ("失败", "failed"),
 }

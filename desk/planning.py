@@ -68,10 +68,12 @@ class PlanRequest:
 
 @dataclass(frozen=True, slots=True)
 class PlanOutcome:
-    """What a worker did: the version saved, or the input problems, or an internal failure."""
+    """What a worker did: the version saved (or the scenario run kept), or the input
+    problems, or an internal failure."""
 
     date: str | None = None
     version: int | None = None
+    run: int | None = None
     problems: tuple[InputProblem, ...] = ()
     failure: str | None = None
 

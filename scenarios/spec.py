@@ -434,12 +434,14 @@ def _header(value: dict[str, object], report: _Report) -> _Header | None:
         return None
 
 
-def parse_scenario(path: Path, problems: ProblemCollector) -> ParsedFile | None:
+def parse_scenario(
+    path: Path, problems: ProblemCollector, *, base: GivenBase | None = None
+) -> ParsedFile | None:
     """Read ``path`` and validate its shape; problems go to ``problems``.
 
     Returns the scenario with the changes that are valid in themselves (``complete`` tells
     whether that is all of them), so their references can still be checked; None when the
-    name or base is unusable.
+    name or base is unusable. With ``base`` given, it replaces the file's own ``base``.
     """
     before = len(problems)
     loaded = read_yaml(path, problems)
@@ -475,19 +477,22 @@ def parse_scenario(path: Path, problems: ProblemCollector) -> ParsedFile | None:
     if header is None:
         return None
     changes = [_beside(change, path) for change in changes]
-    base = _base_path(header.base, path)
-    if not base.exists() or (base.is_dir() and not any(base.iterdir())):
-        report.add(
-            ("base",),
-            header.base,
-            "is not an existing day folder or workbook",
-            "give a day folder or .xlsx workbook relative to this file, or `demo`",
-        )
-        return None
+    if base is not None:
+        where, label = base.path, base.label
+    else:
+        where, label = _base_path(header.base, path), header.base.strip()
+        if not where.exists() or (where.is_dir() and not any(where.iterdir())):
+            report.add(
+                ("base",),
+                header.base,
+                "is not an existing day folder or workbook",
+                "give a day folder or .xlsx workbook relative to this file, or `demo`",
+            )
+            return None
     scenario = Scenario(
         name=header.name.strip(),
-        base=base,
-        base_label=header.base.strip(),
+        base=where,
+        base_label=label,
         changes=tuple(changes),
         description=header.description,
         seed=header.seed,
@@ -615,6 +620,26 @@ def load_base(
 
 
 @dataclass(frozen=True, slots=True)
+class GivenBase:
+    """A base day given by the caller for every scenario file, in place of each file's own
+    ``base`` (the desk runs scenarios on a day of the store).
+
+    Parameters
+    ----------
+    path
+        Names the base (the key of its baseline; nothing is read from it).
+    label
+        The base as the comparison shows it.
+    day
+        The base day.
+    """
+
+    path: Path
+    label: str
+    day: Day = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class CheckedScenario:
     """A valid scenario with its base day and the day after its changes."""
 
@@ -623,14 +648,17 @@ class CheckedScenario:
     day: Day = field(repr=False)
 
 
-def load_scenarios(paths: Iterable[Path]) -> tuple[CheckedScenario, ...]:
+def load_scenarios(
+    paths: Iterable[Path], *, base: GivenBase | None = None
+) -> tuple[CheckedScenario, ...]:
     """Read, validate and check every scenario file; raise one ``InputError`` with every
     problem of every file (file, line, key path, value and fix).
 
-    Each distinct base day is read once. Names must be unique across the files.
+    Each distinct base day is read once (``base``, when given, is every file's base day).
+    Names must be unique across the files.
     """
     problems = ProblemCollector()
-    parsed = [p for path in paths if (p := parse_scenario(path, problems)) is not None]
+    parsed = [p for path in paths if (p := parse_scenario(path, problems, base=base)) is not None]
     names: dict[str, Path] = {}
     for item in parsed:
         first = names.setdefault(item.scenario.name, item.scenario.source or Path("?"))
@@ -641,7 +669,7 @@ def load_scenarios(paths: Iterable[Path]) -> tuple[CheckedScenario, ...]:
                 f"is also the name of {first.name}",
                 "give each scenario of a run its own name",
             )
-    bases: dict[Path, Day | None] = {}
+    bases: dict[Path, Day | None] = {} if base is None else {base.path: base.day}
     checked: list[CheckedScenario] = []
     for item in parsed:
         base_day = load_base(item.scenario.base, problems, cache=bases)

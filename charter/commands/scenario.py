@@ -32,7 +32,7 @@ from charter.options import (
     TimeLimitOption,
     WorkersOption,
 )
-from charter.store_access import day_store, save_scenario_results, wants_store
+from charter.store_access import day_store, wants_store
 from stations.errors import InputError, InputProblem, InputWarning
 from stations.lang import Lang, pick
 
@@ -259,6 +259,8 @@ def _run(
         title = pick((f"参数扫描：{param}", f"Sweep of {param}"), text) if param else ""
         files = write_comparison(comparison, staging, lang=text, plot=plot, title=title)
     if keep is not None:  # the day store: each result with its plan.json and scenario file
+        from scenarios.stored import save_scenario_results
+
         save_scenario_results(keep, comparison.results, checked, out, _given(options))
     return _render(comparison, files.moved(out), output, text)
 
