@@ -763,6 +763,20 @@ def create_app(settings: DeskSettings, *, store: DayRepository | None = None) ->
             rows=rows,
         )
 
+    @app.get("/days/{date}/scenarios/{run}/comparison.csv")
+    def comparison_csv(date: str, run: int, session: Session) -> Response:
+        from dispatch.outputs.cells import safe_frame
+        from scenarios.compare import CSV_ENCODING
+        from scenarios.stored import stored_comparison
+
+        frame = stored_comparison(run_results(desk.store, _date(date), run)).frame()
+        filename = f"{date}-scenarios-{run}-comparison.csv"
+        return Response(
+            safe_frame(frame).to_csv(index=False).encode(CSV_ENCODING),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+
     @app.get("/days/{date}/scenarios/{run}/{number}/plan.json")
     def scenario_plan(date: str, run: int, number: int, session: Session) -> Response:
         day = _date(date)

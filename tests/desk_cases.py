@@ -4,6 +4,7 @@ role, the app on it, and signing in as a browser would (the sign-in form's CSRF 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,3 +94,23 @@ def day_workbook(
         rows = [{"key": k, "value": str(v)} for k, v in policy.items()]
         pd.DataFrame(rows).to_excel(writer, sheet_name="policy", index=False)
     return book
+
+
+def finished(client: TestClient, job: str) -> dict[str, object]:
+    """The progress of the run ``job`` (its page's address) once it has ended."""
+    state: dict[str, object] = {}
+    for _ in range(900):  # waits for the worker; no timing is asserted
+        state = client.get(job + "/progress").json()
+        if state["stage"] in ("done", "failed"):
+            break
+        time.sleep(0.2)
+    return state
+
+
+def audit_actions(db: str, limit: int = 20) -> list[tuple[str, str]]:
+    """``(user, action)`` of the latest audit entries of the store ``db``."""
+    store = opened(db, user="test")
+    try:
+        return [(e.user, e.action) for e in store.audit(limit=limit)]
+    finally:
+        store.close()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import zipfile
 from pathlib import Path
 
@@ -17,28 +16,10 @@ from httpx2 import Response
 
 from store.location import parse_location
 from store.sqlstore import open_store
-from tests.desk_cases import PASSWORDS, csrf_of, sign_in
+from tests.desk_cases import PASSWORDS, audit_actions, csrf_of, finished, sign_in
 from tests.paths import DATA
 
 PLAN = "/days/2020-02-24/v/1"
-
-
-def _finished(client: TestClient, job: str) -> dict[str, object]:
-    state: dict[str, object] = {}
-    for _ in range(900):  # waits for the worker; no timing is asserted
-        state = client.get(job + "/progress").json()
-        if state["stage"] in ("done", "failed"):
-            break
-        time.sleep(0.2)
-    return state
-
-
-def _actions(db: str, limit: int = 20) -> list[tuple[str, str]]:
-    store = open_store(parse_location(db), user="test")
-    try:
-        return [(e.user, e.action) for e in store.audit(limit=limit)]
-    finally:
-        store.close()
 
 
 def test_pages_need_a_sign_in(client: TestClient) -> None:
@@ -63,7 +44,7 @@ def test_signing_in_sets_a_strict_http_only_cookie_and_is_audited(
     assert "Secure" not in cookie  # plain http here; https sets it
     days = client.get("/days")
     assert "2020-02-24" in days.text
-    assert ("li", "sign_in") in _actions(seeded_db)
+    assert ("li", "sign_in") in audit_actions(seeded_db)
 
 
 def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(
@@ -75,7 +56,7 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(
     nobody = client.post("/login", data={"name": "zz", "password": "nope", "csrf": token})
     assert wrong.status_code == nobody.status_code == 401
     assert "Wrong name or password" in wrong.text
-    assert ("li", "sign_in_failed") in _actions(seeded_db)
+    assert ("li", "sign_in_failed") in audit_actions(seeded_db)
     assert client.get("/days", follow_redirects=False).status_code == 303
 
 
@@ -119,7 +100,7 @@ def test_signing_out_ends_the_session(client: TestClient, seeded_db: str) -> Non
     csrf = sign_in(client, "li")
     assert client.post("/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
     assert client.get("/days", follow_redirects=False).status_code == 303
-    assert ("li", "sign_out") in _actions(seeded_db)
+    assert ("li", "sign_out") in audit_actions(seeded_db)
 
 
 def test_the_plan_page_shows_kpis_unserved_excluded_vehicles_and_the_map(
@@ -150,7 +131,7 @@ def test_downloads_are_the_plan_folder_of_the_stored_version(
     mapped = client.get(PLAN + "/files/map.html")
     assert "leaflet" in mapped.text.lower()
     assert "frame-ancestors 'self'" in mapped.headers["Content-Security-Policy"]
-    assert ("li", "download") in _actions(seeded_db)
+    assert ("li", "download") in audit_actions(seeded_db)
 
 
 def test_a_viewer_cannot_download_manifests_or_post(client: TestClient) -> None:
@@ -263,14 +244,14 @@ def test_an_upload_is_planned_in_a_worker_and_saved_as_the_next_version(
     assert action is not None
     started = client.post(action.group(1), data={"csrf": csrf}, follow_redirects=False)
     assert started.status_code == 303
-    state = _finished(client, started.headers["location"])
+    state = finished(client, started.headers["location"])
     assert state["stage"] == "done", state
     assert state["next"] == "/days/2020-02-24/v/2"
     page = client.get(str(state["next"]))
     assert page.status_code == 200
     assert "saved by li" in " ".join(page.text.split())
     assert client.get("/days/2020-02-24/v/1").text.count('id="not-latest"') == 1
-    assert ("li", "save_plan") in _actions(seeded_db)
+    assert ("li", "save_plan") in audit_actions(seeded_db)
 
 
 LATE_TRAIN = (
@@ -291,7 +272,7 @@ def test_a_replan_with_a_late_train_saves_a_child_version_with_its_diff(
         follow_redirects=False,
     )
     assert started.status_code == 303, started.text
-    state = _finished(client, started.headers["location"])
+    state = finished(client, started.headers["location"])
     assert state.get("next") == "/days/2020-02-24/v/2", state
     page = client.get("/days/2020-02-24/v/2")
     text = " ".join(page.text.split())
@@ -299,7 +280,7 @@ def test_a_replan_with_a_late_train_saves_a_child_version_with_its_diff(
     assert "re-plan of version 1 at 07:45" in text
     assert "train_delay" in text
     assert client.get("/days/2020-02-24/v/2/files/diff.xlsx").status_code == 200
-    assert ("li", "replan_started") in _actions(seeded_db)
+    assert ("li", "replan_started") in audit_actions(seeded_db)
 
 
 def test_a_replan_of_an_older_version_says_so_and_offers_to_rebase(
@@ -322,7 +303,7 @@ def test_a_replan_of_an_older_version_says_so_and_offers_to_rebase(
     started = client.post(
         action.group(1), data={"csrf": csrf, "base": "latest"}, follow_redirects=False
     )
-    state = _finished(client, started.headers["location"])
+    state = finished(client, started.headers["location"])
     assert state.get("next") == "/days/2020-02-24/v/3", state
     assert "derived from v2" in " ".join(client.get("/days/2020-02-24/v/3").text.split())
 

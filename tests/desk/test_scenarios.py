@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from desk.scenarios import scenario_file
 from stations.errors import InputError
 from store.location import parse_location
 from store.sqlstore import open_store
-from tests.desk_cases import desk_client, sign_in
+from tests.desk_cases import audit_actions, desk_client, finished, sign_in
 
 DAY = "/days/2020-02-24"
 EFFORT = 50
@@ -31,7 +30,7 @@ BAD = b"""name: bad
 base: demo
 changes:
   - scale_fleet: 0
-  - delay_arrivals: {station: nowhere, minutes: 30}
+  - delay_arrivals: {station: "<script>alert(1)</script>", minutes: 30}
 """
 
 
@@ -49,16 +48,6 @@ def _send(client: TestClient, csrf: str, *files: tuple[str, bytes]) -> object:
         files=[("files", (name, content, "application/yaml")) for name, content in files],
         follow_redirects=False,
     )
-
-
-def _finished(client: TestClient, job: str) -> dict[str, object]:
-    state: dict[str, object] = {}
-    for _ in range(900):  # waits for the worker; no timing is asserted
-        state = client.get(job + "/progress").json()
-        if state["stage"] in ("done", "failed"):
-            break
-        time.sleep(0.2)
-    return state
 
 
 def _stored(db: str) -> list[tuple[str, bool, bool]]:
@@ -79,7 +68,7 @@ def test_an_officer_runs_a_scenario_and_sees_the_comparison(
     assert 'id="scenario-form"' in desk.get(DAY + "/scenarios").text
     started = _send(desk, csrf, ("half.yaml", HALF_FLEET))
     assert started.status_code == 303, started.text
-    state = _finished(desk, started.headers["location"])
+    state = finished(desk, started.headers["location"])
     assert state["stage"] == "done", state
     comparison = desk.get(str(state["next"]))
     assert comparison.status_code == 200
@@ -95,6 +84,12 @@ def test_an_officer_runs_a_scenario_and_sees_the_comparison(
     assert _stored(seeded_db) == [("baseline", True, True), ("half the fleet", False, True)]
     listed = desk.get(DAY + "/v/1").text
     assert f'href="{state["next"]}"' in listed
+    table = desk.get(str(state["next"]) + "/comparison.csv").content.decode("utf-8-sig")
+    head, baseline, scenario = table.splitlines()
+    assert head.startswith("scenario,folder,base,baseline,status,error,")
+    assert baseline.startswith("baseline,0,2020-02-24 v1,True,ok,")
+    assert scenario.startswith("half the fleet,1,2020-02-24 v1,False,ok,")
+    assert ("li", "scenarios_started") in audit_actions(seeded_db)
 
 
 def test_a_bad_scenario_file_shows_its_problems_and_runs_nothing(
@@ -107,7 +102,8 @@ def test_a_bad_scenario_file_shows_its_problems_and_runs_nothing(
     assert 'id="problems"' in text
     assert "bad.yaml line 4" in text
     assert "bad.yaml line 5" in text
-    assert "nowhere" in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "<script>alert" not in text
     assert "/jobs/" not in text
     assert _stored(seeded_db) == []
 

@@ -16,6 +16,7 @@ from dispatch.intake.reader import read_day
 from scenarios.changes import CHANGE_KINDS, DelayArrivals, PolicyOverride, SetExits
 from scenarios.spec import (
     DEMO_DAY,
+    GivenBase,
     Scenario,
     ScenarioWarning,
     SourceMap,
@@ -254,3 +255,19 @@ def test_ids_and_words_in_a_scenario_match_like_the_day_s(tmp_path: Path) -> Non
     path = _scenario_file(tmp_path, 'changes:\n  - set_exits: {"bx30\\u200b": CLOSED}\n')
     (checked,) = load_scenarios([path])
     assert checked.day.exits["bx30"].status is ExitStatus.CLOSED
+
+
+def test_a_given_base_replaces_the_files_own(tmp_path: Path) -> None:
+    day = read_day(SMALL_DAY)
+    given = GivenBase(tmp_path / "stored", "2020-02-24 v1", day)
+    scenario = tmp_path / "late.yaml"
+    scenario.write_text(
+        "name: late\nbase: no/such/day\nchanges:\n  - policy: {load_factor: 0.5}\n",
+        encoding="utf-8",
+    )
+    (checked,) = load_scenarios([scenario], base=given)
+    assert (checked.scenario.base, checked.scenario.base_label) == (given.path, given.label)
+    assert checked.base_day is day
+    assert checked.day.policy.load_factor == 0.5
+    with pytest.raises(InputError, match="is not an existing day folder"):
+        load_scenarios([scenario])
