@@ -100,13 +100,15 @@ def _bounds(
     prepared = built.prepared
     if prepared.day.policy.mixing is not Mixing.NONE:
         return None, None
-    all_bound = everyone.result().buses if everyone is not None else 0
     if len(translated.trips) == len(servable_ids):  # served = servable
+        all_bound = everyone.result().buses if everyone is not None else 0
         return all_bound, all_bound
+    # the served trips' bound on this core while the other bound goes on on the second one
     served = [built.requests[t.trip_id] for t in translated.trips]
     duties = [route.trip_ids for route in translated.routes]
     day = prepared.day
     bound = fleet_lower_bound(day, served, built.travel, prepared.fleet.buses, duties=duties)
+    all_bound = everyone.result().buses if everyone is not None else 0
     return bound.buses, max(all_bound, bound.buses)
 
 
