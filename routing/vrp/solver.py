@@ -42,7 +42,9 @@ from routing.vrp.servability import Servability, servable
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[float], None]
-REPAIR_SHARE = 0.1  # of the time limit kept for the insertion repair after an OR-Tools search
+# of the time limit kept for the insertion repair after an OR-Tools or PyVRP search; the
+# backend keeps it only once its search leaves a servable job out (all served: nothing to repair)
+REPAIR_SHARE = 0.1
 
 
 class Backend(StrEnum):
@@ -155,10 +157,12 @@ def solve(
     choice = choose_backend(problem, params)
     logger.info("solving %d jobs with %s: %s", len(problem.jobs), choice.backend, choice.reason)
     options = servability if servability is not None else servable(problem)
-    search = params
-    if choice.backend not in _OWN_REPAIR:  # keep time for the repairs after the search
-        keep = REPAIR_SHARE + params.priority_repair_share
+    search, repair_s = params, 0.0
+    keep = REPAIR_SHARE + params.priority_repair_share
+    if choice.backend is Backend.ORTOOLS_SLICES:  # keep time for the repairs after the search
         search = dataclasses.replace(params, time_limit_s=params.time_limit_s * (1 - keep))
+    elif choice.backend not in _OWN_REPAIR:  # the backend keeps it once a job is left out
+        repair_s = params.time_limit_s * keep
     if choice.backend is Backend.NONE:
         found = Solution.of(problem, (), wall_time_s=0.0, status="no_jobs")
     elif choice.backend is Backend.ORTOOLS_SLICES:
@@ -175,7 +179,7 @@ def solve(
             on_slice=sliced,
         )
     else:
-        found = _run(choice.backend, problem, search, options, start)
+        found = _run(choice.backend, problem, search, options, start, repair_s=repair_s)
     routes = list(found.routes)
     end = started + params.time_limit_s
     if found.unassigned and choice.backend not in _OWN_REPAIR:
@@ -212,9 +216,12 @@ def _run(
     params: SolveParams,
     options: Mapping[str, Servability],
     start: WarmStart | None = None,
+    *,
+    repair_s: float = 0.0,
 ) -> Solution:
     """Run one backend on the whole problem (imported here: only the one that runs loads);
-    ``start`` goes to the trip-chaining backends."""
+    ``start`` goes to the trip-chaining backends, ``repair_s`` (seconds the OR-Tools and PyVRP
+    backends keep before the end once their search leaves a servable job out) to the others."""
     if not any(options[j.job_id].vehicles for j in problem.jobs):
         return Solution.of(problem, (), wall_time_s=0.0, status="no_servable_jobs")
     if backend in (Backend.CHAINS, Backend.POOLS):
@@ -226,7 +233,7 @@ def _run(
     if backend is Backend.PYVRP:
         from routing.vrp.backends.pyvrp import solve_pyvrp
 
-        return solve_pyvrp(problem, params, servability=options)
+        return solve_pyvrp(problem, params, servability=options, repair_s=repair_s)
     from routing.vrp.backends.ortools import solve_ortools
 
-    return solve_ortools(problem, params, servability=options)
+    return solve_ortools(problem, params, servability=options, repair_s=repair_s)

@@ -66,6 +66,7 @@ def solve_ortools(
     params: SolveParams,
     *,
     servability: Mapping[str, Servability] | None = None,
+    repair_s: float = 0.0,
 ) -> Solution:
     """Plan routes for ``problem``: every job served or listed unassigned, never lost.
 
@@ -77,6 +78,9 @@ def solve_ortools(
         Search settings (time limit, effort, seed, strategies).
     servability
         ``routing.vrp.servability.servable(problem)`` if already computed. Default None (computed).
+    repair_s
+        Seconds kept before the end of the time limit, once the first phase leaves a
+        servable job out, for the caller's repair (``routing.vrp.solver``). Default 0.
 
     Returns
     -------
@@ -104,6 +108,8 @@ def solve_ortools(
     if params.seed:
         random.Random(params.seed).shuffle(jobs)  # a different search path per seed
     incumbent = _first_phase(problem, jobs, params, budget)
+    if len(incumbent.served) < len(jobs):
+        budget.reserve(repair_s)
     if problem.vehicle_weight > 0 and incumbent.used > 1:
         incumbent = _reduce_fleet(problem, jobs, params, budget, incumbent)
     if incumbent.routes and not budget.exhausted():

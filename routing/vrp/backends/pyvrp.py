@@ -120,6 +120,7 @@ def solve_pyvrp(
     params: SolveParams,
     *,
     servability: Mapping[str, Servability] | None = None,
+    repair_s: float = 0.0,
 ) -> Solution:
     """Plan routes for ``problem`` with PyVRP: every job served or listed unassigned.
 
@@ -131,6 +132,9 @@ def solve_pyvrp(
         Time limit, seed and effort.
     servability
         ``routing.vrp.servability.servable(problem)`` if already computed. Default None (computed).
+    repair_s
+        Seconds kept before the end of the time limit, once the search cannot serve every
+        servable job, for the caller's repair (``routing.vrp.solver``). Default 0.
 
     Returns
     -------
@@ -179,6 +183,7 @@ def solve_pyvrp(
         else:
             logger.info("PyVRP could not serve all %d jobs; some are left out", len(jobs))
     if plan is None:
+        budget.reserve(repair_s)
         optional = _model(problem, jobs, required=False)
         result = _run(optional.data, _stop(budget, 1.0), seed=params.seed)
         plan = _plan(problem, optional, result.best)

@@ -113,3 +113,46 @@ def test_jobs_of_a_pooled_trip_share_their_pickup() -> None:
         problem, jobs=tuple(dataclasses.replace(j, board_key="same") for j in problem.jobs)
     )
     assert choose_backend(mixed, SolveParams()).backend is Backend.ORTOOLS
+
+
+def _rivals(**job_options: object) -> Problem:
+    """Two 3-seat jobs picked up at km 10 at 01:00 sharp, one 3-seat bus: one is left out."""
+    at = TimeWindow(3600, 3600)
+    return line_problem(
+        [0, 10, 30],
+        [job(k, 1, 2, 3, pickup_window=at, **job_options) for k in ("a", "b")],
+        [bus("bus1", 3)],
+    )
+
+
+@pytest.mark.parametrize(
+    ("backend", "problem", "left_out"),
+    [
+        (Backend.ORTOOLS, with_ride_limits(two_jobs_one_bus()), False),
+        (Backend.ORTOOLS, with_ride_limits(_rivals()), True),
+        (Backend.PYVRP, two_jobs_one_bus(), False),
+        (Backend.PYVRP, _rivals(), True),
+    ],
+    ids=["ortools-all-served", "ortools-left-out", "pyvrp-all-served", "pyvrp-left-out"],
+)
+def test_the_repair_time_is_kept_only_once_a_job_is_left_out(
+    backend: Backend, problem: Problem, left_out: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OR-Tools and PyVRP backends search to the time limit when they serve every job
+    (nothing to repair); once one is left out they keep the repair's share for it."""
+    from routing.vrp.budget import Budget
+    from routing.vrp.solver import REPAIR_SHARE
+
+    kept: list[float] = []
+    reserve = Budget.reserve
+
+    def recording(budget: Budget, seconds: float) -> None:
+        kept.append(seconds)
+        reserve(budget, seconds)
+
+    monkeypatch.setattr(Budget, "reserve", recording)
+    params = SolveParams(time_limit_s=10, effort=50)
+    solution = solve(problem, params)
+    assert solution.backend == backend.value
+    assert bool(solution.unassigned) is left_out
+    assert (REPAIR_SHARE * params.time_limit_s in kept) is left_out
