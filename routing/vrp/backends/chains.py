@@ -405,8 +405,16 @@ class Chains:
         self._apply(v, [*seq[:p], k, *seq[p:]])
         return True
 
+    def removable(self, k: int) -> bool:
+        """Whether trip ``k``'s route still fits without it: not always so when the drive
+        from the trip before ``k`` to the one after is missing or longer than through ``k``
+        (an unreachable pair, travel times that break the triangle inequality)."""
+        v = self.where[k]
+        rest = [t for t in self.routes[v] if t != k]
+        return not rest or self.fits(v, rest)
+
     def take_out(self, k: int) -> None:
-        """Remove trip ``k`` from its route."""
+        """Remove trip ``k`` from its route (which must fit without it: ``removable``)."""
         v = self.where[k]
         self.routes[v].remove(k)
         self.where[k] = -1
@@ -441,6 +449,8 @@ class Chains:
             vs, ps = self.insertions(k, idle=False)
             elsewhere = vs != v
             if not elsewhere.any():
+                continue
+            if not self.removable(k):
                 continue
             vs, ps = vs[elsewhere], ps[elsewhere]
             pick = int(self.rng.integers(vs.size))
@@ -525,7 +535,7 @@ class Chains:
                 if budget.past_end():
                     return
                 v = self.where[k]
-                if v < 0 or len(self.routes[v]) < 2:
+                if v < 0 or len(self.routes[v]) < 2 or not self.removable(k):
                     continue
                 self.take_out(k)
                 if not self.insert(k, idle=False):
@@ -619,12 +629,20 @@ class Chains:
             displaced = self._apply(v, _trial(backup, k, "replace1", q))
             if all(self.insert(t, idle=True) for t in displaced):
                 return True
+            # undo: only the displaced trips went into other routes, so without all of them
+            # those routes are as they were (taking them out one by one need not fit)
+            gone = set(displaced)
+            touched = {self.where[t] for t in displaced if self.where[t] >= 0} - {v}
             for t in displaced:
-                if self.where[t] >= 0:
-                    self.take_out(t)
+                self.where[t] = -1
+            for w in touched:
+                self.routes[w] = [t for t in self.routes[w] if t not in gone]
             self.where[k] = -1
             self.routes[v] = backup
-            self.refresh(v)
+            for t in backup:
+                self.where[t] = v
+            for w in sorted({v, *touched}):
+                self.refresh(w)
         return False
 
     def exchange(self, budget: Budget) -> None:
@@ -749,7 +767,11 @@ class Chains:
                 continue
             trial = self._new_trip(merged)
             swapped = [trial if t == u else t for t in self.routes[v] if t != k]
-            fits = bool(self.allowed[trial, v]) and self.fits(v, swapped)
+            fits = (
+                bool(self.allowed[trial, v])
+                and self.fits(v, swapped)
+                and (self.where[k] in (-1, v) or self.removable(k))
+            )
             self._drop_new_trip(trial)
             if fits:
                 best = (added, u, merged)
