@@ -639,9 +639,7 @@ class Chains:
                 self.routes[w] = [t for t in self.routes[w] if t not in gone]
             self.where[k] = -1
             self.routes[v] = backup
-            for t in backup:
-                self.where[t] = v
-            for w in sorted({v, *touched}):
+            for w in sorted({v, *touched}):  # refresh places each route's trips again
                 self.refresh(w)
         return False
 
