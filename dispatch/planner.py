@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import time
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -71,12 +72,32 @@ def charter_share(charter_jobs: int, day: Day) -> float:
     return min(MAX_CHARTER_SHARE, max(0.5, share))
 
 
+SERVED_BOUND_SHARE = 0.25  # of the time limit, for the served trips' bound after the solve
+
+
+def bound_seconds(day: Day, share: float = 1.0) -> float:
+    """Wall-clock seconds a fleet bound may take: no limit when the plan is repeatable (an
+    effort budget: the bound's own work budget makes it the same on every machine), else
+    ``share`` of the solve stage's time limit, so a plan that honours its time limit is not
+    kept waiting by its bounds (they stay valid, only less tight, when cut short)."""
+    if day.policy.effort is not None:
+        return math.inf
+    return day.policy.time_limit_s * share
+
+
 def _bound_for(built: Built, request_ids: Sequence[str]) -> FleetBound:
     """The fleet lower bound for serving ``request_ids`` (no known duties: the same figure
-    whether it is computed beside the solve or after it)."""
+    whether it is computed beside the solve or after it). Started with the solve, it may
+    run as long as the solve stage."""
     prepared = built.prepared
     wanted = [built.requests[i] for i in request_ids]
-    return fleet_lower_bound(prepared.day, wanted, built.travel, prepared.fleet.buses)
+    return fleet_lower_bound(
+        prepared.day,
+        wanted,
+        built.travel,
+        prepared.fleet.buses,
+        time_limit_s=bound_seconds(prepared.day),
+    )
 
 
 def _start_bound(built: Built, servable_ids: Sequence[str]) -> Background[FleetBound] | None:
@@ -107,7 +128,14 @@ def _bounds(
     served = [built.requests[t.trip_id] for t in translated.trips]
     duties = [route.trip_ids for route in translated.routes]
     day = prepared.day
-    bound = fleet_lower_bound(day, served, built.travel, prepared.fleet.buses, duties=duties)
+    bound = fleet_lower_bound(
+        day,
+        served,
+        built.travel,
+        prepared.fleet.buses,
+        duties=duties,
+        time_limit_s=bound_seconds(day, SERVED_BOUND_SHARE),
+    )
     all_bound = everyone.result().buses if everyone is not None else 0
     return bound.buses, max(all_bound, bound.buses)
 

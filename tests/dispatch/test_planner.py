@@ -4,6 +4,7 @@ re-simulated independently (dispatch.charters.verify)."""
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable
 
 import pytest
@@ -16,7 +17,7 @@ from dispatch.charters.verify import verify_plan
 from dispatch.day import Day, HealthCode, NucleicTest, RiskLevel, RiskRegion
 from dispatch.outputs.plan_json import document_json, plan_document
 from dispatch.plan import Plan, StepKind
-from dispatch.planner import plan_day
+from dispatch.planner import SERVED_BOUND_SHARE, bound_seconds, plan_day
 from dispatch.policy import Mixing
 from dispatch.reasons import ExclusionReason, UnservedReason
 from routing.network.roads import RoadNetwork
@@ -338,6 +339,18 @@ def test_kpis_add_up_and_the_bound_holds(town: RoadNetwork) -> None:
     assert k.cost_cny == pytest.approx(sum(r.cost_cny for r in plan.routes), abs=0.01)
     assert sum(s.cost_cny for s in plan.subsidy) == pytest.approx(k.cost_cny, abs=0.05)
     assert k.wait_max_min <= plan.day.policy.max_wait_min + 1e-6
+
+
+def test_bounds_wait_only_for_a_plan_that_is_not_repeatable() -> None:
+    """With an effort budget the bounds have no clock (their work budget makes them the
+    same everywhere); with a time limit only they end with the solve stage, and the served
+    trips' bound after it takes a share of the limit."""
+    day = busy_day()
+    repeatable = day.replace(policy=day.policy.replace(effort=50, time_limit_s=20.0))
+    timed = day.replace(policy=day.policy.replace(effort=None, time_limit_s=20.0))
+    assert bound_seconds(repeatable) == bound_seconds(repeatable, SERVED_BOUND_SHARE) == math.inf
+    assert bound_seconds(timed) == 20.0
+    assert bound_seconds(timed, SERVED_BOUND_SHARE) == 20.0 * SERVED_BOUND_SHARE < 20.0
 
 
 def test_time_slices_give_a_feasible_day(town: RoadNetwork) -> None:

@@ -58,8 +58,10 @@ TOL = 1e-9
 MATCH = 1e-7  # values equal in the back-trace (sums of the same floats)
 MAX_ROUNDS = 80
 TIME_LIMIT_S = 60.0  # what the benchmarks give the bound when they cap it by time
-BOUND_WORK = 6e9  # pricing work a plan's bound may do (the demo: 80 rounds, about 20 s)
+BOUND_WORK = 3e10  # work a plan's bound may do, pricing and master (the demo's: 2.3e9)
+MASTER_WORK = 40.0  # work of one master column x row, in pricing units (measured, both ~ s)
 GRIDS_S = (60.0, 120.0, 300.0, 600.0)  # finest first; the first that fits MAX_WORK is used
+LEAVE_STEP_S = 600.0  # depot-leave bands at least this wide (their count sets pricing work)
 MAX_WORK = 1.5e8  # (predecessor pairs x commodities) per pricing round: ~0.5 s, ~1 GiB
 SMOOTHING = 0.7  # weight of the best duals so far in the duals priced
 POOL = 12  # master columns per trip before the less useful half is dropped
@@ -271,13 +273,17 @@ def duty_bound(
         Known duties (lists of trip indices, e.g. a plan's buses) to start the master with.
     grid_s, leave_step_s
         Time grid and depot-leave band. Default: the finest grid of ``GRIDS_S`` whose rounds
-        stay within ``MAX_WORK``, and bands of 2.5 grid steps.
+        stay within ``MAX_WORK``, and bands of 2.5 grid steps but at least ``LEAVE_STEP_S``
+        (a band's width only loosens the shift test by that much: on the demo day the
+        master's optimum is the same with 150 s and 600 s bands, at a third of the work).
     max_rounds
         Pricing rounds at most (the bound is valid after any number).
     max_work
-        Pricing work of all rounds together at most (predecessor pairs × commodities, as
-        ``MAX_WORK`` per round): caps the rounds of a big day the same way on every machine.
-        Default None (``max_rounds`` only).
+        Work of all rounds together at most: pricing (predecessor pairs × commodities, as
+        ``MAX_WORK`` per round) and master LPs (columns × rows, ``MASTER_WORK`` each; the
+        interior point's time grows with both): caps the rounds of a big day the same way on
+        every machine. A round starts only if its work fits. Default None (``max_rounds``
+        only).
     time_limit_s
         Stop after this long even if rounds remain (the result is then machine-dependent).
         Default no limit.
@@ -290,11 +296,12 @@ def duty_bound(
     grids = [grid_s] if grid_s else [g for g in GRIDS_S if g < shortest] or [shortest / 2]
     for grid in grids:  # the last is taken whatever its work
         limit = MAX_WORK if grid != grids[-1] else np.inf
-        pricing = _Pricing(trips, between, max_shift, grid, leave_step_s or 2.5 * grid, limit)
+        step = leave_step_s or max(2.5 * grid, LEAVE_STEP_S)
+        pricing = _Pricing(trips, between, max_shift, grid, step, limit)
         if pricing.fits:
             break
-    if max_work is not None:  # deterministic: the rounds a work budget allows
-        max_rounds = max(1, min(max_rounds, int(max_work // max(pricing.work, 1.0))))
+    budget = math.inf if max_work is None else max_work
+    spent = 0.0  # deterministic: work done so far, in pricing units
     columns: list[frozenset[int]] = [frozenset([i]) for i in range(n)]
     columns += [frozenset(d) for d in duties if d]
     seen = set(columns)
@@ -304,6 +311,10 @@ def duty_bound(
     master = _Master(n)
     master.add(columns)
     while rounds < max_rounds and time.monotonic() - started < time_limit_s:
+        work = pricing.work + MASTER_WORK * len(columns) * n
+        if rounds and spent + work > budget:
+            break
+        spent += work
         master.add(columns[master.size :])
         dual, lp = master.solve()
         if len(columns) > POOL * n:  # drop duties far from entering (any pool keeps the bound)

@@ -70,6 +70,30 @@ def test_known_duties_give_the_same_bound() -> None:
     assert plain.buses == seeded.buses <= 4
 
 
+def test_a_work_budget_caps_the_rounds_the_same_way_every_time() -> None:
+    """The budget counts pricing and master work: any budget gives at least one round, a
+    small one stops early (the bound still valid), and the same budget the same rounds."""
+    rng = np.random.default_rng(7)
+    starts, hours = rng.uniform(5, 17, 60), rng.uniform(0.3, 1.2, 60)
+    trips = [trip(float(s), float(h), width_h=0.5) for s, h in zip(starts, hours, strict=True)]
+    between = rng.uniform(300, 2400, (60, 60))
+    free = duty_bound(trips, between, max_shift=6 * HOUR)
+    one = duty_bound(trips, between, max_shift=6 * HOUR, max_work=1.0)
+    some = [duty_bound(trips, between, max_shift=6 * HOUR, max_work=3e6) for _ in range(2)]
+    assert one.rounds == 1
+    assert 1 < some[0].rounds < free.rounds
+    assert some[0] == some[1]
+    assert one.value <= some[0].value <= free.value + 1e-6
+
+
+def test_depot_leave_bands_are_at_least_ten_minutes_wide() -> None:
+    """A fine grid keeps coarse depot-leave bands unless told otherwise."""
+    trips = [trip(8, 1), trip(9.5, 1)]
+    assert duty_bound(trips, np.zeros((2, 2)), max_shift=10 * HOUR).leave_step_s == 600.0
+    given_step = duty_bound(trips, np.zeros((2, 2)), max_shift=10 * HOUR, leave_step_s=120.0)
+    assert given_step.leave_step_s == 120.0
+
+
 @st.composite
 def planned_days(draw: st.DrawFn) -> tuple[list[BoundTrip], np.ndarray, float, int]:
     """Trips that a known plan of ``k`` buses serves within ``shift`` (other drives random)."""
