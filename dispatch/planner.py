@@ -11,9 +11,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
+import multiprocessing
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
+from multiprocessing.synchronize import Event
 
 from dispatch.background import Background
 from dispatch.charters.advice import advise, outcome
@@ -76,43 +79,63 @@ SERVED_BOUND_SHARE = 0.25  # of the time limit, for the served trips' bound afte
 
 
 def bound_seconds(day: Day, share: float = 1.0) -> float:
-    """Wall-clock seconds a fleet bound may take: no limit when the plan is repeatable (an
-    effort budget: the bound's own work budget makes it the same on every machine), else
-    ``share`` of the solve stage's time limit, so a plan that honours its time limit is not
-    kept waiting by its bounds (they stay valid, only less tight, when cut short)."""
+    """Wall-clock seconds a fleet bound computed while the plan waits may take: no limit
+    when the plan is repeatable (an effort budget: the bound's own work budget makes it
+    the same on every machine), else ``share`` of the solve stage's time limit, so a plan
+    that honours its time limit is not kept waiting long by its bounds (they stay valid,
+    only less tight, when cut short)."""
     if day.policy.effort is not None:
         return math.inf
     return day.policy.time_limit_s * share
 
 
-def _bound_for(built: Built, request_ids: Sequence[str]) -> FleetBound:
+def _bound_for(built: Built, request_ids: Sequence[str], needed: Event) -> FleetBound:
     """The fleet lower bound for serving ``request_ids`` (no known duties: the same figure
-    whether it is computed beside the solve or after it). Started with the solve, it may
-    run as long as the solve stage."""
+    whether it is computed beside the solve or after it). Without an effort budget it goes
+    on until the plan needs it (``needed`` set): beside the solve it costs no wall time."""
     prepared = built.prepared
     wanted = [built.requests[i] for i in request_ids]
+    repeatable = prepared.day.policy.effort is not None
     return fleet_lower_bound(
         prepared.day,
         wanted,
         built.travel,
         prepared.fleet.buses,
-        time_limit_s=bound_seconds(prepared.day),
+        stop=None if repeatable else needed.is_set,
     )
 
 
-def _start_bound(built: Built, servable_ids: Sequence[str]) -> Background[FleetBound] | None:
+@dataclass(frozen=True, slots=True)
+class _Beside:
+    """The bound for every servable request, computed on the second core beside the solve."""
+
+    job: Background[FleetBound]
+    needed: Event  # set when the plan waits for the figure
+
+    def result(self) -> FleetBound:
+        """The bound, stopped now unless the plan is repeatable (see ``_bound_for``)."""
+        self.needed.set()
+        return self.job.result()
+
+    def cancel(self) -> None:
+        """End the computation (nothing to end once its result was taken)."""
+        self.job.cancel()
+
+
+def _start_bound(built: Built, servable_ids: Sequence[str]) -> _Beside | None:
     """Start the bound for every servable request beside the solve (it needs no plan); None
     under pooling (no bound) or with nothing to serve."""
     if built.prepared.day.policy.mixing is not Mixing.NONE or not servable_ids:
         return None
-    return Background.start(_bound_for, built, list(servable_ids))
+    needed = multiprocessing.Event()  # shared with a forked child, or a thread
+    return _Beside(Background.start(_bound_for, built, list(servable_ids), needed), needed)
 
 
 def _bounds(
     built: Built,
     translated: Translated,
     servable_ids: Sequence[str],
-    everyone: Background[FleetBound] | None,
+    everyone: _Beside | None,
 ) -> tuple[int | None, int | None]:
     """The fleet lower bounds of a point-to-point day: for the trips served, and for every
     request some bus could serve alone ("buses needed for all", from ``everyone``, started
@@ -140,6 +163,17 @@ def _bounds(
     return bound.buses, max(all_bound, bound.buses)
 
 
+def with_bounds(
+    provisional: Plan, served: int | None, every: int | None, *, wall_seconds: float
+) -> Plan:
+    """``provisional`` with its fleet bounds (``fleet_lower_bound``, ``buses_needed_all``) and
+    its wall time: every other part is the same object, which is how a writer that started on
+    the provisional plan knows that only these changed (``dispatch.outputs.plan_folder``)."""
+    kpis = dataclasses.replace(provisional.kpis, fleet_lower_bound=served, buses_needed_all=every)
+    meta = dataclasses.replace(provisional.meta, wall_seconds=wall_seconds)
+    return dataclasses.replace(provisional, kpis=kpis, meta=meta)
+
+
 def software_version() -> str:
     """The installed charter-dispatch version (``0.0.0+unknown`` in a bare source tree)."""
     try:
@@ -162,7 +196,7 @@ def plan_day(
     *,
     network: RoadNetwork | None = None,
     on_stage: StageCallback | None = None,
-    meanwhile: Callable[[], object] | None = None,
+    meanwhile: Callable[[Plan], object] | None = None,
 ) -> Plan:
     """Plan ``day``: who rides which bus when, who is excluded or unserved and why.
 
@@ -176,10 +210,10 @@ def plan_day(
         Called as ``on_stage(stage, fraction)`` when a stage starts and during the solve
         (stages: prepare, network, matrix, solve, explain, assemble, done). Default None.
     meanwhile
-        Called once, after the solve and before the plan waits for the fleet bound computed
-        beside it on the second core: work that does not need the plan (the CLI loads what
-        writing the files and drawing the map need). It must not change the plan. Default
-        None.
+        Called once, after the solve and before the plan waits for the fleet bounds computed
+        beside it on the second core, with the plan as it will be except for those bounds
+        and its wall time (both ``None``/0 there; see ``with_bounds``): the CLI writes what
+        does not depend on them meanwhile. It must not change the plan. Default None.
 
     Returns
     -------
@@ -237,11 +271,11 @@ def _plan(
     built: Built,
     options: dict[str, Servability],
     servable_ids: Sequence[str],
-    everyone: Background[FleetBound] | None,
+    everyone: _Beside | None,
     *,
     started: float,
     on_stage: StageCallback | None,
-    meanwhile: Callable[[], object] | None,
+    meanwhile: Callable[[Plan], object] | None,
 ) -> Plan:
     """The stages from the solve on (``plan_day``'s, with the bound for every servable
     request running beside them)."""
@@ -273,9 +307,6 @@ def _plan(
     _report(on_stage, "assemble")
     translated = translate(built, solution.routes)
     subsidy = subsidy_rows(day, translated.routes, translated.trips)
-    if meanwhile is not None:
-        meanwhile()  # while the bound may still run on the other core
-    served_bound, all_bound = _bounds(built, translated, servable_ids, everyone)
     kpis = plan_kpis(
         prepared,
         translated.routes,
@@ -283,8 +314,8 @@ def _plan(
         unserved,
         subsidy,
         requests_unserved=len(solution.unassigned),
-        fleet_lower_bound=served_bound,
-        buses_needed_all=all_bound,
+        fleet_lower_bound=None,  # below, once the bounds are known
+        buses_needed_all=None,
         solve_seconds=solve_seconds,
     )
     kpis = with_supply(kpis, prepared, supply)
@@ -302,7 +333,7 @@ def _plan(
             unserved_requests=left_out,
         )
     used = {r.vehicle_id for r in translated.routes} | supply.used
-    plan = Plan(
+    provisional = Plan(
         day=day,
         routes=translated.routes,
         trips=translated.trips,
@@ -321,7 +352,7 @@ def _plan(
             time_limit_s=day.policy.time_limit_s,
             solver_status=solution.status + (f"; supply {supply.status}" if day.shipments else ""),
             objective=solution.objective + supply.objective,
-            wall_seconds=round(time.monotonic() - started, 3),
+            wall_seconds=0.0,
             version=software_version(),
             network=roads.name,
             solver_backend=solution.backend,
@@ -329,15 +360,21 @@ def _plan(
             supply_backend=supply.backend,
         ),
     )
+    if meanwhile is not None:
+        meanwhile(provisional)  # while the bound may still run on the other core
+    served_bound, all_bound = _bounds(built, translated, servable_ids, everyone)
+    plan = with_bounds(
+        provisional, served_bound, all_bound, wall_seconds=round(time.monotonic() - started, 3)
+    )
     _report(on_stage, "done")
     logger.info(
         "planned %s: %d buses (bound %s; all requests %s), %d trips, %d unserved, %.1f s",
         day.date,
-        kpis.buses_used,
-        kpis.fleet_lower_bound,
-        kpis.buses_needed_all,
-        kpis.trips,
-        kpis.workers_unserved,
+        plan.kpis.buses_used,
+        plan.kpis.fleet_lower_bound,
+        plan.kpis.buses_needed_all,
+        plan.kpis.trips,
+        plan.kpis.workers_unserved,
         plan.meta.wall_seconds,
     )
     return plan

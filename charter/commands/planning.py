@@ -126,6 +126,7 @@ def run_plan(source: Path, options: PlanOptions, progress: Progress | None) -> P
         Where to show the stages (None: nowhere).
     """
     from dispatch.outputs.atomic import output_lock
+    from dispatch.outputs.plan_folder import MAP_HTML, PlanWriting
     from dispatch.outputs.targets import check_all, plan_folder_problems
     from dispatch.planner import plan_day
 
@@ -154,12 +155,19 @@ def run_plan(source: Path, options: PlanOptions, progress: Progress | None) -> P
     with output_lock(options.out), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
         day = load_day(source, options)
-        plan = plan_day(day, on_stage=on_stage, meanwhile=prepare_map_drawing)
-        interrupts.check()  # nothing is written after Ctrl-C
-        show("write", PLANNING_SHARE)
-        from dispatch.outputs.plan_folder import MAP_HTML, write_plan
+        with PlanWriting(options.out, lang=lang, unmask=options.unmask, after=draw_map) as writing:
 
-        files = write_plan(plan, options.out, lang=lang, unmask=options.unmask, after=draw_map)
+            def meanwhile(provisional: Plan) -> None:
+                """While the fleet bound finishes on the other core: load the map's
+                modules and background, and write what does not show the bound."""
+                prepare_map_drawing()
+                interrupts.check()
+                writing.begin(provisional)
+
+            plan = plan_day(day, on_stage=on_stage, meanwhile=meanwhile)
+            interrupts.check()  # nothing is written after Ctrl-C (the new folder is dropped)
+            show("write", PLANNING_SHARE)
+            files = writing.finish(plan)
         map_html = files.folder / MAP_HTML
         show("done", 1.0)
     notes = tuple(sorted({str(w.message) for w in caught if issubclass(w.category, InputWarning)}))

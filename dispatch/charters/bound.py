@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,6 +97,7 @@ def fleet_lower_bound(
     time_limit_s: float = math.inf,
     max_rounds: int = MAX_ROUNDS,
     max_work: float | None = BOUND_WORK,
+    stop: Callable[[], bool] | None = None,
 ) -> FleetBound:
     """Fewest buses any plan needs to serve ``requests`` point to point (mixing = none).
 
@@ -113,10 +114,10 @@ def fleet_lower_bound(
         the policy's ``shift_hours`` capped by the longest working window).
     duties
         Request ids of known bus days (e.g. the plan's buses), to start the duty bound with.
-    time_limit_s, max_rounds, max_work
-        Limits of the duty bound's work (valid after any round). The default caps rounds
-        and pricing work only, so the same day gives the same bound on any machine;
-        benchmarks raise them or add a time limit.
+    time_limit_s, max_rounds, max_work, stop
+        Limits of the duty bound's work (valid after any round; ``stop`` is asked between
+        rounds). The default caps rounds and work only, so the same day gives the same
+        bound on any machine; benchmarks raise them or add a time limit.
     """
     if not requests:
         return FleetBound(0)
@@ -137,6 +138,7 @@ def fleet_lower_bound(
         time_limit_s=time_limit_s,
         max_rounds=max_rounds,
         max_work=max_work,
+        stop=stop,
     )
     log.info(
         "fleet bound: path cover %d, duties %.2f (%d rounds, grid %g s, %s)",

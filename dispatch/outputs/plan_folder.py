@@ -21,15 +21,25 @@ that language in both.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
+
+from xlsxwriter.worksheet import Worksheet
 
 from dispatch.outputs.atomic import replaced_folder
 from dispatch.outputs.plan_json import PlanDocument, idle_reasons, write_plan_json
-from dispatch.outputs.sheets import Sheet, plan_sheets, write_csvs, write_workbook
+from dispatch.outputs.sheets import (
+    Sheet,
+    WorkbookWriter,
+    kpis_sheet,
+    plan_sheets,
+    write_csvs,
+)
 from dispatch.outputs.truck_sheets import supply_sheets
 from dispatch.plan import Plan
 from stations.lang import Lang
@@ -141,24 +151,141 @@ def write_plan(
     ValueError
         If ``lang`` is not one of zh, en, both.
     """
-    if lang not in tuple(Lang):
-        raise ValueError(f"lang must be one of {', '.join(tuple(Lang))}, got {lang!r}")
-    plan.check_nothing_lost()
-    with replaced_folder(out_dir) as staging:
-        files = _write_files(plan, staging, lang=lang, unmask=unmask)
-        if after is not None:
-            after(plan, files)
-    logger.info("wrote plan folder %s (%d files)", out_dir, 2 + len(files.csvs))
-    return files.moved(out_dir)
+    with PlanWriting(out_dir, lang=lang, unmask=unmask, after=after) as writing:
+        return writing.finish(plan)
 
 
-def _write_files(plan: Plan, out_dir: Path, *, lang: Lang, unmask: bool) -> PlanFiles:
-    document = write_plan_json(plan, out_dir / PLAN_JSON)
-    codes = idle_reasons(plan.day)
-    idle_codes = {i.vehicle_id: i.code or codes[i.vehicle_id].value for i in plan.idle}
-    workbook = write_workbook(
-        all_sheets(plan, lang, idle_codes=idle_codes, unmask=unmask), out_dir / PLAN_XLSX, lang
+# Sheets that show the fleet bounds, by key, and how to build them: written by ``finish``.
+BOUND_SHEETS: dict[str, Callable[[Plan, Lang], Sheet]] = {"kpis": kpis_sheet}
+
+
+class PlanWriting:
+    """The plan folder written in two steps, so that most of it is written while the fleet
+    bounds are still being computed (``plan_day(meanwhile=…)``): ``begin`` with the
+    provisional plan writes every sheet and CSV copy that does not show the bounds into the
+    new folder; ``finish`` with the plan writes plan.json, the KPI sheet, the workbook and the
+    ``after`` hook's files, then swaps the folder in (``write_plan``, the same in one step).
+    Until ``finish`` returns the folder is not in place: an error or Ctrl-C before (the block
+    left by an exception) removes it, so nothing half-written ever looks complete.
+
+    Use as a context manager; ``finish`` accepts only the plan begun or one that differs from
+    it in the fleet bounds and wall time alone (``dispatch.planner.with_bounds``).
+    """
+
+    def __init__(
+        self,
+        out_dir: Path,
+        *,
+        lang: Lang = Lang.BOTH,
+        unmask: bool = False,
+        after: PlanHook | None = None,
+    ) -> None:
+        if lang not in tuple(Lang):
+            raise ValueError(f"lang must be one of {', '.join(tuple(Lang))}, got {lang!r}")
+        self.out_dir, self.lang, self.unmask, self.after = out_dir, lang, unmask, after
+        self._stack = contextlib.ExitStack()
+        self._stack_open = False  # the new folder exists and is not swapped in yet
+        self._begun: _Begun | None = None
+
+    def __enter__(self) -> PlanWriting:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._begun is not None and not self._begun.closed:
+            self._begun.book.abandon()
+        if kind is None and self._stack_open:  # left without ``finish``: drop the new folder
+            kind, error = RuntimeError, RuntimeError("plan folder: not finished")
+        self._stack.__exit__(kind, error, trace)  # never swallows what the block raised
+
+    def begin(self, provisional: Plan) -> None:
+        """Write what does not show the fleet bounds (once; a second call is refused)."""
+        if self._begun is not None:
+            raise RuntimeError("plan folder: begun twice")
+        provisional.check_nothing_lost()
+        staging = self._stack.enter_context(replaced_folder(self.out_dir))
+        self._stack_open = True
+        codes = idle_reasons(provisional.day)
+        idle_codes = {i.vehicle_id: i.code or codes[i.vehicle_id].value for i in provisional.idle}
+        book = WorkbookWriter(staging / PLAN_XLSX, self.lang)
+        pending: list[tuple[str, Worksheet]] = []
+        for sheet in all_sheets(provisional, self.lang, idle_codes=idle_codes, unmask=self.unmask):
+            worksheet = book.add(sheet.key)
+            if sheet.key in BOUND_SHEETS:
+                pending.append((sheet.key, worksheet))
+            else:
+                book.fill(worksheet, sheet)
+        tables = all_sheets(
+            provisional, csv_lang(self.lang), idle_codes=idle_codes, unmask=self.unmask
+        )
+        later = [t.key for t in tables if t.key in BOUND_SHEETS]
+        written = write_csvs(
+            [t for t in tables if t.key not in BOUND_SHEETS], staging / CSV_DIR, csv_lang(self.lang)
+        )
+        order = [t.key for t in tables]
+        self._begun = _Begun(provisional, staging, book, pending, later, written, order)
+
+    def finish(self, plan: Plan) -> PlanFiles:
+        """Write the rest for ``plan`` and swap the folder in; the files written (in
+        ``out_dir``)."""
+        if self._begun is None:
+            self.begin(plan)
+        begun = self._begun
+        assert begun is not None
+        _check_only_bounds_differ(begun.plan, plan)
+        staging = begun.staging
+        document = write_plan_json(plan, staging / PLAN_JSON)
+        for key, worksheet in begun.pending:
+            begun.book.fill(worksheet, BOUND_SHEETS[key](plan, self.lang))
+        workbook = begun.book.close()
+        begun.closed = True
+        late = write_csvs(
+            [BOUND_SHEETS[key](plan, csv_lang(self.lang)) for key in begun.later],
+            staging / CSV_DIR,
+            csv_lang(self.lang),
+        )
+        by_key = {path.stem: path for path in (*begun.written, *late)}
+        csvs = tuple(by_key[key] for key in begun.order)
+        files = PlanFiles(staging, staging / PLAN_JSON, workbook, csvs, document)
+        if self.after is not None:
+            self.after(plan, files)
+        self._stack_open = False
+        self._stack.close()  # the new folder replaces out_dir
+        logger.info("wrote plan folder %s (%d files)", self.out_dir, 2 + len(files.csvs))
+        return files.moved(self.out_dir)
+
+
+@dataclass(slots=True)
+class _Begun:
+    plan: Plan
+    staging: Path
+    book: WorkbookWriter
+    pending: list[tuple[str, Worksheet]]  # bound sheets placed in the workbook, not filled
+    later: list[str]  # bound sheets' CSV copies not written
+    written: tuple[Path, ...]  # CSV copies written
+    order: list[str]  # every CSV copy's key, in sheet order
+    closed: bool = False  # the workbook was written
+
+
+def _check_only_bounds_differ(provisional: Plan, plan: Plan) -> None:
+    """Refuse a plan that differs from the one begun in more than its fleet bounds and wall
+    time (the same objects elsewhere: ``dispatch.planner.with_bounds``)."""
+    if plan is provisional:
+        return
+    same = all(
+        getattr(plan, f.name) is getattr(provisional, f.name)
+        for f in dataclasses.fields(Plan)
+        if f.name not in {"kpis", "meta"}
     )
-    tables = all_sheets(plan, csv_lang(lang), idle_codes=idle_codes, unmask=unmask)
-    csvs = write_csvs(tables, out_dir / CSV_DIR, csv_lang(lang))
-    return PlanFiles(out_dir, out_dir / PLAN_JSON, workbook, csvs, document)
+    kpis = dataclasses.replace(
+        plan.kpis,
+        fleet_lower_bound=provisional.kpis.fleet_lower_bound,
+        buses_needed_all=provisional.kpis.buses_needed_all,
+    )
+    meta = dataclasses.replace(plan.meta, wall_seconds=provisional.meta.wall_seconds)
+    if not (same and kpis == provisional.kpis and meta == provisional.meta):
+        raise ValueError("plan folder: finished with another plan than the one begun")

@@ -469,23 +469,57 @@ def write_workbook(sheets: Sequence[Sheet], path: Path, lang: Lang) -> Path:
     the next begins); a demo day's manifests are thousands of rows. Every text cell goes
     through :func:`dispatch.outputs.cells.safe_text` and is written as text, never as a formula.
     """
-    book = Workbook(str(path), {"constant_memory": True, "nan_inf_to_errors": True})
-    header_format = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-    moment_format = book.add_format({"num_format": "yyyy-mm-dd h:mm:ss"})
+    book = WorkbookWriter(path, lang)
     for sheet in sheets:
-        ws = book.add_worksheet(sheet_title(sheet.key, lang))
-        frame = sheet.headed(lang)
+        book.fill(book.add(sheet.key), sheet)
+    return book.close()
+
+
+class WorkbookWriter:
+    """A workbook written sheet by sheet (see ``write_workbook``): ``add`` places a sheet
+    (tabs keep the order they were added in), ``fill`` writes its rows, possibly later and
+    after other sheets were filled, ``close`` writes the file."""
+
+    def __init__(self, path: Path, lang: Lang) -> None:
+        self.path, self.lang = path, lang
+        # the rows stream into temporary files beside the workbook until ``close``
+        options = {"constant_memory": True, "nan_inf_to_errors": True, "tmpdir": str(path.parent)}
+        self.book = Workbook(str(path), options)
+        self.header = self.book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        self.moment = self.book.add_format({"num_format": "yyyy-mm-dd h:mm:ss"})
+
+    def add(self, key: str) -> Worksheet:
+        """Place the sheet of ``key`` after those added so far (empty until filled)."""
+        return self.book.add_worksheet(sheet_title(key, self.lang))
+
+    def fill(self, ws: Worksheet, sheet: Sheet) -> None:
+        """Write ``sheet``'s column widths, frozen header and rows into ``ws``."""
+        frame = sheet.headed(self.lang)
         for index, name in enumerate(frame.columns):
             longest = max([len(str(name))] + [len(str(v)) for v in frame.iloc[:200, index]])
             ws.set_column(index, index, min(MAX_WIDTH, longest + 2))
         ws.freeze_panes(1, 0)
         for col, name in enumerate(frame.columns):
-            ws.write_string(0, col, safe_text(str(name)), header_format)
+            ws.write_string(0, col, safe_text(str(name)), self.header)
         for row, values in enumerate(frame.itertuples(index=False), start=1):
             for col, value in enumerate(values):
-                _write_cell(ws, row, col, safe_cell(value), moment_format)
-    book.close()
-    return path
+                _write_cell(ws, row, col, safe_cell(value), self.moment)
+
+    def close(self) -> Path:
+        """Write the workbook file; its path."""
+        self.book.close()
+        return self.path
+
+    def abandon(self) -> None:
+        """Drop the workbook unwritten: close and remove the rows streamed so far (the
+        worksheets' row files of XlsxWriter's constant-memory mode)."""
+        for ws in self.book.worksheets():
+            handle = getattr(ws, "row_data_fh", None)
+            if handle is not None and not handle.closed:
+                handle.close()
+            name = getattr(ws, "row_data_filename", None)
+            if name:
+                Path(name).unlink(missing_ok=True)
 
 
 def _write_cell(ws: Worksheet, row: int, col: int, value: object, moment: Format) -> None:

@@ -17,7 +17,7 @@ from dispatch.charters.verify import verify_plan
 from dispatch.day import Day, HealthCode, NucleicTest, RiskLevel, RiskRegion
 from dispatch.outputs.plan_json import document_json, plan_document
 from dispatch.plan import Plan, StepKind
-from dispatch.planner import SERVED_BOUND_SHARE, bound_seconds, plan_day
+from dispatch.planner import SERVED_BOUND_SHARE, bound_seconds, plan_day, with_bounds
 from dispatch.policy import Mixing
 from dispatch.reasons import ExclusionReason, UnservedReason
 from routing.network.roads import RoadNetwork
@@ -316,17 +316,30 @@ def test_stages_are_reported_in_order(town: RoadNetwork) -> None:
 
 
 def test_meanwhile_runs_once_after_the_solve_and_changes_nothing(town: RoadNetwork) -> None:
-    """The caller's work beside the bound runs once, after the solve and before the KPIs."""
+    """The caller's work beside the bound runs once, after the solve and before the bounds
+    are in, with the plan as it will be but for the bounds and the wall time."""
     seen: list[str] = []
+    provisional: list[Plan] = []
+
+    def meanwhile(plan: Plan) -> None:
+        seen.append("meanwhile")
+        provisional.append(plan)
+
     plan = plan_day(
-        busy_day(),
-        network=town,
-        on_stage=lambda name, _: seen.append(name),
-        meanwhile=lambda: seen.append("meanwhile"),
+        busy_day(), network=town, on_stage=lambda name, _: seen.append(name), meanwhile=meanwhile
     )
     assert seen.count("meanwhile") == 1
     assert seen.index("solve") < seen.index("meanwhile") < seen.index("done")
     assert canonical(plan) == canonical(plan_day(busy_day(), network=town))
+    early = provisional[0]
+    assert early.kpis.fleet_lower_bound is None and plan.kpis.fleet_lower_bound is not None
+    assert plan.routes is early.routes and plan.trips is early.trips
+    assert plan == with_bounds(
+        early,
+        plan.kpis.fleet_lower_bound,
+        plan.kpis.buses_needed_all,
+        wall_seconds=plan.meta.wall_seconds,
+    )
 
 
 def test_kpis_add_up_and_the_bound_holds(town: RoadNetwork) -> None:
@@ -351,6 +364,18 @@ def test_bounds_wait_only_for_a_plan_that_is_not_repeatable() -> None:
     assert bound_seconds(repeatable) == bound_seconds(repeatable, SERVED_BOUND_SHARE) == math.inf
     assert bound_seconds(timed) == 20.0
     assert bound_seconds(timed, SERVED_BOUND_SHARE) == 20.0 * SERVED_BOUND_SHARE < 20.0
+
+
+def test_a_plan_without_effort_still_gets_valid_bounds(town: RoadNetwork) -> None:
+    """Time limit only: the bound beside the solve stops when the plan needs it, and both
+    figures are still at most the buses used."""
+    day = busy_day()
+    plan = plan_day(
+        day.replace(policy=day.policy.replace(effort=None, time_limit_s=2.0)), network=town
+    )
+    k = plan.kpis
+    assert k.fleet_lower_bound is not None and 1 <= k.fleet_lower_bound <= k.buses_used
+    assert k.buses_needed_all is not None and k.fleet_lower_bound <= k.buses_needed_all
 
 
 def test_time_slices_give_a_feasible_day(town: RoadNetwork) -> None:

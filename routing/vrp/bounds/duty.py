@@ -41,7 +41,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -258,6 +258,7 @@ def duty_bound(
     max_rounds: int = MAX_ROUNDS,
     max_work: float | None = None,
     time_limit_s: float = math.inf,
+    stop: Callable[[], bool] | None = None,
 ) -> DutyBound:
     """Lower bound on the buses serving ``trips`` one at a time within shifts of ``max_shift``.
 
@@ -287,6 +288,10 @@ def duty_bound(
     time_limit_s
         Stop after this long even if rounds remain (the result is then machine-dependent).
         Default no limit.
+    stop
+        Asked before each round after the first; True stops (the result is then
+        machine-dependent: a plan without an effort budget stops its bound when it needs
+        the figure). Default None (never asked).
     """
     started = time.monotonic()
     n = len(trips)
@@ -312,7 +317,7 @@ def duty_bound(
     master.add(columns)
     while rounds < max_rounds and time.monotonic() - started < time_limit_s:
         work = pricing.work + MASTER_WORK * len(columns) * n
-        if rounds and spent + work > budget:
+        if rounds and (spent + work > budget or (stop is not None and stop())):
             break
         spent += work
         master.add(columns[master.size :])

@@ -12,10 +12,10 @@ import pytest
 from openpyxl import load_workbook
 
 from dispatch.intake.reader import read_day
-from dispatch.outputs.plan_folder import PlanFiles, csv_lang, write_plan
+from dispatch.outputs.plan_folder import PlanFiles, PlanWriting, csv_lang, write_plan
 from dispatch.outputs.plan_json import DepotEntry, EnterpriseEntry, StationEntry, read_plan_json
 from dispatch.plan import Plan, PlanInvariantError, StepKind
-from dispatch.planner import plan_day
+from dispatch.planner import plan_day, with_bounds
 from stations.model import PlaceKind, Registry
 from tests.collision_cases import COLLISIONS, Collision
 from tests.plan_cases import (
@@ -187,3 +187,53 @@ def test_places_that_share_an_id_keep_their_own_name_and_position(
     employer_names = {e.name for e in day.enterprises.values()}
     assert trips and all(t["station"] in station_names for t in trips)
     assert all(t["employer"] in employer_names for t in trips)
+
+
+def _bounded(plan: Plan, served: int, every: int) -> Plan:
+    """``plan`` with its fleet bounds in, as ``plan_day`` finishes a provisional plan."""
+    return with_bounds(plan, served, every, wall_seconds=plan.meta.wall_seconds + 1.0)
+
+
+def test_begun_before_the_bounds_gives_the_same_folder(plan: Plan, tmp_path: Path) -> None:
+    """Written in two steps (most of it before the bounds are in) or in one, the folder is
+    the same file for file, and the bounds are those of the finished plan."""
+    provisional = dataclasses.replace(
+        plan, kpis=dataclasses.replace(plan.kpis, fleet_lower_bound=None, buses_needed_all=None)
+    )
+    final = _bounded(provisional, 3, 4)
+    with PlanWriting(tmp_path / "two") as writing:
+        writing.begin(provisional)
+        assert not (tmp_path / "two").exists()  # nothing in place before it is finished
+        two = writing.finish(final)
+    one = write_plan(final, tmp_path / "one")
+    assert two.plan_json.read_bytes() == one.plan_json.read_bytes()
+    assert [p.name for p in two.csvs] == [p.name for p in one.csvs]
+    for mine, theirs in zip(two.csvs, one.csvs, strict=True):
+        assert mine.read_bytes() == theirs.read_bytes()
+    assert _workbook_text(two.workbook) == _workbook_text(one.workbook)
+    kpis = read_plan_json(two.plan_json).kpis()
+    assert (kpis.fleet_lower_bound, kpis.buses_needed_all) == (3, 4)
+    kpi_csv = (two.folder / "csv" / "kpis.csv").read_text(encoding="utf-8-sig")
+    assert "(bound),3," in kpi_csv and "every request (bound),4," in kpi_csv
+
+
+def test_another_plan_than_the_one_begun_is_refused(plan: Plan, tmp_path: Path) -> None:
+    """Only the bounds and the wall time may change between begin and finish."""
+    other = dataclasses.replace(plan, trips=plan.trips[:1] + plan.trips[1:])
+    with PlanWriting(tmp_path / "out") as writing:
+        writing.begin(plan)
+        with pytest.raises(ValueError, match="another plan than the one begun"):
+            writing.finish(other)
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_interrupted_writing_leaves_the_earlier_folder(plan: Plan, tmp_path: Path) -> None:
+    """Ctrl-C (or an error) between begin and finish: the earlier plan folder stays whole
+    and nothing new is left beside it."""
+    first = write_plan(plan, tmp_path / "out")
+    before = first.plan_json.read_bytes()
+    with pytest.raises(KeyboardInterrupt), PlanWriting(tmp_path / "out") as writing:
+        writing.begin(plan)
+        raise KeyboardInterrupt
+    assert first.plan_json.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -86,6 +86,20 @@ def test_a_work_budget_caps_the_rounds_the_same_way_every_time() -> None:
     assert one.value <= some[0].value <= free.value + 1e-6
 
 
+def test_asked_to_stop_it_stops_after_the_first_round() -> None:
+    """``stop`` is asked between rounds (a plan without an effort budget stops its bound
+    when it needs the figure): the bound after one round, still valid."""
+    rng = np.random.default_rng(7)
+    starts, hours = rng.uniform(5, 17, 60), rng.uniform(0.3, 1.2, 60)
+    trips = [trip(float(s), float(h), width_h=0.5) for s, h in zip(starts, hours, strict=True)]
+    between = rng.uniform(300, 2400, (60, 60))
+    asked: list[int] = []
+    stopped = duty_bound(trips, between, max_shift=6 * HOUR, stop=lambda: asked.append(1) is None)
+    full = duty_bound(trips, between, max_shift=6 * HOUR)
+    assert stopped.rounds == 1 < full.rounds and len(asked) == 1
+    assert stopped.value <= full.value
+
+
 def test_depot_leave_bands_are_at_least_ten_minutes_wide() -> None:
     """A fine grid keeps coarse depot-leave bands unless told otherwise."""
     trips = [trip(8, 1), trip(9.5, 1)]
