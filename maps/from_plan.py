@@ -115,9 +115,12 @@ def _all_legs(document: PlanDocument) -> list[ProfiledLeg]:
     return [leg for r in (*document.routes, *document.truck_routes) for leg in _legs(r)]
 
 
+Geometry = dict[ProfiledLeg, list[LonLat]]  # road geometry of each leg a plan drives
+
+
 def leg_paths(
     document: PlanDocument, network: DayNetwork, *, legs: Sequence[ProfiledLeg] | None = None
-) -> dict[ProfiledLeg, list[LonLat]]:
+) -> Geometry:
     """Road geometry of every leg driven in the plan (or of ``legs`` only), per profile.
 
     One ``DayNetwork.paths`` call per profile covers all of its legs (one Dijkstra per leg
@@ -186,7 +189,11 @@ def _last_valid_day(end: dt.datetime) -> dt.date:
 
 
 def route_layers(
-    document: PlanDocument, network: DayNetwork, *, lang: Lang = Lang.EN
+    document: PlanDocument,
+    network: DayNetwork,
+    *,
+    lang: Lang = Lang.EN,
+    geometry: Geometry | None = None,
 ) -> tuple[RouteLayer, ...]:
     """One layer per used vehicle: its road path, permit, and trips with times and headcounts.
 
@@ -198,8 +205,11 @@ def route_layers(
         The road network under the plan's exits (see :func:`document_network`).
     lang
         Language of station names in the trip table. Default English.
+    geometry
+        The legs' road geometry when already found (``plan_geometry``). Default None
+        (found here, ``leg_paths``).
     """
-    geometry = leg_paths(document, network)
+    geometry = geometry if geometry is not None else leg_paths(document, network)
     trips = {t.id: t for t in document.trips}
     stations = {s.id: s for s in document.places.stations}
     employers = {e.id: e.name for e in document.places.enterprises}
@@ -394,6 +404,7 @@ def document_map(
     tiles: Tiles = Tiles.NONE,
     expiring_within_days: int = 7,
     parent: PlanDocument | None = None,
+    geometry: Geometry | None = None,
 ) -> MapBuilder:
     """The route map of a plan document (against its parent version, when given).
 
@@ -415,6 +426,9 @@ def document_map(
     parent
         The version this one was re-planned from: its cancelled legs are drawn grey, the
         new ones bold (``add_version_changes``). Default None.
+    geometry
+        The legs' road geometry when already found on ``network`` (``plan_geometry``).
+        Default None (found here).
 
     Returns
     -------
@@ -425,7 +439,7 @@ def document_map(
     base = base if base is not None else embedded_places()
     builder = plan_map(
         plan_places(document, base),
-        route_layers(document, network, lang=lang),
+        route_layers(document, network, lang=lang, geometry=geometry),
         day=document.date,
         unserved=unserved_markers(document, lang=lang),
         shipments=shipment_markers(document, lang=lang),
@@ -477,6 +491,7 @@ def plan_route_map(
     tiles: Tiles = Tiles.NONE,
     expiring_within_days: int = 7,
     parent: PlanDocument | None = None,
+    geometry: Geometry | None = None,
 ) -> MapBuilder:
     """The route map of a plan just made, drawn on the roads it was planned on.
 
@@ -499,6 +514,9 @@ def plan_route_map(
         Warning window for permits. Default 7.
     parent
         The parent version of a re-plan (see :func:`document_map`). Default None.
+    geometry
+        ``plan_geometry`` of this plan (or of one with the same routes), when already
+        found. Default None (found here).
 
     Returns
     -------
@@ -512,7 +530,17 @@ def plan_route_map(
         tiles=tiles,
         expiring_within_days=expiring_within_days,
         parent=parent,
+        geometry=geometry,
     )
+
+
+def plan_geometry(plan: Plan) -> Geometry:
+    """The road geometry of every leg ``plan`` drives, on the roads it was planned on: the
+    slow part of its map, which depends on the routes only (the CLI finds it while the fleet
+    bound finishes, on the plan before its bounds are in)."""
+    document = plan_document(plan)
+    network = plan.network if plan.network is not None else document_network(document)
+    return leg_paths(document, network)
 
 
 def prepare_map() -> None:
@@ -523,7 +551,12 @@ def prepare_map() -> None:
 
 
 def write_plan_map(
-    plan: Plan, files: PlanFiles, *, lang: Lang = Lang.EN, parent: PlanDocument | None = None
+    plan: Plan,
+    files: PlanFiles,
+    *,
+    lang: Lang = Lang.EN,
+    parent: PlanDocument | None = None,
+    geometry: Geometry | None = None,
 ) -> Path:
     """Draw ``map.html`` of ``plan`` into the plan folder ``write_plan`` wrote (``files``).
 
@@ -537,6 +570,8 @@ def write_plan_map(
         Label language (``both`` draws Chinese: a map has room for one). Default English.
     parent
         The parent version of a re-plan: drawn against it. Default None.
+    geometry
+        ``plan_geometry`` of the plan, when already found. Default None (found here).
 
     Returns
     -------
@@ -544,7 +579,10 @@ def write_plan_map(
         The map file.
     """
     path = files.folder / MAP_HTML
-    plan_route_map(plan, document=files.document, lang=lang.single, parent=parent).save(path)
+    drawn = plan_route_map(
+        plan, document=files.document, lang=lang.single, parent=parent, geometry=geometry
+    )
+    drawn.save(path)
     return path
 
 

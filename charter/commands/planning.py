@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from dispatch.day import Day
     from dispatch.outputs.plan_folder import PlanFiles
     from dispatch.plan import Plan
+    from maps.from_plan import Geometry
     from store.repository import DayRepository, VersionInfo
 
 DEMO_PACKAGE = "scenarios"
@@ -145,11 +146,13 @@ def run_plan(source: Path, options: PlanOptions, progress: Progress | None) -> P
         interrupts.check()  # a Ctrl-C swallowed inside a solver still stops the plan here
         show(name, PLANNING_SHARE * min(max(fraction, 0.0), 1.0))
 
+    geometry: list[Geometry] = []  # the map's road geometry, found beside the bound
+
     def draw_map(plan: Plan, files: PlanFiles) -> None:
         from maps.from_plan import write_plan_map
 
         show("map", (1.0 + PLANNING_SHARE) / 2)
-        write_plan_map(plan, files, lang=lang)
+        write_plan_map(plan, files, lang=lang, geometry=geometry[0] if geometry else None)
 
     # One writer per folder: a second run into --out fails now, not after planning.
     with output_lock(options.out), warnings.catch_warnings(record=True) as caught:
@@ -160,9 +163,12 @@ def run_plan(source: Path, options: PlanOptions, progress: Progress | None) -> P
             def meanwhile(provisional: Plan) -> None:
                 """While the fleet bound finishes on the other core: load the map's
                 modules and background, and write what does not show the bound."""
+                from maps.from_plan import plan_geometry
+
                 prepare_map_drawing()
                 interrupts.check()
                 writing.begin(provisional)
+                geometry.append(plan_geometry(provisional))  # the routes are final
 
             plan = plan_day(day, on_stage=on_stage, meanwhile=meanwhile)
             interrupts.check()  # nothing is written after Ctrl-C (the new folder is dropped)

@@ -24,6 +24,7 @@ from maps.from_plan import (
     leg_paths,
     leg_profile,
     permit_states,
+    plan_geometry,
     point_key,
     route_layers,
     unserved_markers,
@@ -173,6 +174,30 @@ def test_a_plans_map_is_drawn_on_its_own_network(
     monkeypatch.undo()
     again = read_rendered(document_map(read_plan_json(tmp_path), lang=Lang.ZH).render())
     assert list(drawn.overlays) == list(again.overlays)
+
+
+def test_geometry_found_before_the_bounds_draws_the_same_map(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``plan_geometry`` of the plan before its bounds are in (the CLI finds it while the
+    bound finishes) draws the map of the finished plan without looking for a road again."""
+    plan = hand_plan()
+    plan = dataclasses.replace(plan, network=day_network(plan.day))
+    early = dataclasses.replace(
+        plan, kpis=dataclasses.replace(plan.kpis, fleet_lower_bound=None, buses_needed_all=None)
+    )
+    geometry = plan_geometry(early)
+    files = write_plan(plan, tmp_path / "plan", lang=Lang.EN)
+    plain = read_rendered(write_plan_map(plan, files).read_text(encoding="utf-8"))
+
+    def search(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the roads were searched again")
+
+    monkeypatch.setattr("maps.from_plan.leg_paths", search)
+    reused = read_rendered(
+        write_plan_map(plan, files, geometry=geometry).read_text(encoding="utf-8")
+    )
+    assert reused == plain
 
 
 @pytest.mark.parametrize("collision", COLLISIONS, ids=lambda c: c.name)
