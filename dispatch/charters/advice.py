@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 MORE_BUSES_SHARE = 0.2  # most buses advised, as a share of the usable ones (at least 1)
 ADVICE_PLATE = "增援{depot}-{number}"  # plates of the buses a "more buses" re-plan adds
+ADVICE_TIME_SHARE = 1 / 3  # of the plan's time limit, per advice re-plan without an effort
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -148,7 +149,8 @@ def advise(
     day, prepared, travel, daynet
         The planned day, its preparation, bus travel times and road network.
     params
-        The plan's solver settings (the re-plans use the same).
+        The plan's solver settings: the re-plans use the same effort budget, or without
+        one a share of the time limit each (``quick``).
     base
         What the plan itself achieves.
     unserved_requests
@@ -160,6 +162,7 @@ def advise(
     tuple[Advice, ...]
         The changes that serve at least one more worker, most workers first.
     """
+    params = quick(params)
     found: list[Advice] = []
     pooled = pooled_day(day) if unserved_requests else None  # pooling cannot lengthen shifts
     if pooled is not None:
@@ -210,6 +213,16 @@ def advise(
     for advice in kept:
         logger.info("advice: %s serves %d more workers", advice.change, advice.workers_more)
     return tuple(sorted(kept, key=lambda a: (-a.workers_more, a.kind.value)))
+
+
+def quick(params: SolveParams) -> SolveParams:
+    """The solver settings of one advice re-plan: the plan's own with an effort budget (the
+    promise is then exact), else ``ADVICE_TIME_SHARE`` of its time limit, so that the three
+    re-plans together take at most the plan's own limit (a shorter search serves no more,
+    so the promise stays one a full re-plan keeps)."""
+    if params.effort is not None:
+        return params
+    return dataclasses.replace(params, time_limit_s=params.time_limit_s * ADVICE_TIME_SHARE)
 
 
 def _measured(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from dispatch.charters.advice import pooled_day
+from dispatch.charters.advice import ADVICE_TIME_SHARE, pooled_day, quick
 from dispatch.charters.bus_problem import build_problem, day_network, day_travel, travel_of
 from dispatch.charters.prepare import prepare
 from dispatch.charters.verify import verify_plan
@@ -16,7 +16,7 @@ from dispatch.plan import AdviceKind, Plan
 from dispatch.planner import plan_day
 from dispatch.policy import Mixing
 from routing.network.roads import RoadNetwork
-from routing.vrp import solve
+from routing.vrp import SolveParams, solve
 from routing.vrp.schedule import Visit, build_route
 from stations.model import Enterprise
 from tests.town_cases import arrival, coach, employer, node, town_day
@@ -259,3 +259,14 @@ def test_no_advice_without_unserved_workers(town: RoadNetwork) -> None:
     """A day served in full gets no advice (and no re-plans)."""
     day = town_day([arrival("w1", "08:00")], fleet=[coach("B19", 19)])
     assert planned(day, town).advice == ()
+
+
+def test_advice_re_plans_take_a_share_of_a_time_limit_only() -> None:
+    """With an effort budget the advice re-plans use the plan's own settings (an exact
+    promise); under a time limit alone a third of it each, so the advice never takes longer
+    than the plan's own search."""
+    timed = SolveParams(time_limit_s=30.0, seed=1, effort=None)
+    repeatable = SolveParams(time_limit_s=30.0, seed=1, effort=500)
+    assert quick(repeatable) == repeatable
+    assert quick(timed) == SolveParams(time_limit_s=30.0 * ADVICE_TIME_SHARE, seed=1, effort=None)
+    assert 3 * quick(timed).time_limit_s <= timed.time_limit_s + 1e-9
