@@ -42,6 +42,7 @@ from dispatch.supply.shipments import plan_supply
 from routing.network.daynetwork import DayNetwork
 from routing.network.roads import RoadNetwork
 from routing.vrp import explain, servable, solve
+from routing.vrp.bounds.duty import BOUND_WORK
 from routing.vrp.servability import Servability
 
 logger = logging.getLogger(__name__)
@@ -91,8 +92,9 @@ def bound_seconds(day: Day, share: float = 1.0) -> float:
 
 def _bound_for(built: Built, request_ids: Sequence[str], needed: Event) -> FleetBound:
     """The fleet lower bound for serving ``request_ids`` (no known duties: the same figure
-    whether it is computed beside the solve or after it). Without an effort budget it goes
-    on until the plan needs it (``needed`` set): beside the solve it costs no wall time."""
+    whether it is computed beside the solve or after it). With an effort budget its work
+    budget ends it (the same figure on every machine); without one it goes on until the
+    plan needs it (``needed`` set), so beside the solve it costs no wall time."""
     prepared = built.prepared
     wanted = [built.requests[i] for i in request_ids]
     repeatable = prepared.day.policy.effort is not None
@@ -101,6 +103,7 @@ def _bound_for(built: Built, request_ids: Sequence[str], needed: Event) -> Fleet
         wanted,
         built.travel,
         prepared.fleet.buses,
+        max_work=BOUND_WORK if repeatable else None,
         stop=None if repeatable else needed.is_set,
     )
 
@@ -158,6 +161,7 @@ def _bounds(
         prepared.fleet.buses,
         duties=duties,
         time_limit_s=bound_seconds(day, SERVED_BOUND_SHARE),
+        max_work=BOUND_WORK if day.policy.effort is not None else None,
     )
     all_bound = everyone.result().buses if everyone is not None else 0
     return bound.buses, max(all_bound, bound.buses)
