@@ -64,6 +64,7 @@ GRIDS_S = (60.0, 120.0, 300.0, 600.0)  # finest first; the first that fits MAX_W
 LEAVE_STEP_S = 600.0  # depot-leave bands at least this wide (their count sets pricing work)
 MAX_WORK = 1.5e8  # (predecessor pairs x commodities) per pricing round: ~0.5 s, ~1 GiB
 SMOOTHING = 0.7  # weight of the best duals so far in the duals priced
+REPAIR_STEPS = 30  # dual repair rounds when the bound stops short (``_repaired``)
 POOL = 12  # master columns per trip before the less useful half is dropped
 
 
@@ -350,7 +351,42 @@ def duty_bound(
             alpha = 0.0  # mispriced: the next round prices at the master's own duals
         else:
             break
+    if rounds and not converged and np.ceil(best - 1e-6) < np.ceil(lp - 1e-6):
+        best = max(best, _repaired(pricing, y, REPAIR_STEPS)[0])  # stopped short: repair
     return DutyBound(best, lp, rounds, converged, pricing.grid, pricing.step)
+
+
+def _repaired(pricing: _Pricing, y: FloatArray, steps: int) -> tuple[float, FloatArray]:
+    """A better bound from duals ``y`` under which some duties price above 1.
+
+    Farley's bound divides all of ``y`` by the largest price. Dividing only the duals of the
+    trips on duties priced above 1 (each trip by the largest price of such a duty through
+    it, so every one of them prices 1 after) loses less where few duties are too dear; new
+    ones may then price above 1, so it is repeated ``steps`` times, each step a pricing round.
+    Every step's duals give a valid Farley bound: the best one and its duals are returned.
+    (Repairing every few rounds and moving the smoothing centre to the repaired duals was
+    measured too: on the 20,000-worker day 248 after 30 rounds against 254 with 10 steps
+    at the end, at more cost.)
+    Far from converged (a big day stopped early) it is worth much: the 20,000-worker day
+    after 30 rounds 200 → 266 buses (the unrepaired bound reaches 269 only after 56 rounds;
+    10 steps give 254, 50 the same as 30).
+    """
+    best, duals = 0.0, y
+    for _ in range(steps):
+        top = pricing.run(y)
+        if top <= 0:
+            break
+        if float(y.sum()) / top > best:
+            best, duals = float(y.sum()) / top, y
+        if top <= 1 + 1e-9:
+            break
+        factor = np.ones(y.size)
+        for node, k, value in pricing.best_ends():
+            if value > 1 + 1e-9:
+                trips = pricing.duty(k, node, y)
+                factor[trips] = np.maximum(factor[trips], value)
+        y = y / factor
+    return best, duals
 
 
 def _add_duties(

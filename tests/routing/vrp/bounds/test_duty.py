@@ -100,6 +100,20 @@ def test_asked_to_stop_it_stops_after_the_first_round() -> None:
     assert stopped.value <= full.value
 
 
+def test_a_bound_stopped_short_is_repaired(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stopped after a few rounds, the duals are repaired where duties price above 1: the
+    figure rises towards the full bound and never passes it."""
+    rng = np.random.default_rng(11)
+    starts, hours = rng.uniform(5, 17, 80), rng.uniform(0.3, 1.2, 80)
+    trips = [trip(float(s), float(h), width_h=0.5) for s, h in zip(starts, hours, strict=True)]
+    between = rng.uniform(300, 2400, (80, 80))
+    full = duty_bound(trips, between, max_shift=6 * HOUR)
+    repaired = duty_bound(trips, between, max_shift=6 * HOUR, max_rounds=3)
+    monkeypatch.setattr("routing.vrp.bounds.duty.REPAIR_STEPS", 0)
+    plain = duty_bound(trips, between, max_shift=6 * HOUR, max_rounds=3)
+    assert plain.value < repaired.value <= full.value + 1e-6
+
+
 def test_depot_leave_bands_are_at_least_ten_minutes_wide() -> None:
     """A fine grid keeps coarse depot-leave bands unless told otherwise."""
     trips = [trip(8, 1), trip(9.5, 1)]
