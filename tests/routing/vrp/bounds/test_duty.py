@@ -70,13 +70,19 @@ def test_known_duties_give_the_same_bound() -> None:
     assert plain.buses == seeded.buses <= 4
 
 
+def random_day(seed: int, count: int) -> tuple[list[BoundTrip], np.ndarray]:
+    """``count`` trips of 20-70 minutes boarding from 05:00-17:00 (half-hour windows), with
+    random drives of 5-40 minutes between them: several rounds to converge."""
+    rng = np.random.default_rng(seed)
+    starts, hours = rng.uniform(5, 17, count), rng.uniform(0.3, 1.2, count)
+    trips = [trip(float(s), float(h), width_h=0.5) for s, h in zip(starts, hours, strict=True)]
+    return trips, rng.uniform(300, 2400, (count, count))
+
+
 def test_a_work_budget_caps_the_rounds_the_same_way_every_time() -> None:
     """The budget counts pricing and master work: any budget gives at least one round, a
     small one stops early (the bound still valid), and the same budget the same rounds."""
-    rng = np.random.default_rng(7)
-    starts, hours = rng.uniform(5, 17, 60), rng.uniform(0.3, 1.2, 60)
-    trips = [trip(float(s), float(h), width_h=0.5) for s, h in zip(starts, hours, strict=True)]
-    between = rng.uniform(300, 2400, (60, 60))
+    trips, between = random_day(7, 60)
     free = duty_bound(trips, between, max_shift=6 * HOUR)
     one = duty_bound(trips, between, max_shift=6 * HOUR, max_work=1.0)
     some = [duty_bound(trips, between, max_shift=6 * HOUR, max_work=3e6) for _ in range(2)]
@@ -89,10 +95,7 @@ def test_a_work_budget_caps_the_rounds_the_same_way_every_time() -> None:
 def test_asked_to_stop_it_stops_after_the_first_round() -> None:
     """``stop`` is asked between rounds (a plan without an effort budget stops its bound
     when it needs the figure): the bound after one round, still valid."""
-    rng = np.random.default_rng(7)
-    starts, hours = rng.uniform(5, 17, 60), rng.uniform(0.3, 1.2, 60)
-    trips = [trip(float(s), float(h), width_h=0.5) for s, h in zip(starts, hours, strict=True)]
-    between = rng.uniform(300, 2400, (60, 60))
+    trips, between = random_day(7, 60)
     asked: list[int] = []
     stopped = duty_bound(trips, between, max_shift=6 * HOUR, stop=lambda: asked.append(1) is None)
     full = duty_bound(trips, between, max_shift=6 * HOUR)
@@ -103,10 +106,7 @@ def test_asked_to_stop_it_stops_after_the_first_round() -> None:
 def test_a_bound_stopped_short_is_repaired(monkeypatch: pytest.MonkeyPatch) -> None:
     """Stopped after a few rounds, the duals are repaired where duties price above 1: the
     figure rises towards the full bound and never passes it."""
-    rng = np.random.default_rng(11)
-    starts, hours = rng.uniform(5, 17, 80), rng.uniform(0.3, 1.2, 80)
-    trips = [trip(float(s), float(h), width_h=0.5) for s, h in zip(starts, hours, strict=True)]
-    between = rng.uniform(300, 2400, (80, 80))
+    trips, between = random_day(11, 80)
     full = duty_bound(trips, between, max_shift=6 * HOUR)
     repaired = duty_bound(trips, between, max_shift=6 * HOUR, max_rounds=3)
     monkeypatch.setattr("routing.vrp.bounds.duty.REPAIR_STEPS", 0)
