@@ -65,7 +65,9 @@ LEAVE_STEP_S = 600.0  # depot-leave bands at least this wide (their count sets p
 MAX_WORK = 1.5e8  # (predecessor pairs x commodities) per pricing round: ~0.5 s, ~1 GiB
 SMOOTHING = 0.7  # weight of the best duals so far in the duals priced
 REPAIR_STEPS = 30  # dual repair rounds when the bound stops short (``_repaired``)
-POOL = 12  # master columns per trip before the less useful half is dropped
+POOL = 12  # master columns per trip before the less useful half is dropped (at most)
+MIN_POOL = 6  # ... and at least: a big day's master may cost ``MASTER_SHARE`` pricing rounds
+MASTER_SHARE = 8.0  # most master work per round, in pricing rounds, that sets a smaller pool
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +309,7 @@ def duty_bound(
         if pricing.fits:
             break
     budget = math.inf if max_work is None else max_work
+    pool = _pool(pricing.work, n)
     spent = 0.0  # deterministic: work done so far, in pricing units
     columns: list[frozenset[int]] = [frozenset([i]) for i in range(n)]
     columns += [frozenset(d) for d in duties if d]
@@ -323,9 +326,9 @@ def duty_bound(
         spent += work
         master.add(columns[master.size :])
         dual, lp = master.solve()
-        if len(columns) > POOL * n:  # drop duties far from entering (any pool keeps the bound)
+        if len(columns) > pool * n:  # drop duties far from entering (any pool keeps the bound)
             price = np.array([dual[list(c)].sum() for c in columns[n:]])
-            keep = np.sort(np.argsort(-price, kind="stable")[: POOL * n // 2])
+            keep = np.sort(np.argsort(-price, kind="stable")[: pool * n // 2])
             dropped = np.setdiff1d(np.arange(len(columns) - n), keep) + n
             master.drop(dropped.tolist())
             columns = columns[:n] + [columns[n + i] for i in keep.tolist()]
@@ -354,6 +357,16 @@ def duty_bound(
     if rounds and not converged and np.ceil(best - 1e-6) < np.ceil(lp - 1e-6):
         best = max(best, _repaired(pricing, y, REPAIR_STEPS)[0])  # stopped short: repair
     return DutyBound(best, lp, rounds, converged, pricing.grid, pricing.step)
+
+
+def _pool(pricing_work: float, n: int) -> int:
+    """Master columns per trip kept: ``POOL``, or fewer (down to ``MIN_POOL``) where a full
+    pool's master would cost more than ``MASTER_SHARE`` pricing rounds (its work grows with
+    the square of the trips, pricing's about linearly). On the demo day (371 trips) the
+    master costs 3.5 pricing rounds: 12. On the 20,000-worker day (1,897 trips) 16: 6, which
+    after about the same CPU (41-44 s) gives 280 buses where 12 gave 266."""
+    affordable = MASTER_SHARE * pricing_work / (MASTER_WORK * max(n, 1) ** 2)
+    return int(np.clip(np.floor(affordable), MIN_POOL, POOL))
 
 
 def _repaired(pricing: _Pricing, y: FloatArray, steps: int) -> tuple[float, FloatArray]:
