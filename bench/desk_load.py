@@ -69,7 +69,7 @@ def _prepare(folder: Path, users: int) -> str:
     from desk.accounts import hash_password
     from desk.planning import PlanRequest, run_plan_request
     from store.location import resolve_location
-    from store.sqlstore import open_store
+    from store.sql.sqlstore import open_store
 
     db = str(folder / "desk.db")
     with demo_day() as demo:

@@ -103,7 +103,7 @@ def _plan(folder: Path, workers: int, cache: Path | None) -> Plan:
     it takes minutes; a stored plan comes back exactly)."""
     if cache is not None and cache.exists():
         from store.location import parse_location
-        from store.sqlstore import open_store
+        from store.sql.sqlstore import open_store
 
         store = open_store(parse_location(str(cache)), user="bench")
         for day in store.days():
@@ -118,7 +118,7 @@ def _plan(folder: Path, workers: int, cache: Path | None) -> Plan:
         from store.location import parse_location
         from store.provenance import provenance_of
         from store.repository import RunOptions
-        from store.sqlstore import open_store
+        from store.sql.sqlstore import open_store
 
         store = open_store(parse_location(str(cache)), user="bench")
         store.save_plan(plan, provenance=provenance_of(folder), options=RunOptions("bench"))
@@ -156,7 +156,7 @@ def measure(plan: Plan, url: str, backend: str, *, days: int, scratch: Path) -> 
     from store.location import parse_location
     from store.provenance import provenance_of
     from store.repository import RunOptions
-    from store.sqlstore import open_store
+    from store.sql.sqlstore import open_store
 
     location = parse_location(url)
     store = open_store(location, user="bench")

@@ -36,7 +36,7 @@ def open_day_store(db: str | None) -> DayRepository:
     """Open the store named by ``db`` (or ``CHARTER_DB``, or the default file), migrating it
     when it is from an older version."""
     from store.location import resolve_location
-    from store.sqlstore import open_store
+    from store.sql.sqlstore import open_store
 
     return open_store(resolve_location(db), user=current_user())
 

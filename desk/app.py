@@ -289,7 +289,7 @@ def create_app(settings: DeskSettings, *, store: DayRepository | None = None) ->
     given: then that one is used, and closed with the app)."""
     if store is None:
         from store.location import resolve_location
-        from store.sqlstore import open_store
+        from store.sql.sqlstore import open_store
 
         store = open_store(resolve_location(settings.store_url), user="desk")
     own_dir = settings.work_dir is None
@@ -798,8 +798,8 @@ def create_app(settings: DeskSettings, *, store: DayRepository | None = None) ->
         from markupsafe import Markup
 
         from store.errors import StoreError
-        from store.stats_files import district_chart, workers_chart
-        from store.stats_tables import stats_tables
+        from store.statistics.files import district_chart, workers_chart
+        from store.statistics.tables import stats_tables
 
         lang = _lang(request)
         stored = [d.date for d in desk.store.days()]
@@ -820,7 +820,7 @@ def create_app(settings: DeskSettings, *, store: DayRepository | None = None) ->
             stats=stats,
             start=first.isoformat(),
             end=last.isoformat(),
-            charts=Markup(charts),  # store.svg escapes every text it draws
+            charts=Markup(charts),  # store.statistics.svg escapes every text it draws
             tables=[t for t in stats_tables(stats, lang) if not t.detail],
         )
 

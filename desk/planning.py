@@ -158,7 +158,7 @@ def plan_and_save(
 def run_plan_request(request: PlanRequest) -> PlanOutcome:
     """Plan, save and write the plan folder of ``request``; run in a worker process."""
     from store.location import resolve_location
-    from store.sqlstore import open_store
+    from store.sql.sqlstore import open_store
 
     on_stage = progress_writer(request.progress)
     on_stage("read", 0.0)

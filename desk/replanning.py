@@ -130,7 +130,7 @@ def _replan(request: ReplanRequest, on_stage: object) -> tuple[int, Path]:
     from maps.from_plan import write_plan_map
     from store.location import resolve_location
     from store.replan import event_files, replan_source, save_replan
-    from store.sqlstore import open_store
+    from store.sql.sqlstore import open_store
 
     date = dt.date.fromisoformat(request.date)
     store = open_store(resolve_location(request.store_url), user=request.user)

@@ -111,7 +111,7 @@ def _run(request: ScenarioRequest) -> int:
     from scenarios.runner import RunSettings, jobs_of, run_jobs, with_policy
     from scenarios.stored import save_scenario_results
     from store.location import resolve_location
-    from store.sqlstore import open_store
+    from store.sql.sqlstore import open_store
 
     date = dt.date.fromisoformat(request.date)
     store = open_store(resolve_location(request.store_url), user=request.user)

@@ -16,14 +16,14 @@ if TYPE_CHECKING:
     from store.errors import NotFoundError, StoreError
     from store.location import StoreLocation, resolve_location
     from store.repository import DayRepository
-    from store.sqlstore import open_store
+    from store.sql.sqlstore import open_store
 
 _EXPORTS = {
     "DayRepository": "store.repository",
     "NotFoundError": "store.errors",
     "StoreError": "store.errors",
     "StoreLocation": "store.location",
-    "open_store": "store.sqlstore",
+    "open_store": "store.sql.sqlstore",
     "resolve_location": "store.location",
 }
 __all__ = [

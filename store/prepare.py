@@ -23,7 +23,7 @@ from store.records import (
     rebuild_plan,
 )
 from store.repository import ArchivedImport, ArchivedVersion, DayArchive, RunOptions
-from store.stat_rows import StatRows, stat_rows
+from store.statistics.rows import StatRows, stat_rows
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,5 @@
 """The store's one interface (``DayRepository``) and the records it takes and gives; nothing
-here knows SQL — ``store.sqlstore.SqlStore`` implements it on SQLAlchemy.
+here knows SQL — ``store.sql.sqlstore.SqlStore`` implements it on SQLAlchemy.
 
 A day is kept as its inputs as imported (``ImportInfo``: tables, policy, checksums, who and
 when) and its plan versions (``VersionInfo`` / ``StoredVersion``). A version is immutable: a
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from dispatch.plan import Kpis, Plan, PlanMeta
     from dispatch.policy import Policy
     from store.location import StoreLocation
-    from store.stats import PeriodStats
+    from store.statistics.period import PeriodStats
 
 
 @dataclass(frozen=True, slots=True)

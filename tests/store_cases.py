@@ -20,7 +20,7 @@ from dispatch.plan import Plan
 from store.location import parse_location
 from store.provenance import provenance_of
 from store.repository import Provenance, RunOptions
-from store.sqlstore import SqlStore, open_store
+from store.sql.sqlstore import SqlStore, open_store
 from tests.plan_cases import PLAN_SMALL, hand_plan
 
 PG_URL = "CHARTER_TEST_PG_URL"

@@ -63,8 +63,8 @@ def stats_command(
 ) -> None:
     """Statistics of the stored days from --from to --to (each day's latest version)."""
     from dispatch.outputs.targets import check_all
-    from store.stats_files import stats_problems, write_stats
-    from store.stats_tables import stats_tables
+    from store.statistics.files import stats_problems, write_stats
+    from store.statistics.tables import stats_tables
 
     output = Output(quiet=quiet, as_json=as_json, lang=lang)
     check_all(stats_problems(out))  # before the store is read

@@ -1,2 +1,2 @@
 """The store's Alembic migrations (package data): ``env.py`` and ``versions/``, applied on open
-by ``store.migrate``; ``alembic revision`` adds one (see docs/store.md)."""
+by ``store.sql.migrate``; ``alembic revision`` adds one (see docs/store.md)."""

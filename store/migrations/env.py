@@ -1,11 +1,11 @@
-"""Alembic's entry point: migrate the connection that ``store.migrate`` hands over (online
+"""Alembic's entry point: migrate the connection that ``store.sql.migrate`` hands over (online
 only; the store never writes SQL scripts)."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from store.schema import metadata
+from store.sql.schema import metadata
 
 
 def run_migrations_online() -> None:
@@ -22,5 +22,5 @@ def run_migrations_online() -> None:
 
 
 if context.is_offline_mode():
-    raise RuntimeError("the store's migrations run online only (store.migrate)")
+    raise RuntimeError("the store's migrations run online only (store.sql.migrate)")
 run_migrations_online()

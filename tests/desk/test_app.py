@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from store.location import parse_location
-from store.sqlstore import open_store
+from store.sql.sqlstore import open_store
 from tests.desk_cases import PASSWORDS, audit_actions, csrf_of, finished, sign_in
 from tests.paths import DATA
 

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from desk.scenarios import scenario_file
 from stations.errors import InputError
 from store.location import parse_location
-from store.sqlstore import open_store
+from store.sql.sqlstore import open_store
 from tests.desk_cases import audit_actions, desk_client, finished, sign_in
 
 DAY = "/days/2020-02-24"

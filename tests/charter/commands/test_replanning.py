@@ -192,7 +192,7 @@ def test_both_versions_read_back_from_the_store_lose_nobody(
     store_db: Path, events: Path, tmp_path: Path
 ) -> None:
     from store.location import parse_location
-    from store.sqlstore import open_store
+    from store.sql.sqlstore import open_store
 
     replan = _store_replan(store_db, tmp_path / "v2", "--events", str(events), "--quiet")
     assert main(replan) == 0

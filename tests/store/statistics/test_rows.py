@@ -1,11 +1,11 @@
-"""Tests of store.stat_rows: a plan's statistics rows add up to its KPIs."""
+"""Tests of store.statistics.rows: a plan's statistics rows add up to its KPIs."""
 
 from __future__ import annotations
 
 from dispatch.outputs.plan_json import plan_document
 from dispatch.plan import Plan
-from store.stat_rows import stat_rows
-from store.stats import EXCLUDED, SHIPMENT_UNSERVED, UNSERVED
+from store.statistics.period import EXCLUDED, SHIPMENT_UNSERVED, UNSERVED
+from store.statistics.rows import stat_rows
 
 
 def test_the_rows_add_up_to_the_kpis(supply_plan: Plan) -> None:

@@ -1,5 +1,5 @@
-"""Tests of store.stats.accrue: the subsidy over a period against the threshold (property
-tests), and a small hand-made case."""
+"""Tests of store.statistics.period.accrue: the subsidy over a period against the threshold
+(property tests), and a small hand-made case."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store.stats import EmployerDay, SubsidyRule, accrue
+from store.statistics.period import EmployerDay, SubsidyRule, accrue
 
 DAY = dt.date(2020, 2, 24)
 

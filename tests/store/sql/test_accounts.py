@@ -1,4 +1,4 @@
-"""The desk's accounts and sessions in the store (store.accounts through SqlStore)."""
+"""The desk's accounts and sessions in the store (store.sql.accounts through SqlStore)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests of store.sqlstore on SQLite and PostgreSQL (the ``db`` fixture runs each test on
+"""Tests of store.sql.sqlstore on SQLite and PostgreSQL (the ``db`` fixture runs each test on
 both): versions, the plan folder written again from the store, personal data kept apart and
 purged, statistics that add up to the plans' KPIs, the subsidy over a period, backup and
 restore, scenarios, the audit log."""

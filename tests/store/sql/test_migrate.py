@@ -1,5 +1,5 @@
-"""Tests of store.migrate on SQLite and PostgreSQL: the migrations build exactly the schema of
-store.schema; a store of the first schema, with a plan in it, is migrated on open and keeps
+"""Tests of store.sql.migrate on SQLite and PostgreSQL: the migrations build exactly the schema of
+store.sql.schema; a store of the first schema, with a plan in it, is migrated on open and keeps
 the plan; a store from a newer version, or a database that is not a store, is refused."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from store import writes
-from store.engine import make_engine, write_transaction
 from store.errors import StoreError
 from store.location import parse_location
-from store.migrate import known_revisions, upgrade
 from store.prepare import prepare_version
-from store.schema import SCHEMA_REVISION, metadata
+from store.sql.engine import make_engine, write_transaction
+from store.sql.migrate import known_revisions, upgrade
+from store.sql.schema import SCHEMA_REVISION, metadata
 from tests.store_cases import DATE, OPTIONS, hand_plan_on, opened, small_provenance
 
 FIRST = "0001"

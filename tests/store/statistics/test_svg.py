@@ -1,4 +1,4 @@
-"""Tests of store.svg: round tick steps, and charts whose texts are escaped."""
+"""Tests of store.statistics.svg: round tick steps, and charts whose texts are escaped."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store.svg import nice_step, stacked_bars
+from store.statistics.svg import nice_step, stacked_bars
 
 
 @given(st.floats(min_value=0.01, max_value=1e9, allow_nan=False))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from dispatch.reasons import ShipmentReason, UnservedReason, reason_text
 from stations.lang import Lang, pick
-from store.stats import EXCLUDED, NO_DISTRICT, SHIPMENT_UNSERVED, UNSERVED, PeriodStats
+from store.statistics.period import EXCLUDED, NO_DISTRICT, SHIPMENT_UNSERVED, UNSERVED, PeriodStats
 
 Cell = str | int | float | None
 NO_DISTRICT_LABEL = ("（未填区县）", "(no district)")

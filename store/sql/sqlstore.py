@@ -16,13 +16,9 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy import exc
 
-from store import accounts, reads, writes
-from store import schema as t
 from store.codec import checksum, unpack
-from store.engine import make_engine, read_transaction, translated, write_transaction
 from store.errors import StoreError, problem
 from store.location import Backend, StoreLocation
-from store.migrate import Migration, ensure_schema
 from store.repository import (
     ARCHIVE_FORMAT,
     ArchivedImport,
@@ -43,7 +39,12 @@ from store.repository import (
     UserAccount,
     VersionInfo,
 )
-from store.stats import PeriodStats, period_stats
+from store.sql import accounts, reads, writes
+from store.sql import schema as t
+from store.sql.engine import make_engine, read_transaction, translated, write_transaction
+from store.sql.migrate import Migration, ensure_schema
+from store.sql.stats import period_stats
+from store.statistics.period import PeriodStats
 
 if TYPE_CHECKING:
     from dispatch.outputs.plan_json import PlanDocument

@@ -14,10 +14,10 @@ from importlib import resources
 
 import sqlalchemy as sa
 
-from store.engine import write_transaction
 from store.errors import StoreError, problem
 from store.location import Backend, StoreLocation
-from store.schema import SCHEMA_REVISION
+from store.sql.engine import write_transaction
+from store.sql.schema import SCHEMA_REVISION
 
 logger = logging.getLogger(__name__)
 

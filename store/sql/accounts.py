@@ -8,9 +8,9 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from store import schema as t
 from store.errors import NotFoundError, StoreError, problem
 from store.repository import DeskSession, UserAccount
+from store.sql import schema as t
 
 U = t.users
 S = t.desk_sessions

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from store import schema as t
 from store.codec import options_of, unpack
 from store.errors import NotFoundError, problem
 from store.repository import (
@@ -26,6 +25,7 @@ from store.repository import (
     StoredVersion,
     VersionInfo,
 )
+from store.sql import schema as t
 
 V = t.plan_versions
 VERSION_COLUMNS = (

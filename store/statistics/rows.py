@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from dispatch.outputs.plan_json import PlanDocument
 from dispatch.plan import Plan
-from store.stats import EXCLUDED, SHIPMENT_UNSERVED, UNSERVED, EmployerRow
+from store.statistics.period import EXCLUDED, SHIPMENT_UNSERVED, UNSERVED, EmployerRow
 
 
 @dataclass(frozen=True, slots=True)

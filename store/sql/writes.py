@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from store import schema as t
 from store.codec import dumps, options_json, pack
 from store.repository import Provenance, RunOptions, ScenarioEntry
+from store.sql import schema as t
 
 if TYPE_CHECKING:
     from store.prepare import PreparedVersion
     from store.records import DayTables
-    from store.stat_rows import StatRows
+    from store.statistics.rows import StatRows
 
 
 def now_utc() -> dt.datetime:

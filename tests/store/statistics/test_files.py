@@ -1,4 +1,4 @@
-"""Tests of store.stats_files and store.stats_tables: the workbook keeps names as text (no
+"""Tests of store.statistics.files and store.statistics.tables: the workbook keeps names as text (no
 formulas), the page escapes them and opens offline."""
 
 from __future__ import annotations
@@ -10,8 +10,15 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from stations.lang import Lang
-from store.stats import DayFigures, EmployerDay, GroupDay, PeriodStats, SubsidyRule, accrue
-from store.stats_files import write_stats
+from store.statistics.files import write_stats
+from store.statistics.period import (
+    DayFigures,
+    EmployerDay,
+    GroupDay,
+    PeriodStats,
+    SubsidyRule,
+    accrue,
+)
 
 DAY = dt.date(2020, 2, 24)
 NAME = '=HYPERLINK("http://x","<script>alert(1)</script>")'

@@ -1,4 +1,4 @@
-"""Tests of store.engine: a store that does not answer, cannot be written or is damaged gives a
+"""Tests of store.sql.engine: a store that does not answer, cannot be written or is damaged gives a
 ``StoreError`` naming it and the fix (never a database traceback)."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from store.engine import make_engine, write_transaction
 from store.errors import StoreError
 from store.location import parse_location
+from store.sql.engine import make_engine, write_transaction
 from tests.store_cases import DATE, OPTIONS, hand_plan_on, opened, small_provenance
 
 

@@ -23,9 +23,9 @@ from dispatch.outputs.cells import safe_cell
 from dispatch.outputs.targets import check_all, file_problems
 from stations.errors import InputProblem
 from stations.lang import Lang, pick
-from store.stats import PeriodStats
-from store.stats_tables import StatsTable, district_label, stats_tables
-from store.svg import stacked_bars
+from store.statistics.period import PeriodStats
+from store.statistics.svg import stacked_bars
+from store.statistics.tables import StatsTable, district_label, stats_tables
 
 STATS_XLSX = "stats.xlsx"
 STATS_HTML = "stats.html"
