@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from store import writes
 from store.errors import StoreError
 from store.location import parse_location
 from store.prepare import prepare_version
+from store.sql import writes
 from store.sql.engine import make_engine, write_transaction
 from store.sql.migrate import known_revisions, upgrade
 from store.sql.schema import SCHEMA_REVISION, metadata
