@@ -94,13 +94,15 @@ def test_a_work_budget_caps_the_rounds_the_same_way_every_time() -> None:
 
 def test_asked_to_stop_it_stops_after_the_first_round() -> None:
     """``stop`` is asked between rounds (a plan without an effort budget stops its bound
-    when it needs the figure): the bound after one round, still valid."""
+    when it needs the figure): the bound after one round, still valid; so does a time limit
+    already spent (the first round always runs)."""
     trips, between = random_day(7, 60)
     asked: list[int] = []
     stopped = duty_bound(trips, between, max_shift=6 * HOUR, stop=lambda: asked.append(1) is None)
     full = duty_bound(trips, between, max_shift=6 * HOUR)
-    assert stopped.rounds == 1 < full.rounds and len(asked) == 1
+    assert stopped.rounds == 1 < full.rounds and asked
     assert stopped.value <= full.value
+    assert duty_bound(trips, between, max_shift=6 * HOUR, time_limit_s=0.0).rounds == 1
 
 
 def test_a_bound_stopped_short_is_repaired(monkeypatch: pytest.MonkeyPatch) -> None:
