@@ -69,21 +69,27 @@ class RuinRecreate:
         the model's mean arc cost (the temperature falls exponentially between them over the
         phase's limit). Default None: OR-Tools' automatic temperatures, 0.1 and 0.001 times
         a sampled mean arc cost.
+    share
+        Share of the solve's budget for the phase (the rest: fleet reduction and guided local
+        search from its best plan). Default 0.5.
     """
 
     avg_removed: int = 10
     max_string: int = 10
     pair_insertion: bool = True
     temperatures: tuple[float, float] | None = None
+    share: float = 0.5
 
 
 RUIN_RECREATE = RuinRecreate()
 # Problems with ride limits (dial-a-ride, multi-drop charters): ten times the automatic
-# temperatures. Many recreates there fail a ride limit or make a detour, and with the automatic
-# temperatures the search settles on its first good plan (the same plan whatever the time
-# limit); accepting worse plans more often keeps it moving. Cordeau DARP, the 9 instances with
-# 60-96 users at 30 s: mean gap 3.67 % -> 1.84 % (bench/README.md, issue 14 phase 4).
-RIDE_LIMITED = RuinRecreate(temperatures=(1.0, 0.01))
+# temperatures and three quarters of the budget. Many recreates there fail a ride limit or make
+# a detour, and with the automatic temperatures the search settles on its first good plan (the
+# same plan whatever the time limit); accepting worse plans more often keeps it moving, and
+# then it gains more from the time than the guided local search after it (Cordeau DARP at 30 s,
+# the 9 instances with 60-96 users: summed gap 33.0 % with the automatic temperatures, 16.6 %
+# with these at half the budget, 14.2 % at three quarters; bench/README.md, issue 14 phase 4).
+RIDE_LIMITED = RuinRecreate(temperatures=(1.0, 0.01), share=0.75)
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,11 +40,12 @@ def test_ride_limits_choose_the_hotter_acceptance(max_ride_s: int | None, expect
     assert _model(_riders(max_ride_s)).ruin_recreate is expected
 
 
-def test_ride_limited_settings_are_ten_times_the_automatic_temperatures() -> None:
-    """OR-Tools' automatic temperatures: 0.1 and 0.001 mean arc costs; ride limits: 1, 0.01."""
-    assert RUIN_RECREATE.temperatures is None
-    assert RIDE_LIMITED.temperatures == (1.0, 0.01)
-    assert dataclasses.replace(RIDE_LIMITED, temperatures=None) == RUIN_RECREATE
+def test_ride_limited_settings_differ_in_temperatures_and_share_only() -> None:
+    """OR-Tools' automatic temperatures: 0.1 and 0.001 mean arc costs; ride limits: 1, 0.01,
+    and three quarters of the budget where others get half."""
+    assert (RUIN_RECREATE.temperatures, RUIN_RECREATE.share) == (None, 0.5)
+    assert (RIDE_LIMITED.temperatures, RIDE_LIMITED.share) == ((1.0, 0.01), 0.75)
+    assert dataclasses.replace(RIDE_LIMITED, temperatures=None, share=0.5) == RUIN_RECREATE
 
 
 def test_mean_arc_cost_is_the_mean_between_distinct_nodes() -> None:
@@ -74,3 +75,20 @@ def test_ride_limited_search_is_deterministic_and_feasible() -> None:
     assert_feasible(problem, first)
     assert first.unassigned == ()
     assert dataclasses.replace(first, wall_time_s=0) == dataclasses.replace(second, wall_time_s=0)
+
+
+@pytest.mark.parametrize(("max_ride_s", "left"), [(None, 200), (60 * 60, 100)])
+def test_first_phase_spends_its_share_of_the_effort(max_ride_s: int | None, left: int) -> None:
+    """The iterated local search takes half of an effort budget, three quarters under ride
+    limits; the rest stays for the phases after it."""
+    from routing.vrp.backends.ortools import _first_phase
+    from routing.vrp.budget import Budget
+
+    problem = _riders(max_ride_s)
+    everyone = tuple(range(len(problem.vehicles)))
+    jobs = [ModelJob(j, everyone) for j in problem.jobs]
+    params = SolveParams(time_limit_s=30, effort=400)
+    budget = Budget.of(params)
+    first = _first_phase(problem, jobs, params, budget)
+    assert budget.effort == left
+    assert len(first.served) == len(problem.jobs)
