@@ -8,6 +8,7 @@ Costs are multiplied by ``scale`` so that per-second and per-metre prices stay i
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -166,10 +167,16 @@ class Model:
 
     @property
     def ruin_recreate(self) -> RuinRecreate:
-        """The iterated local search's settings: ``RIDE_LIMITED`` when a job has a ride limit."""
-        if any(mj.job.max_ride_s is not None for mj in self.jobs):
-            return RIDE_LIMITED
-        return RUIN_RECREATE
+        """The iterated local search's settings: ``RIDE_LIMITED`` when a job has a ride limit.
+
+        With a vehicle weight (fewest vehicles first) the phase keeps the default share: the
+        fleet reduction after it needs the rest, and only the unweighted case was measured.
+        """
+        if not any(mj.job.max_ride_s is not None for mj in self.jobs):
+            return RUIN_RECREATE
+        if self.problem.vehicle_weight > 0:
+            return dataclasses.replace(RIDE_LIMITED, share=RUIN_RECREATE.share)
+        return RIDE_LIMITED
 
     # -- layout -------------------------------------------------------------------------------
 

@@ -40,6 +40,14 @@ def test_ride_limits_choose_the_hotter_acceptance(max_ride_s: int | None, expect
     assert _model(_riders(max_ride_s)).ruin_recreate is expected
 
 
+def test_vehicle_weight_keeps_the_default_share_with_the_hotter_acceptance() -> None:
+    """Fewest vehicles first: the ride-limited temperatures, but half the budget (the fleet
+    reduction after the phase needs the rest)."""
+    problem = dataclasses.replace(_riders(1800), vehicle_weight=1000)
+    settings = _model(problem).ruin_recreate
+    assert (settings.temperatures, settings.share) == (RIDE_LIMITED.temperatures, 0.5)
+
+
 def test_ride_limited_settings_differ_in_temperatures_and_share_only() -> None:
     """OR-Tools' automatic temperatures: 0.1 and 0.001 mean arc costs; ride limits: 1, 0.01,
     and three quarters of the budget where others get half."""
@@ -77,14 +85,20 @@ def test_ride_limited_search_is_deterministic_and_feasible() -> None:
     assert dataclasses.replace(first, wall_time_s=0) == dataclasses.replace(second, wall_time_s=0)
 
 
-@pytest.mark.parametrize(("max_ride_s", "left"), [(None, 200), (60 * 60, 100)])
-def test_first_phase_spends_its_share_of_the_effort(max_ride_s: int | None, left: int) -> None:
+@pytest.mark.parametrize(
+    ("max_ride_s", "vehicle_weight", "left"),
+    [(None, 0, 200), (60 * 60, 0, 100), (60 * 60, 1000, 200), (None, 1000, 200)],
+)
+def test_first_phase_spends_its_share_of_the_effort(
+    max_ride_s: int | None, vehicle_weight: int, left: int
+) -> None:
     """The iterated local search takes half of an effort budget, three quarters under ride
-    limits; the rest stays for the phases after it."""
+    limits without a vehicle weight (no fleet reduction after it); the rest stays for the
+    phases after it."""
     from routing.vrp.backends.ortools import _first_phase
     from routing.vrp.budget import Budget
 
-    problem = _riders(max_ride_s)
+    problem = dataclasses.replace(_riders(max_ride_s), vehicle_weight=vehicle_weight)
     everyone = tuple(range(len(problem.vehicles)))
     jobs = [ModelJob(j, everyone) for j in problem.jobs]
     params = SolveParams(time_limit_s=30, effort=400)
