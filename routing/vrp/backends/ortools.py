@@ -6,10 +6,11 @@ for each time slice of a big one. Jobs no vehicle can serve are left out before 
 (``routing.vrp.servability``) and the others restricted to the vehicles that could take them alone.
 The search runs in phases within the budget (time limit and, when ``effort`` is set, a
 deterministic number of search solutions): an iterated local search (ruin and recreate) on the
-full objective; then fleet reduction — the same jobs with a hard limit of one vehicle fewer,
-without the vehicle weight in the objective, as long as that succeeds; then guided local
-search from the incumbent at its vehicle count with what is left. Routes are timed exactly
-by ``routing.vrp.schedule`` (least idle time).
+full objective (half the budget; under ride limits three quarters, with hotter acceptance: see
+``routing.vrp.backends.ortools_model.RIDE_LIMITED``); then fleet reduction — the same jobs with
+a hard limit of one vehicle fewer, without the vehicle weight in the objective, as long as that
+succeeds; then guided local search from the incumbent at its vehicle count with what is left.
+Routes are timed exactly by ``routing.vrp.schedule`` (least idle time).
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from routing.vrp.servability import Servability, servable
 
 logger = logging.getLogger(__name__)
 
-_FIRST_SHARE = 0.5  # of the budget: the first solution and its search on the full objective
 _REDUCE_SHARE = 0.5  # of what is left, for each attempt with one vehicle fewer
 # One guided-local-search solution costs about as much search as eight of the iterated local
 # search (demo trucks, 37 shipments: 34 ms against 4.5 ms): the guided phase counts its effort
@@ -124,7 +124,8 @@ def solve_ortools(
 def _first_phase(
     problem: Problem, jobs: Sequence[ModelJob], params: SolveParams, budget: Budget
 ) -> _Incumbent:
-    """First solution and search on the full objective (vehicles, costs, penalties).
+    """First solution and search on the full objective (vehicles, costs, penalties), with the
+    share of the budget that the model's ``ruin_recreate`` settings give it.
 
     If no first solution appears within its share of the budget (very large problems), the
     rest of the budget goes to a quicker first-solution strategy before giving up.
@@ -133,9 +134,10 @@ def _first_phase(
     first = params.first_solution
     if first is FirstSolution.AUTOMATIC and len(jobs) > _LARGE:
         first = FirstSolution.LOCAL_CHEAPEST_INSERTION
-    solutions = budget.portion(_FIRST_SHARE)
+    share = model.ruin_recreate.share
+    solutions = budget.portion(share)
     assignment = model.search(
-        time_limit_s=budget.seconds(_FIRST_SHARE),
+        time_limit_s=budget.seconds(share),
         solution_limit=solutions,
         first_solution=first,
         metaheuristic=params.metaheuristic,

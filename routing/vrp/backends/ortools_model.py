@@ -8,6 +8,7 @@ Costs are multiplied by ``scale`` so that per-second and per-metre prices stay i
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -64,14 +65,32 @@ class RuinRecreate:
     pair_insertion
         Recreate inserts a pickup-delivery pair at its best joint position (True) or the
         pickup first, then the delivery (False). Default True (better distances).
+    temperatures
+        Initial and final temperature of the simulated-annealing acceptance, as multiples of
+        the model's mean arc cost (the temperature falls exponentially between them over the
+        phase's limit). Default None: OR-Tools' automatic temperatures, 0.1 and 0.001 times
+        a sampled mean arc cost.
+    share
+        Share of the solve's budget for the phase (the rest: fleet reduction and guided local
+        search from its best plan). Default 0.5.
     """
 
     avg_removed: int = 10
     max_string: int = 10
     pair_insertion: bool = True
+    temperatures: tuple[float, float] | None = None
+    share: float = 0.5
 
 
 RUIN_RECREATE = RuinRecreate()
+# Problems with ride limits (dial-a-ride, multi-drop charters): ten times the automatic
+# temperatures and three quarters of the budget. Many recreates there fail a ride limit or make
+# a detour, and with the automatic temperatures the search settles on its first good plan (the
+# same plan whatever the time limit); accepting worse plans more often keeps it moving, and
+# then it gains more from the time than the guided local search after it (Cordeau DARP at 30 s,
+# the 9 instances with 60-96 users: summed gap 33.0 % with the automatic temperatures, 16.6 %
+# with these at half the budget, 14.2 % at three quarters; bench/README.md, issue 14 phase 4).
+RIDE_LIMITED = RuinRecreate(temperatures=(1.0, 0.01), share=0.75)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +165,19 @@ class Model:
         if max_active_vehicles is not None:
             self.routing.SetMaximumNumberOfActiveVehicles(max_active_vehicles)
 
+    @property
+    def ruin_recreate(self) -> RuinRecreate:
+        """The iterated local search's settings: ``RIDE_LIMITED`` when a job has a ride limit.
+
+        With a vehicle weight (fewest vehicles first) the phase keeps the default share: the
+        fleet reduction after it needs the rest, and only the unweighted case was measured.
+        """
+        if not any(mj.job.max_ride_s is not None for mj in self.jobs):
+            return RUIN_RECREATE
+        if self.problem.vehicle_weight > 0:
+            return dataclasses.replace(RIDE_LIMITED, share=RUIN_RECREATE.share)
+        return RIDE_LIMITED
+
     # -- layout -------------------------------------------------------------------------------
 
     def _nodes(self, k: int) -> tuple[int | None, int]:
@@ -207,6 +239,7 @@ class Model:
     def _add_costs(self) -> None:
         problem, routing, locs = self.problem, self.routing, self.locs
         callbacks: dict[tuple[str, float], int] = {}
+        means: dict[tuple[str, float], float] = {}
         for index, v in enumerate(problem.vehicles):
             key = (v.profile, v.cost_per_km)
             if key not in callbacks:
@@ -214,12 +247,16 @@ class Model:
                 dist = matrix.dist_m[np.ix_(locs, locs)].astype(np.float64)
                 cost = np.rint(dist * (v.cost_per_km * self.scale / 1000)).astype(np.int64)
                 unreachable = ~matrix.reachable[np.ix_(locs, locs)]
+                arcs = ~unreachable & ~np.eye(len(locs), dtype=bool)
+                means[key] = float(cost[arcs].mean()) if arcs.any() else 0.0
                 cost[unreachable] = 10 * int(cost[~unreachable].max(initial=1)) + 1
                 callbacks[key] = routing.RegisterTransitMatrix(cost.tolist())
             routing.SetArcCostEvaluatorOfVehicle(callbacks[key], index)
             if self.vehicle_costs:
                 fixed = (v.fixed_cost + problem.vehicle_weight) * self.scale
                 routing.SetFixedCostOfVehicle(fixed, index)
+        per_vehicle = [means[(v.profile, v.cost_per_km)] for v in problem.vehicles]
+        self.mean_arc_cost = sum(per_vehicle) / len(per_vehicle) if per_vehicle else 0.0
 
     def _unary(self, values: npt.NDArray[np.int64]) -> int:
         return int(self.routing.RegisterUnaryTransitVector(values.tolist()))
@@ -339,8 +376,9 @@ class Model:
 
         With the automatic metaheuristic (and no ``initial``), an iterated local search:
         ruin (SISR string removals) and recreate (cheapest insertion), accepted by simulated
-        annealing; ``improve`` adds a local-search descent after each recreate. Otherwise a
-        classic local search with the named metaheuristic, from ``initial`` if given.
+        annealing (settings: ``ruin_recreate``); ``improve`` adds a local-search descent after
+        each recreate. Otherwise a classic local search with the named metaheuristic, from
+        ``initial`` if given.
         (The iterated local search cannot start from a given solution and does not honour
         search monitors, so each phase starts afresh and runs to its limit.)
         """
@@ -368,7 +406,7 @@ class Model:
         ils.improve_perturbed_solution = improve
         rr = ils.ruin_recreate_parameters
         del rr.ruin_strategies[:]
-        settings = RUIN_RECREATE
+        settings = self.ruin_recreate
         sisr = rr.ruin_strategies.add().sisr
         sisr.max_removed_sequence_size = settings.max_string
         sisr.avg_num_removed_visits = settings.avg_removed
@@ -384,7 +422,12 @@ class Model:
         accept.simulated_annealing.cooling_schedule_strategy = (
             routing_ils_pb2.CoolingScheduleStrategy.EXPONENTIAL
         )
-        accept.simulated_annealing.automatic_temperatures = True
+        if settings.temperatures is None or self.mean_arc_cost <= 0:
+            accept.simulated_annealing.automatic_temperatures = True
+        else:
+            initial, final = settings.temperatures
+            accept.simulated_annealing.initial_temperature = initial * self.mean_arc_cost
+            accept.simulated_annealing.final_temperature = final * self.mean_arc_cost
         return routing.SolveWithIteratedLocalSearch(params)
 
     def visits(self, assignment: pywrapcp.Assignment) -> list[list[Visit]]:
