@@ -172,9 +172,11 @@ def run(
     write: bool,
     keep: Path | None,
     full_bound: bool = False,
+    full_grid_s: float | None = None,
 ) -> Run:
     """Generate, read, plan (and write) one day; verify the plan afterwards (and, with
-    ``full_bound``, run the duty bound until it converges or 30 minutes pass)."""
+    ``full_bound``, run the duty bound until it converges or 30 minutes pass, on the time grid
+    ``full_grid_s`` when given: finer grids prove more buses and take longer)."""
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     with tempfile.TemporaryDirectory(prefix="bigday-") as tmp:
         folder = keep if keep is not None else Path(tmp) / "day"
@@ -203,7 +205,7 @@ def run(
         travel = travel_of(day)
         violations = [str(v) for v in verify_plan(plan, travel)]
         verify_s = time.perf_counter() - before
-        full = _full_bound(day, plan, travel) if full_bound else None
+        full = _full_bound(day, plan, travel, full_grid_s) if full_bound else None
     p = day.policy
     policy = f"time limit {p.time_limit_s:g} s, effort {p.effort}, seed {p.seed}"
     return Run(
@@ -223,7 +225,9 @@ def run(
     )
 
 
-def _full_bound(day: Day, plan: Plan, travel: DayTravel) -> tuple[DutyBound, float] | None:
+def _full_bound(
+    day: Day, plan: Plan, travel: DayTravel, grid_s: float | None = None
+) -> tuple[DutyBound, float] | None:
     """The duty bound over the plan's trips with a far larger budget than a plan's KPI."""
     before = time.perf_counter()
     prepared = prepare(day)
@@ -238,6 +242,8 @@ def _full_bound(day: Day, plan: Plan, travel: DayTravel) -> tuple[DutyBound, flo
         duties=duties,
         time_limit_s=FULL_BOUND_S,
         max_rounds=FULL_BOUND_ROUNDS,
+        max_work=None,
+        grid_s=grid_s,
     ).duty
     return (duty, time.perf_counter() - before) if duty is not None else None
 
@@ -259,6 +265,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--full-bound", action="store_true", help="also run the duty bound to convergence"
     )
+    parser.add_argument(
+        "--full-bound-grid", type=float, default=None, help="its time grid in s (default: auto)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.log else logging.WARNING,
@@ -276,7 +285,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         if value is not None
     }
     result = run(
-        spec, overrides=overrides, write=args.write, keep=args.keep, full_bound=args.full_bound
+        spec,
+        overrides=overrides,
+        write=args.write,
+        keep=args.keep,
+        full_bound=args.full_bound,
+        full_grid_s=args.full_bound_grid,
     )
     section = result.lines()
     print("\n".join(section))

@@ -98,6 +98,7 @@ def fleet_lower_bound(
     max_rounds: int = MAX_ROUNDS,
     max_work: float | None = BOUND_WORK,
     stop: Callable[[], bool] | None = None,
+    grid_s: float | None = None,
 ) -> FleetBound:
     """Fewest buses any plan needs to serve ``requests`` point to point (mixing = none).
 
@@ -118,6 +119,9 @@ def fleet_lower_bound(
         Limits of the duty bound's work (valid after any round; ``stop`` is asked between
         rounds). The default caps rounds and work only, so the same day gives the same
         bound on any machine; benchmarks raise them or add a time limit.
+    grid_s
+        The duty bound's time grid (default: the finest whose rounds fit, see
+        ``routing.vrp.bounds.duty``); benchmarks prove more with a finer one.
     """
     if not requests:
         return FleetBound(0)
@@ -139,6 +143,7 @@ def fleet_lower_bound(
         max_rounds=max_rounds,
         max_work=max_work,
         stop=stop,
+        grid_s=grid_s,
     )
     log.info(
         "fleet bound: path cover %d, duties %.2f (%d rounds, grid %g s, %s)",
