@@ -9,6 +9,7 @@ transported, excluded or unserved, and every shipment delivered or unserved — 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
@@ -694,3 +695,32 @@ class Plan:
             if delivery.shipment_id == shipment_id:
                 return delivery
         raise KeyError(f"{shipment_id!r} is not delivered in this plan")
+
+
+def with_bounds(
+    provisional: Plan, served: int | None, every: int | None, *, wall_seconds: float
+) -> Plan:
+    """``provisional`` with its fleet bounds (``fleet_lower_bound``, ``buses_needed_all``) and
+    its wall time: every other part is the same object, which is how a writer that started on
+    the provisional plan knows that only these changed (``only_bounds_differ``)."""
+    kpis = dataclasses.replace(provisional.kpis, fleet_lower_bound=served, buses_needed_all=every)
+    meta = dataclasses.replace(provisional.meta, wall_seconds=wall_seconds)
+    return dataclasses.replace(provisional, kpis=kpis, meta=meta)
+
+
+def only_bounds_differ(provisional: Plan, plan: Plan) -> bool:
+    """Whether ``plan`` is ``provisional`` or made from it by ``with_bounds``."""
+    if plan is provisional:
+        return True
+    same = all(
+        getattr(plan, f.name) is getattr(provisional, f.name)
+        for f in dataclasses.fields(Plan)
+        if f.name not in {"kpis", "meta"}
+    )
+    kpis = dataclasses.replace(
+        plan.kpis,
+        fleet_lower_bound=provisional.kpis.fleet_lower_bound,
+        buses_needed_all=provisional.kpis.buses_needed_all,
+    )
+    meta = dataclasses.replace(plan.meta, wall_seconds=provisional.meta.wall_seconds)
+    return same and kpis == provisional.kpis and meta == provisional.meta

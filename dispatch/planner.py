@@ -35,7 +35,7 @@ from dispatch.charters.prepare import Prepared, prepare
 from dispatch.charters.subsidy import subsidy_rows
 from dispatch.day import Day
 from dispatch.kpis import plan_kpis, with_supply
-from dispatch.plan import Advice, Plan, PlanMeta
+from dispatch.plan import Advice, Plan, PlanMeta, with_bounds
 from dispatch.policy import Mixing
 from dispatch.preflight import check_on_network
 from dispatch.supply.shipments import plan_supply
@@ -85,9 +85,19 @@ def bound_seconds(day: Day, share: float = 1.0) -> float:
     the same on every machine), else ``share`` of the solve stage's time limit, so a plan
     that honours its time limit is not kept waiting long by its bounds (they stay valid,
     only less tight, when cut short)."""
-    if day.policy.effort is not None:
-        return math.inf
-    return day.policy.time_limit_s * share
+    return math.inf if _repeatable(day) else day.policy.time_limit_s * share
+
+
+def _repeatable(day: Day) -> bool:
+    """Whether ``day``'s plan has an effort budget: then its bounds are capped by their own
+    work budget only (``BOUND_WORK``), the same figure on every machine."""
+    return day.policy.effort is not None
+
+
+def _bound_work(day: Day) -> float | None:
+    """The duty bound's work budget for ``day``: ``BOUND_WORK`` when repeatable, else none
+    (the clock or the plan's need stops it)."""
+    return BOUND_WORK if _repeatable(day) else None
 
 
 def _bound_for(built: Built, request_ids: Sequence[str], needed: Event) -> FleetBound:
@@ -97,14 +107,14 @@ def _bound_for(built: Built, request_ids: Sequence[str], needed: Event) -> Fleet
     plan needs it (``needed`` set), so beside the solve it costs no wall time."""
     prepared = built.prepared
     wanted = [built.requests[i] for i in request_ids]
-    repeatable = prepared.day.policy.effort is not None
+    day = prepared.day
     return fleet_lower_bound(
-        prepared.day,
+        day,
         wanted,
         built.travel,
         prepared.fleet.buses,
-        max_work=BOUND_WORK if repeatable else None,
-        stop=None if repeatable else needed.is_set,
+        max_work=_bound_work(day),
+        stop=None if _repeatable(day) else needed.is_set,
     )
 
 
@@ -161,21 +171,10 @@ def _bounds(
         prepared.fleet.buses,
         duties=duties,
         time_limit_s=bound_seconds(day, SERVED_BOUND_SHARE),
-        max_work=BOUND_WORK if day.policy.effort is not None else None,
+        max_work=_bound_work(day),
     )
     all_bound = everyone.result().buses if everyone is not None else 0
     return bound.buses, max(all_bound, bound.buses)
-
-
-def with_bounds(
-    provisional: Plan, served: int | None, every: int | None, *, wall_seconds: float
-) -> Plan:
-    """``provisional`` with its fleet bounds (``fleet_lower_bound``, ``buses_needed_all``) and
-    its wall time: every other part is the same object, which is how a writer that started on
-    the provisional plan knows that only these changed (``dispatch.outputs.plan_folder``)."""
-    kpis = dataclasses.replace(provisional.kpis, fleet_lower_bound=served, buses_needed_all=every)
-    meta = dataclasses.replace(provisional.meta, wall_seconds=wall_seconds)
-    return dataclasses.replace(provisional, kpis=kpis, meta=meta)
 
 
 def software_version() -> str:

@@ -41,7 +41,7 @@ from dispatch.outputs.sheets import (
     write_csvs,
 )
 from dispatch.outputs.truck_sheets import supply_sheets
-from dispatch.plan import Plan
+from dispatch.plan import Plan, only_bounds_differ
 from stations.lang import Lang
 
 logger = logging.getLogger(__name__)
@@ -169,7 +169,7 @@ class PlanWriting:
     left by an exception) removes it, so nothing half-written ever looks complete.
 
     Use as a context manager; ``finish`` accepts only the plan begun or one that differs from
-    it in the fleet bounds and wall time alone (``dispatch.planner.with_bounds``).
+    it in the fleet bounds and wall time alone (``dispatch.plan.with_bounds``).
     """
 
     def __init__(
@@ -196,7 +196,7 @@ class PlanWriting:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if self._begun is not None and not self._begun.closed:
+        if self._begun is not None and self._stack_open:  # harmless on a written workbook
             self._begun.book.abandon()
         if kind is None and self._stack_open:  # left without ``finish``: drop the new folder
             kind, error = RuntimeError, RuntimeError("plan folder: not finished")
@@ -222,12 +222,11 @@ class PlanWriting:
         tables = all_sheets(
             provisional, csv_lang(self.lang), idle_codes=idle_codes, unmask=self.unmask
         )
-        later = [t.key for t in tables if t.key in BOUND_SHEETS]
         written = write_csvs(
             [t for t in tables if t.key not in BOUND_SHEETS], staging / CSV_DIR, csv_lang(self.lang)
         )
         order = [t.key for t in tables]
-        self._begun = _Begun(provisional, staging, book, pending, later, written, order)
+        self._begun = _Begun(provisional, staging, book, pending, written, order)
 
     def finish(self, plan: Plan) -> PlanFiles:
         """Write the rest for ``plan`` and swap the folder in; the files written (in
@@ -236,15 +235,19 @@ class PlanWriting:
             self.begin(plan)
         begun = self._begun
         assert begun is not None
-        _check_only_bounds_differ(begun.plan, plan)
+        if not only_bounds_differ(begun.plan, plan):
+            raise ValueError("plan folder: finished with another plan than the one begun")
         staging = begun.staging
         document = write_plan_json(plan, staging / PLAN_JSON)
         for key, worksheet in begun.pending:
             begun.book.fill(worksheet, BOUND_SHEETS[key](plan, self.lang))
         workbook = begun.book.close()
-        begun.closed = True
         late = write_csvs(
-            [BOUND_SHEETS[key](plan, csv_lang(self.lang)) for key in begun.later],
+            [
+                BOUND_SHEETS[key](plan, csv_lang(self.lang))
+                for key in begun.order
+                if key in BOUND_SHEETS
+            ],
             staging / CSV_DIR,
             csv_lang(self.lang),
         )
@@ -265,27 +268,5 @@ class _Begun:
     staging: Path
     book: WorkbookWriter
     pending: list[tuple[str, Worksheet]]  # bound sheets placed in the workbook, not filled
-    later: list[str]  # bound sheets' CSV copies not written
-    written: tuple[Path, ...]  # CSV copies written
+    written: tuple[Path, ...]  # CSV copies written (all but the bound sheets')
     order: list[str]  # every CSV copy's key, in sheet order
-    closed: bool = False  # the workbook was written
-
-
-def _check_only_bounds_differ(provisional: Plan, plan: Plan) -> None:
-    """Refuse a plan that differs from the one begun in more than its fleet bounds and wall
-    time (the same objects elsewhere: ``dispatch.planner.with_bounds``)."""
-    if plan is provisional:
-        return
-    same = all(
-        getattr(plan, f.name) is getattr(provisional, f.name)
-        for f in dataclasses.fields(Plan)
-        if f.name not in {"kpis", "meta"}
-    )
-    kpis = dataclasses.replace(
-        plan.kpis,
-        fleet_lower_bound=provisional.kpis.fleet_lower_bound,
-        buses_needed_all=provisional.kpis.buses_needed_all,
-    )
-    meta = dataclasses.replace(plan.meta, wall_seconds=provisional.meta.wall_seconds)
-    if not (same and kpis == provisional.kpis and meta == provisional.meta):
-        raise ValueError("plan folder: finished with another plan than the one begun")

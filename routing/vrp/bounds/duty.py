@@ -362,7 +362,7 @@ def duty_bound(
         else:
             break
     if rounds and not converged and np.ceil(best - 1e-6) < np.ceil(lp - 1e-6):
-        best = max(best, _repaired(pricing, y, REPAIR_STEPS, late)[0])  # stopped short: repair
+        best = max(best, _repaired(pricing, y, top, late))  # stopped short: repair
     return DutyBound(best, lp, rounds, converged, pricing.grid, pricing.step)
 
 
@@ -376,18 +376,17 @@ def _pool(pricing_work: float, n: int) -> int:
     return int(np.clip(np.floor(affordable), MIN_POOL, POOL))
 
 
-def _repaired(
-    pricing: _Pricing, y: FloatArray, steps: int, late: Callable[[], bool] = lambda: False
-) -> tuple[float, FloatArray]:
-    """A better bound from duals ``y`` under which some duties price above 1.
+def _repaired(pricing: _Pricing, y: FloatArray, top: float, late: Callable[[], bool]) -> float:
+    """A better bound from duals ``y`` under which some duties price above 1 (``top`` is the
+    largest price, already found: the pricing's state is ``y``'s).
 
     Farley's bound divides all of ``y`` by the largest price. Dividing only the duals of the
     trips on duties priced above 1 (each trip by the largest price of such a duty through
     it, so every one of them prices 1 after) loses less where few duties are too dear; new
-    ones may then price above 1, so it is repeated ``steps`` times, each step a pricing round
-    (after ``MIN_REPAIR_STEPS`` only while ``late()`` is False: the bound's clock or the
-    caller's stop hold for the repair too).
-    Every step's duals give a valid Farley bound: the best one and its duals are returned.
+    ones may then price above 1, so it is repeated up to ``REPAIR_STEPS`` times, each step
+    after the first a pricing round (after ``MIN_REPAIR_STEPS`` only while ``late()`` is
+    False: the bound's clock or the caller's stop hold for the repair too). Every step's
+    duals give a valid Farley bound: the best one is returned.
     (Repairing every few rounds and moving the smoothing centre to the repaired duals was
     measured too: on the 20,000-worker day 248 after 30 rounds against 254 with 10 steps
     at the end, at more cost.)
@@ -395,15 +394,15 @@ def _repaired(
     after 30 rounds 200 → 266 buses (the unrepaired bound reaches 269 only after 56 rounds;
     10 steps give 254, 50 the same as 30).
     """
-    best, duals = 0.0, y
-    for step in range(steps):
-        if step >= MIN_REPAIR_STEPS and late():
-            break
-        top = pricing.run(y)
+    best = 0.0
+    for step in range(REPAIR_STEPS):
+        if step:
+            if step >= MIN_REPAIR_STEPS and late():
+                break
+            top = pricing.run(y)
         if top <= 0:
             break
-        if float(y.sum()) / top > best:
-            best, duals = float(y.sum()) / top, y
+        best = max(best, float(y.sum()) / top)
         if top <= 1 + 1e-9:
             break
         factor = np.ones(y.size)
@@ -412,7 +411,7 @@ def _repaired(
                 trips = pricing.duty(k, node, y)
                 factor[trips] = np.maximum(factor[trips], value)
         y = y / factor
-    return best, duals
+    return best
 
 
 def _add_duties(
