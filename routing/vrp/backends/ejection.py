@@ -6,9 +6,11 @@ Letters 37, 2009), as Nagata and Kobayashi carried it over to pickup and deliver
 route out and put its jobs into a pool; take the last job from the pool and insert it where
 it adds the least distance; when it fits nowhere, raise its penalty counter and insert it in
 place of one or two jobs of a route — those whose counters sum least, i.e. the ones that
-were easiest to place so far — and put those into the pool; a few random relocations between
-routes keep the search moving. The pool emptied means one route less; an attempt that runs
-out of its iterations is undone and another route is tried.
+were easiest to place so far — and put those into the pool; random relocations between
+routes after every ejection keep the search moving, and after a job for which no ejection
+was found (without them the pool would test the same routes again and again). The pool
+emptied means one route less; an attempt that runs out of its iterations is undone and
+another route is tried.
 
 Works on the problems ``routing.vrp.backends.pyvrp`` takes (``routing.vrp.features``): one
 vehicle profile, time windows, capacities, no ride limits, board keys, shift-length limits or
@@ -38,8 +40,8 @@ logger = logging.getLogger(__name__)
 
 ATTEMPT_SHARE = 0.9  # of the budget left, for one route's elimination
 MAX_EJECTED = 2  # jobs ejected at most to make room for one
-EJECTION_TESTS = 150  # candidate ejections timed at most per job that fits nowhere
-PERTURB_MOVES = 5  # random relocations after each ejection
+EJECTION_TESTS = 1000  # candidate ejections timed at most per job that fits nowhere
+PERTURB_MOVES = 50  # random relocations after each ejection, or when nothing could be ejected
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,7 +458,8 @@ class EjectionPool:
             ejection = self._eject(k, victim)
             if ejection is None:
                 self.stuck += 1
-                stack.insert(0, k)  # nothing found within the tests: try it again later
+                stack.insert(0, k)  # nothing found within the tests: try it again later,
+                self._perturb(victim)  # from other routes (the same ones would fail again)
                 continue
             r, group, i, j = ejection
             self.remove(r, group)

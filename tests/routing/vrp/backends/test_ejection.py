@@ -221,3 +221,39 @@ def test_failed_attempt_reports_how_close_it_came() -> None:
     assert len(found.missing) == 1
     partial = _solution(problem, found.partial)
     assert partial.unassigned == tuple(j.job_id for j in found.missing)
+
+
+def test_a_job_no_ejection_can_place_waits_for_the_routes_to_move() -> None:
+    """``z`` must be picked up at km 50 at 08:00, while both other buses pick up three 1-seat
+    jobs at km 10 at 08:00: no ejection of one or two jobs makes room for ``z`` on either.
+    Relocations between the two buses (ten seats each) can leave one of them with two jobs,
+    whose ejection makes room; the pool gets there instead of testing the same routes again
+    and again, and ends with two buses."""
+    eight = TimeWindow(8 * 3600, 8 * 3600)
+    problem = line_problem(
+        [0, 10, 20, 50, 60],
+        [job(name, 1, 2, 1, pickup_window=eight) for name in "abcdef"]
+        + [job("z", 3, 4, 1, pickup_window=eight)],
+        [bus(f"bus{k}", 10) for k in range(3)],
+    )
+    jobs = {j.job_id: j for j in problem.jobs}
+
+    def visits(*names: str) -> tuple[Visit, ...]:
+        return tuple(Visit(jobs[n], True) for n in names) + tuple(
+            Visit(jobs[n], False) for n in names
+        )
+
+    start = [
+        PlannedRoute(0, visits("a", "b", "c")),
+        PlannedRoute(1, visits("d", "e", "f")),
+        PlannedRoute(2, visits("z")),
+    ]
+    pool = EjectionPool(problem, problem.jobs, start)
+    emptied, _ = pool.empty(2, steps=200, deadline=float("inf"))
+    assert emptied
+    assert pool.stuck > 0
+    assert all(pool.feasible(route) for route in pool.routes)
+    pool.drop(2)
+    solution = _solution(problem, pool.plan())
+    assert_feasible(problem, solution)
+    assert len(solution.routes) == 2
