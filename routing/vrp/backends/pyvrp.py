@@ -363,7 +363,7 @@ def _run(
     *,
     seed: int,
     initial: pyvrp.Solution | None = None,
-    history: int | None = None,
+    history: int = IteratedLocalSearchParams().history_length,
 ) -> pyvrp.Result:
     """One PyVRP iterated local search, as ``pyvrp.solve`` runs it, with a higher penalty cap.
 
@@ -372,7 +372,7 @@ def _run(
     one unit of excess load or time warp can cost less than a vehicle or a served job, and
     the search never returns to feasible space. Its warning that a penalty reached the cap
     (expected while the fleet is capped below what the jobs need) is logged, not raised.
-    ``history`` is the late-acceptance history length (None: PyVRP's default).
+    ``history`` is the late-acceptance history length (default PyVRP's).
     """
     defaults = PenaltyParams()
     prizes = [c.prize for c in data.clients()] + [s.prize for s in data.shipments()]
@@ -390,9 +390,7 @@ def _run(
         if initial is None:
             random = pyvrp.Solution.make_random(data, rng)
             initial = search(random, manager.max_cost_evaluator(), exhaustive=True)
-        settings = IteratedLocalSearchParams()
-        if history is not None:
-            settings = IteratedLocalSearchParams(history_length=history)
+        settings = IteratedLocalSearchParams(history_length=history)
         ils = IteratedLocalSearch(data, manager, search, initial, settings)
         result = ils.run(stop, collect_stats=False)
     if caught:

@@ -31,6 +31,12 @@ def _solution(problem: Problem, plan: Sequence[PlannedRoute]) -> Solution:
     return Solution.of(problem, routes, wall_time_s=0.0)
 
 
+def _together(problem: Problem, *names: str) -> tuple[Visit, ...]:
+    """The jobs ``names`` picked up one after the other, then delivered in the same order."""
+    jobs = {j.job_id: j for j in problem.jobs}
+    return tuple(Visit(jobs[n], True) for n in names) + tuple(Visit(jobs[n], False) for n in names)
+
+
 def _eliminate(problem: Problem, plan: Sequence[PlannedRoute], seed: int = 0) -> Solution:
     found = eliminate_routes(problem, problem.jobs, plan, Budget(10.0, 2000), seed=seed)
     solution = _solution(problem, found.plan)
@@ -106,17 +112,10 @@ def test_ejection_makes_room() -> None:
         [job(name, 1, 2, n, pickup_window=eight) for name, n in seats.items()],
         [bus(f"bus{k}", 10) for k in range(3)],
     )
-    jobs = {j.job_id: j for j in problem.jobs}
-
-    def visits(*names: str) -> tuple[Visit, ...]:
-        return tuple(Visit(jobs[n], True) for n in names) + tuple(
-            Visit(jobs[n], False) for n in names
-        )
-
     start = [
-        PlannedRoute(0, visits("a", "b")),
-        PlannedRoute(1, visits("c")),
-        PlannedRoute(2, visits("d", "e")),
+        PlannedRoute(0, _together(problem, "a", "b")),
+        PlannedRoute(1, _together(problem, "c")),
+        PlannedRoute(2, _together(problem, "d", "e")),
     ]
     solution = _eliminate(problem, start)
     assert len(solution.routes) == 2
@@ -236,17 +235,10 @@ def test_a_job_no_ejection_can_place_waits_for_the_routes_to_move() -> None:
         + [job("z", 3, 4, 1, pickup_window=eight)],
         [bus(f"bus{k}", 10) for k in range(3)],
     )
-    jobs = {j.job_id: j for j in problem.jobs}
-
-    def visits(*names: str) -> tuple[Visit, ...]:
-        return tuple(Visit(jobs[n], True) for n in names) + tuple(
-            Visit(jobs[n], False) for n in names
-        )
-
     start = [
-        PlannedRoute(0, visits("a", "b", "c")),
-        PlannedRoute(1, visits("d", "e", "f")),
-        PlannedRoute(2, visits("z")),
+        PlannedRoute(0, _together(problem, "a", "b", "c")),
+        PlannedRoute(1, _together(problem, "d", "e", "f")),
+        PlannedRoute(2, _together(problem, "z")),
     ]
     pool = EjectionPool(problem, problem.jobs, start)
     emptied, _ = pool.empty(2, steps=200, deadline=float("inf"))
