@@ -492,6 +492,7 @@ def eliminate_routes(
     *,
     seed: int = 0,
     share: float = 1.0,
+    fewest: int = 1,
 ) -> Elimination:
     """The plan with as many routes eliminated as ``share`` of the budget allows.
 
@@ -512,6 +513,8 @@ def eliminate_routes(
         Seed of the random choices. Default 0.
     share
         Share of what is left of the budget this phase may use. Default 1 (all).
+    fewest
+        A lower bound on the routes any plan needs: the pool stops there. Default 1.
 
     Returns
     -------
@@ -525,7 +528,7 @@ def eliminate_routes(
     failed = 0
     partial: list[PlannedRoute] = []
     missing: tuple[Job, ...] = ()
-    while len(pool.routes) > 1 and failed < len(pool.routes):
+    while len(pool.routes) > max(1, fewest) and failed < len(pool.routes):
         if time.monotonic() >= deadline or (steps is not None and steps <= 0):
             break
         order = sorted(range(len(pool.routes)), key=lambda r: (len(pool.routes[r].stops), r))

@@ -62,6 +62,13 @@ def test_merges_routes_that_fit_together() -> None:
     assert solution.routes[0].distance_m == 40_000
 
 
+def test_stops_at_the_fewest_routes_it_is_told() -> None:
+    """Told that any plan needs two routes, the pool eliminates one of the three and stops."""
+    problem = three_compatible_jobs()
+    found = eliminate_routes(problem, problem.jobs, _alone(problem), Budget(10.0, 2000), fewest=2)
+    assert len(found.plan) == 2
+
+
 def test_capacity_keeps_routes_apart() -> None:
     """6-seat jobs on 10-seat buses ride one at a time: the three jobs chained on one bus
     (depot -> 10 -> 20 -> 10 -> 20 -> 10 -> 20 -> depot) when time allows."""

@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from routing.vrp import ReasonCode, explain, solve
-from routing.vrp.backends.pyvrp import solve_pyvrp
+from routing.vrp.backends.pyvrp import fewest_vehicles, solve_pyvrp
 from routing.vrp.budget import Budget
 from routing.vrp.checker import assert_feasible
 from routing.vrp.features import pyvrp_supports as supports
@@ -85,6 +85,24 @@ def test_depot_loaded_vrptw_splits_by_capacity() -> None:
         assert {s.begin_s for s in pickups} == {route.stops[0].departure_s}
 
 
+@pytest.mark.parametrize(
+    ("amounts", "capacities", "loaded", "fewest"),
+    [
+        ((4, 4, 4), (10, 10), True, 2),  # 12 units, at most 10 per vehicle
+        ((4, 4, 4), (10, 20), True, 1),  # the largest vehicle takes all
+        ((5, 5, 5, 5), (10,), True, 2),  # exactly full
+        ((4, 4, 4), (10, 10), False, 1),  # pickup and delivery: loads leave on the way
+    ],
+)
+def test_fewest_vehicles_is_the_load_over_the_largest_capacity(
+    amounts: tuple[int, ...], capacities: tuple[int, ...], loaded: bool, fewest: int
+) -> None:
+    """A VRPTW needs at least its total load over the largest capacity; a PDPTW at least one."""
+    jobs = [job(f"c{k}", 0, 1, a) for k, a in enumerate(amounts)]
+    problem = line_problem([0, 10], jobs, [bus(f"b{k}", c) for k, c in enumerate(capacities)])
+    assert fewest_vehicles(problem, problem.jobs, loaded=loaded) == fewest
+
+
 def test_one_vehicle_when_one_suffices() -> None:
     """The vehicle weight makes one bus chain both jobs instead of two buses."""
     solution = _solve(chainable_pair())
@@ -122,6 +140,34 @@ def test_fleet_reduction_merges_two_routes() -> None:
     reduced = backend._reduce_fleet(problem, model, params, budget, plan)
     assert reduced.used == 1
     assert reduced.served == {"am", "pm"}
+
+
+def test_polish_straightens_a_zigzag_route() -> None:
+    """From one bus visiting six customers on a line back and forth, the polish (record-to-record
+    travel, an effort budget) finds the straight 120 km route, the same one for the same seed."""
+    import pyvrp
+
+    from routing.vrp.backends import pyvrp as backend
+
+    problem = line_problem(
+        [0, 10, 20, 30, 40, 50, 60],
+        [job(f"c{k}", 0, k, 1) for k in range(1, 7)],
+        [bus("bus1", 10, cost_per_km=1.0)],
+    )
+    model = backend._model(problem, problem.jobs, required=True)
+    zigzag = [2, 0, 4, 1, 5, 3]  # km 30, 10, 50, 20, 60, 40
+    visits = [pyvrp.Activity(pyvrp.ActivityType.CLIENT, k) for k in zigzag]
+    initial = pyvrp.Solution(model.data, [pyvrp.Route(model.data, visits, 0)])
+    assert initial.distance() == 220_000
+
+    def polish() -> int:
+        budget = Budget(10.0, 20 * backend.ITERATIONS_PER_EFFORT)
+        best = backend._record_to_record(model.data, initial, budget, seed=1)
+        assert best.is_feasible()
+        return int(best.distance())
+
+    assert polish() == 120_000
+    assert polish() == 120_000
 
 
 def test_unservable_job_comes_back_unassigned_with_reason() -> None:
