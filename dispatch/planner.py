@@ -173,8 +173,11 @@ def _bounds(
         time_limit_s=bound_seconds(day, SERVED_BOUND_SHARE),
         max_work=_bound_work(day),
     )
-    all_bound = everyone.result().buses if everyone is not None else 0
-    return bound.buses, max(all_bound, bound.buses)
+    if everyone is None:
+        return bound.buses, bound.buses
+    every = everyone.result()  # its duals bound the served trips too (``FleetBound.buses_for``)
+    served_buses = max(bound.buses, every.buses_for([t.trip_id for t in translated.trips]))
+    return served_buses, max(every.buses, served_buses)
 
 
 def software_version() -> str:

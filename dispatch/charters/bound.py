@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -76,15 +76,27 @@ def _shortest(
 @dataclass(frozen=True, slots=True)
 class FleetBound:
     """The fleet lower bounds of a day: the path cover (with its shift split) and the duty
-    bound (None without a shift limit). ``buses`` is the largest."""
+    bound (None without a shift limit). ``buses`` is the largest. ``request_ids`` are the
+    bounded requests in the order of the duty bound's trips."""
 
     cover: int
     duty: DutyBound | None = None
+    request_ids: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def buses(self) -> int:
         """Fewest buses any plan needs."""
         return max(self.cover, self.duty.buses) if self.duty is not None else self.cover
+
+    def buses_for(self, request_ids: Sequence[str]) -> int:
+        """Fewest buses a plan serving ``request_ids`` (the bounded ones among them count)
+        needs, by the duty bound's duals (``DutyBound.subset_buses``); 0 without a duty
+        bound. A plan that leaves requests unserved gets its bound from the bound of all
+        the servable requests this way, however short the time for a bound of its own."""
+        if self.duty is None:
+            return 0
+        index = {r: k for k, r in enumerate(self.request_ids)}  # others add nothing: still valid
+        return self.duty.subset_buses([index[r] for r in request_ids if r in index])
 
 
 def fleet_lower_bound(
@@ -153,4 +165,4 @@ def fleet_lower_bound(
         duty.grid_s,
         "converged" if duty.converged else "stopped",
     )
-    return FleetBound(cover, duty)
+    return FleetBound(cover, duty, tuple(r.request_id for r in ordered))

@@ -42,7 +42,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -87,6 +87,10 @@ class DutyBound:
         Whether no duty could improve the master (the bound is the full linear relaxation).
     grid_s, leave_step_s
         The time grid and the depot-leave bands used.
+    duals
+        Per trip, the dual values that prove ``value``: no duty is worth more than 1 under
+        them, so their sum over any subset of the trips bounds the buses that subset needs
+        (a plan serving only some of the trips; ``subset_buses``). Empty without trips.
     """
 
     value: float
@@ -95,11 +99,18 @@ class DutyBound:
     converged: bool
     grid_s: float
     leave_step_s: float
+    duals: tuple[float, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def buses(self) -> int:
         """The bound in whole buses."""
         return int(np.ceil(self.value - 1e-6))
+
+    def subset_buses(self, trips: Sequence[int]) -> int:
+        """Fewest buses serving only ``trips`` (indices) needs: every duty of those trips is
+        a duty of all, worth at most 1 under ``duals``, so it covers at most 1 of their sum
+        (Farley's bound with the other trips' duals set to 0)."""
+        return int(np.ceil(sum(self.duals[i] for i in trips) - 1e-6)) if trips else 0
 
 
 class _Pricing:
@@ -319,6 +330,8 @@ def duty_bound(
     seen = set(columns)
     best, lp, rounds, converged = 1.0, float(n), 0, False  # one trip needs a bus
     center: FloatArray | None = None  # the duals of the best bound so far
+    proof = np.zeros(n)  # ... scaled so that no duty is worth more than 1 (``DutyBound.duals``)
+    proof[0] = 1.0  # the bound of 1 before any round: one trip worth 1
     alpha = SMOOTHING
     master = _Master(n)
     master.add(columns)
@@ -345,12 +358,14 @@ def duty_bound(
         top = pricing.run(y)
         rounds += 1
         if top > 0 and float(y.sum()) / top > best:
-            best, center = float(y.sum()) / top, y
+            best, center, proof = float(y.sum()) / top, y, y / max(top, 1.0)
         log.debug(
             "duty bound round %d: master %.3f, bound %.3f, best duty %.3f", rounds, lp, best, top
         )
         if top <= 1 + 1e-6 and y is dual:
-            converged, best = True, max(best, lp)
+            if lp > best:  # the master's duals are the proof (worth at most 1 + 1e-6 a duty)
+                best, proof = lp, y / max(top, 1.0)
+            converged = True
             break
         if np.ceil(best - 1e-6) >= np.ceil(lp - 1e-6):  # whole buses: nothing left to prove
             break
@@ -362,8 +377,10 @@ def duty_bound(
         else:
             break
     if rounds and not converged and np.ceil(best - 1e-6) < np.ceil(lp - 1e-6):
-        best = max(best, _repaired(pricing, y, top, late))  # stopped short: repair
-    return DutyBound(best, lp, rounds, converged, pricing.grid, pricing.step)
+        repaired, duals = _repaired(pricing, y, top, late)  # stopped short: repair
+        if repaired > best:
+            best, proof = repaired, duals
+    return DutyBound(best, lp, rounds, converged, pricing.grid, pricing.step, tuple(proof.tolist()))
 
 
 def _pool(pricing_work: float, n: int) -> int:
@@ -376,9 +393,12 @@ def _pool(pricing_work: float, n: int) -> int:
     return int(np.clip(np.floor(affordable), MIN_POOL, POOL))
 
 
-def _repaired(pricing: _Pricing, y: FloatArray, top: float, late: Callable[[], bool]) -> float:
+def _repaired(
+    pricing: _Pricing, y: FloatArray, top: float, late: Callable[[], bool]
+) -> tuple[float, FloatArray]:
     """A better bound from duals ``y`` under which some duties price above 1 (``top`` is the
-    largest price, already found: the pricing's state is ``y``'s).
+    largest price, already found: the pricing's state is ``y``'s), and its duals scaled so
+    that no duty is worth more than 1.
 
     Farley's bound divides all of ``y`` by the largest price. Dividing only the duals of the
     trips on duties priced above 1 (each trip by the largest price of such a duty through
@@ -394,7 +414,7 @@ def _repaired(pricing: _Pricing, y: FloatArray, top: float, late: Callable[[], b
     after 30 rounds 200 → 266 buses (the unrepaired bound reaches 269 only after 56 rounds;
     10 steps give 254, 50 the same as 30).
     """
-    best = 0.0
+    best, proof = 0.0, np.zeros(y.size)
     for step in range(REPAIR_STEPS):
         if step:
             if step >= MIN_REPAIR_STEPS and late():
@@ -402,7 +422,8 @@ def _repaired(pricing: _Pricing, y: FloatArray, top: float, late: Callable[[], b
             top = pricing.run(y)
         if top <= 0:
             break
-        best = max(best, float(y.sum()) / top)
+        if float(y.sum()) / top > best:
+            best, proof = float(y.sum()) / top, y / top
         if top <= 1 + 1e-9:
             break
         factor = np.ones(y.size)
@@ -411,7 +432,7 @@ def _repaired(pricing: _Pricing, y: FloatArray, top: float, late: Callable[[], b
                 trips = pricing.duty(k, node, y)
                 factor[trips] = np.maximum(factor[trips], value)
         y = y / factor
-    return best
+    return best, proof
 
 
 def _add_duties(

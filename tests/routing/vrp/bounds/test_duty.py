@@ -27,6 +27,18 @@ def test_a_chain_longer_than_a_shift_needs_two_buses() -> None:
     assert duty_bound(trips, between, max_shift=10 * HOUR).buses == 1
 
 
+def test_its_duals_bound_the_buses_of_any_part_of_the_trips() -> None:
+    """The same chain: the duals that prove two buses sum to two over all three trips and
+    to nothing over none, and no part of the trips gets more buses than it can need."""
+    trips = [trip(8, 3), trip(11, 3), trip(14, 3.5)]
+    bound = duty_bound(trips, np.zeros((3, 3)), max_shift=9 * HOUR)
+    assert len(bound.duals) == 3 and min(bound.duals) >= 0.0
+    assert bound.subset_buses([0, 1, 2]) == bound.buses == 2
+    assert bound.subset_buses([]) == 0
+    assert all(bound.subset_buses([i]) <= 1 for i in range(3))
+    assert bound.subset_buses([0, 1]) <= 1 and bound.subset_buses([1, 2]) <= 1
+
+
 def test_depot_legs_count_against_the_shift() -> None:
     """The same day fits one 10-hour shift only if the depot is next door."""
     near = [
@@ -125,10 +137,14 @@ def test_depot_leave_bands_are_at_least_ten_minutes_wide() -> None:
 
 
 @st.composite
-def planned_days(draw: st.DrawFn) -> tuple[list[BoundTrip], np.ndarray, float, int]:
-    """Trips that a known plan of ``k`` buses serves within ``shift`` (other drives random)."""
+def planned_days(
+    draw: st.DrawFn,
+) -> tuple[list[BoundTrip], np.ndarray, float, int, list[int]]:
+    """Trips that a known plan of ``k`` buses serves within ``shift`` (other drives random),
+    and the bus of each trip in that plan."""
     buses = draw(st.integers(1, 4))
     trips: list[BoundTrip] = []
+    owner: list[int] = []
     follows: list[tuple[int, int, float]] = []
     spans: list[float] = []
     for _ in range(buses):
@@ -139,6 +155,7 @@ def planned_days(draw: st.DrawFn) -> tuple[list[BoundTrip], np.ndarray, float, i
             duration = draw(st.floats(1200, 2 * HOUR))
             before, after = draw(st.floats(0, 1800)), draw(st.floats(0, 1800))
             trips.append(BoundTrip(at - before, at + after, duration, lead, tail))
+            owner.append(len(spans))
             end = at + duration
             if k:
                 follows.append((len(trips) - 2, len(trips) - 1, drive))
@@ -150,19 +167,35 @@ def planned_days(draw: st.DrawFn) -> tuple[list[BoundTrip], np.ndarray, float, i
     between = np.array(noise).reshape(n, n)
     for i, j, d in follows:
         between[i, j] = d
-    return trips, between, max(spans) + 1.0, buses
+    return trips, between, max(spans) + 1.0, buses, owner
 
 
 @settings(max_examples=40, deadline=None)
 @given(planned_days())
 def test_bound_never_exceeds_a_feasible_plan(
-    day: tuple[list[BoundTrip], np.ndarray, float, int],
+    day: tuple[list[BoundTrip], np.ndarray, float, int, list[int]],
 ) -> None:
     """Whatever the grid, stopping early or not, the bound stays at or below a real plan."""
-    trips, between, shift, buses = day
+    trips, between, shift, buses, _ = day
     full = duty_bound(trips, between, max_shift=shift)
     early = duty_bound(trips, between, max_shift=shift, max_rounds=1)
     coarse = duty_bound(trips, between, max_shift=shift, grid_s=600.0, leave_step_s=1800.0)
     assert 1 <= early.buses <= buses
     assert 1 <= full.buses <= buses
     assert 1 <= coarse.buses <= buses
+
+
+@settings(max_examples=40, deadline=None)
+@given(planned_days(), st.data())
+def test_the_duals_never_bound_part_of_the_trips_above_the_buses_serving_them(
+    day: tuple[list[BoundTrip], np.ndarray, float, int, list[int]], data: st.DataObject
+) -> None:
+    """Some of the known plan's buses serve their trips: the duals, summed over those
+    trips, never ask for more buses than that, however few rounds the bound ran."""
+    trips, between, shift, buses, owner = day
+    rounds = data.draw(st.integers(1, 4), label="rounds")
+    kept = data.draw(st.sets(st.integers(0, buses - 1)), label="buses kept")
+    bound = duty_bound(trips, between, max_shift=shift, max_rounds=rounds)
+    part = [i for i, bus in enumerate(owner) if bus in kept]
+    assert bound.subset_buses(part) <= len(kept)
+    assert bound.subset_buses(range(len(trips))) <= bound.buses
