@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from routing.vrp.bounds import duty
 from routing.vrp.bounds.duty import duty_bound
 from routing.vrp.bounds.path_cover import BoundTrip
 
@@ -102,6 +103,21 @@ def test_a_work_budget_caps_the_rounds_the_same_way_every_time() -> None:
     assert 1 < some[0].rounds < free.rounds
     assert some[0] == some[1]
     assert one.value <= some[0].value <= free.value + 1e-6
+
+
+@pytest.mark.parametrize("seed", [3, 7, 11])
+def test_unfinished_master_solves_reach_the_same_buses(
+    monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """The master's solves stop after ``IPM_ITERATIONS`` until the bound stops rising, then
+    run to optimality: even one iteration a solve (duals far from any optimum) ends with
+    the buses the exact solves prove (the rounds would otherwise run out, 12 buses of 15)."""
+    trips, between = random_day(seed, 80)
+    exact = duty_bound(trips, between, max_shift=6 * HOUR)
+    monkeypatch.setattr(duty, "IPM_ITERATIONS", 1)
+    rough = duty_bound(trips, between, max_shift=6 * HOUR)
+    assert rough.buses == exact.buses >= 15
+    assert rough.value <= rough.lp + 1e-6 and rough.rounds < duty.MAX_ROUNDS
 
 
 def test_asked_to_stop_it_stops_after_the_first_round() -> None:
