@@ -187,3 +187,40 @@ def trace(
         node = _node_with(value, base, nk0, nk1, first, found, k, rest, match)
         if node < 0:
             return np.empty(0, np.int64)
+
+
+@compiled(f"void({I1}, int64, {I1}, {F2}, {I1}, {I1}, {I1}, {I1}, {I1}, {I1})")
+def predecessors(
+    nodes: IntArray,
+    g: int,
+    trip: IntArray,
+    gap: FloatArray,
+    lo: IntArray,
+    hi: IntArray,
+    release: IntArray,
+    offset: IntArray,
+    counts: IntArray,
+    out: IntArray,
+) -> None:
+    """The predecessors of ``nodes`` (all of slot ``g``): per node, the last usable node of
+    each trip not yet released by slot ``g``, in trip order; ``counts[k]`` of them for
+    ``nodes[k]``, one after the other in ``out`` (room for a trip per node)."""
+    n = lo.size
+    at = 0
+    for k in range(nodes.size):
+        j = trip[nodes[k]]
+        count = 0
+        for i in range(n):
+            if release[i] >= 0 and hi[i] + release[i] <= g:
+                continue  # released: joins the running maximum instead
+            d = gap[i, j]
+            if not np.isfinite(d):
+                continue
+            src = g - d
+            if src < lo[i]:
+                continue
+            last = min(np.int64(src), hi[i])
+            out[at] = offset[i] + last - lo[i]
+            at += 1
+            count += 1
+        counts[k] = count
