@@ -222,7 +222,8 @@ class _Pricing:
                 nodes, int(g), self.trip, self.gap, self.lo, self.hi, self.release,
                 self.offset, count, out,
             )  # fmt: skip
-            work += int(count.sum()) * (k1 - k0)
+            total = int(count.sum())
+            work += total * (k1 - k0)
             self.work = float(work)
             if work > work_limit:
                 return False
@@ -230,22 +231,19 @@ class _Pricing:
             groups.append(nodes)
             group_slots.append(int(g))
             counts.append(count)
-            found.append(out[: int(count.sum())])
+            found.append(out[:total])
         self.gptr = np.concatenate([[0], np.cumsum([g.size for g in groups])]).astype(np.int64)
         self.gnodes = np.concatenate(groups).astype(np.int64) if groups else np.zeros(0, np.int64)
         self.gslot = np.array(group_slots, np.int64)
         # the predecessor lists by node (nodes are numbered trip by trip, groups slot by slot)
+        sizes = np.concatenate(counts) if groups else np.zeros(0, np.int64)
+        flat = np.concatenate(found) if groups else np.zeros(0, np.int64)
         per_node = np.zeros(self.trip.size, np.int64)
-        if groups:
-            per_node[self.gnodes] = np.concatenate(counts)
+        per_node[self.gnodes] = sizes
         self.pptr = np.concatenate([[0], np.cumsum(per_node)]).astype(np.int64)
-        self.preds = np.zeros(int(self.pptr[-1]), np.int64)
-        if groups:
-            sizes = np.concatenate(counts)
-            flat = np.concatenate(found)
-            begin = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-            shift = np.repeat(self.pptr[self.gnodes] - begin, sizes)
-            self.preds[np.arange(flat.size) + shift] = flat
+        shift = np.repeat(self.pptr[self.gnodes] - (np.cumsum(sizes) - sizes), sizes)
+        self.preds = np.empty(flat.size, np.int64)
+        self.preds[np.arange(flat.size) + shift] = flat
         return True
 
     def run(self, y: FloatArray) -> float:
@@ -386,14 +384,9 @@ def duty_bound(
         log.debug(
             "duty bound round %d: master %.3f, bound %.3f, best duty %.3f", rounds, lp, best, top
         )
-        if top <= 1 + 1e-6 and y is dual:  # the master's duals bound every duty
-            if float(y.sum()) / max(top, 1.0) > best:
-                best, center, proof = float(y.sum()) / max(top, 1.0), y, y / max(top, 1.0)
-            if optimal:
-                converged = True
-                break
-            exact = True  # no duty to add at the unfinished master's duals: finish it
-            continue
+        if top <= 1 + 1e-6 and y is dual and optimal:  # the master's duals bound every duty
+            converged = True
+            break
         if np.ceil(best - 1e-6) >= np.ceil(lp - 1e-6):  # whole buses: nothing left to prove
             break
         added = _add_duties(pricing, y, dual, columns, seen)
@@ -402,7 +395,7 @@ def duty_bound(
         elif y is not dual:
             alpha = 0.0  # mispriced: the next round prices at the master's own duals
         elif not optimal:
-            exact = True
+            exact = True  # no duty to add at the unfinished master's duals: finish it
         else:
             break
     if rounds and not converged and np.ceil(best - 1e-6) < np.ceil(lp - 1e-6):
