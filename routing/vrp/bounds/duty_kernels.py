@@ -111,6 +111,89 @@ def price(
                 k_best[node] = k
 
 
+@compiled(f"void({F1}, {', '.join([I1] * 14)}, {F1}, {F1}, {F1}, {F2}, {F1})")
+def through(
+    y: FloatArray,
+    trip: IntArray,
+    rel: IntArray,
+    ke: IntArray,
+    pa: IntArray,
+    pb: IntArray,
+    nk0: IntArray,
+    nk1: IntArray,
+    base: IntArray,
+    pptr: IntArray,
+    preds: IntArray,
+    gptr: IntArray,
+    gnodes: IntArray,
+    gslot: IntArray,
+    offset: IntArray,
+    value: FloatArray,
+    suffix: FloatArray,
+    pushed: FloatArray,
+    later: FloatArray,
+    best: FloatArray,
+) -> None:
+    """Per trip, the largest dual sum of a duty through it (``best``), from ``price``'s
+    ``value`` at the same duals ``y`` and the same paths walked backwards: ``suffix`` (the
+    largest dual sum from each node to a duty's end, per commodity) is built slot by slot
+    from the last. A node's successors are the mirror of ``price``'s predecessors: the
+    nodes listing one of its trip's nodes at or after it (``pushed``: each listed node
+    collects its listers' suffixes, then the trip's later nodes' are carried back), and
+    every node ``rel`` or more slots later (``later``: per slot, the best suffix from it
+    on). Scratch arrays ``suffix``/``pushed`` are laid out as ``value``, ``later`` as
+    ``price``'s ``released``."""
+    rows, commodities = later.shape[0], later.shape[1]
+    later[:, :] = -np.inf
+    suffix[:] = -np.inf
+    pushed[:] = -np.inf
+    best[:] = -np.inf
+    running = np.full(commodities, -np.inf)
+    filled = rows  # rows of ``later`` from here on are set
+    for group in range(gptr.size - 2, -1, -1):
+        g = gslot[group]
+        for row in range(filled - 1, g, -1):  # no group in between: the same running max
+            for k in range(commodities):
+                later[row, k] = running[k]
+        filled = min(filled, g + 1)
+        for at in range(gptr[group], gptr[group + 1]):
+            node = gnodes[at]
+            k0, k1 = nk0[node], nk1[node]
+            own = base[node] - k0
+            j = trip[node]
+            after = node + 1 if node + 1 < offset[j + 1] else -1
+            row = g + rel[node] if rel[node] >= 0 else -1
+            for k in range(k0, k1):
+                m = pushed[own + k]
+                carried = _at(pushed, base, nk0, nk1, after, k) if after >= 0 else -np.inf
+                if carried > m:
+                    m = carried
+                pushed[own + k] = m
+                if not pa[node] <= k < pb[node]:
+                    continue
+                rest = 0.0 if k >= ke[node] else -np.inf
+                if m > rest:
+                    rest = m
+                if 0 <= row < rows and later[row, k] > rest:
+                    rest = later[row, k]
+                suffix[own + k] = y[j] + rest
+                if value[own + k] + rest > best[j]:
+                    best[j] = value[own + k] + rest
+            for q in range(pptr[node], pptr[node + 1]):
+                p = preds[q]
+                lo, hi = max(k0, nk0[p]), min(k1, nk1[p])
+                shift = base[p] - nk0[p]
+                for k in range(lo, hi):
+                    if suffix[own + k] > pushed[shift + k]:
+                        pushed[shift + k] = suffix[own + k]
+        for at in range(gptr[group], gptr[group + 1]):
+            node = gnodes[at]
+            shift = base[node] - nk0[node]
+            for k in range(nk0[node], nk1[node]):
+                if suffix[shift + k] > running[k]:
+                    running[k] = suffix[shift + k]
+
+
 @compiled(f"int64({F1}, {I1}, {I1}, {I1}, {I1}, int64, int64, float64, float64)")
 def _node_with(
     value: FloatArray,

@@ -133,15 +133,31 @@ def test_asked_to_stop_it_stops_after_the_first_round() -> None:
     assert duty_bound(trips, between, max_shift=6 * HOUR, time_limit_s=0.0).rounds == 1
 
 
-def test_a_bound_stopped_short_is_repaired(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Stopped after a few rounds, the duals are repaired where duties price above 1: the
-    figure rises towards the full bound and never passes it."""
+def test_a_bound_stopped_short_is_polished(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stopped after a few rounds, the best duals are polished (dear duties made cheaper,
+    cheap trips dearer, lifted by each trip's best duty): the figure rises towards the
+    full bound and never passes it; with one step only (a lift of the best duals) it is
+    lower, and still at least Farley's bound of those duals."""
     trips, between = random_day(11, 80)
     full = duty_bound(trips, between, max_shift=6 * HOUR)
-    repaired = duty_bound(trips, between, max_shift=6 * HOUR, max_rounds=3)
-    monkeypatch.setattr("routing.vrp.bounds.duty.REPAIR_STEPS", 0)
-    plain = duty_bound(trips, between, max_shift=6 * HOUR, max_rounds=3)
-    assert plain.value < repaired.value <= full.value + 1e-6
+    polished = duty_bound(trips, between, max_shift=6 * HOUR, max_rounds=3)
+    monkeypatch.setattr(duty, "POLISH_STEPS", 1)
+    lifted = duty_bound(trips, between, max_shift=6 * HOUR, max_rounds=3)
+    monkeypatch.setattr(duty, "LIFT_EVERY", 10**9 + 1)  # the first step lifts: see below
+    monkeypatch.setattr(duty._Pricing, "lifted", lambda self, y: np.zeros_like(y))
+    farley = duty_bound(trips, between, max_shift=6 * HOUR, max_rounds=3)
+    assert farley.value <= lifted.value < polished.value <= full.value + 1e-6
+    assert polished.rounds == lifted.rounds == 3
+
+
+def test_polish_steps_count_against_the_clock_and_the_work_budget() -> None:
+    """Past its time limit a bound still polishes ``MIN_POLISH_STEPS`` steps (whatever the
+    clock), and a work budget splits between rounds and polish the same way every time."""
+    trips, between = random_day(11, 80)
+    budget = [duty_bound(trips, between, max_shift=6 * HOUR, max_work=2e7) for _ in range(2)]
+    assert budget[0] == budget[1] and budget[0].duals == budget[1].duals
+    late = duty_bound(trips, between, max_shift=6 * HOUR, time_limit_s=0.0)
+    assert late.rounds == 1 and late.value > 1.0
 
 
 def test_depot_leave_bands_are_at_least_ten_minutes_wide() -> None:

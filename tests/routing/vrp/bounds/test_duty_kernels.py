@@ -48,3 +48,61 @@ def test_predecessors_are_those_of_the_plain_loop(seed: int, count: int, grid: f
         for k, node in enumerate(nodes.tolist()):
             assert out[at : at + counts[k]].tolist() == plain_predecessors(pricing, node, int(g))
             at += int(counts[k])
+
+
+def small_day(seed: int, count: int, window_h: float) -> tuple[list[BoundTrip], np.ndarray]:
+    """``count`` trips of 24 minutes to 2 hours boarding from 05:00-15:00 within
+    ``window_h`` hours, drives up to an hour between them, a fifth of the pairs unlinked."""
+    rng = np.random.default_rng(seed)
+    starts = rng.uniform(5 * HOUR, 15 * HOUR, count)
+    trips = []
+    for s in starts:
+        latest = float(s + rng.uniform(0, window_h * HOUR))
+        duration = float(rng.uniform(0.4, 2) * HOUR)
+        lead, tail = float(rng.uniform(0, 1800)), float(rng.uniform(0, 1800))
+        trips.append(BoundTrip(float(s), latest, duration, lead, tail))
+    between = rng.uniform(0, HOUR, (count, count))
+    between[rng.random((count, count)) < 0.2] = np.inf
+    return trips, between
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 12), st.sampled_from([300.0, 600.0]))
+def test_the_best_duty_through_a_trip_is_the_forward_pricing_s(
+    seed: int, count: int, grid: float
+) -> None:
+    """Windows of at most half an hour (no trip can come twice on a duty): the backward
+    pass's best duty through each trip is the forward pricing's best duty once that trip's
+    dual is raised by far more than all the others together (less the raise), or there is
+    none through it; the best of them all is the forward pricing's best."""
+    trips, between = small_day(seed, count, 0.5)
+    pricing = _Pricing(trips, between, 6 * HOUR, grid, 1800.0)
+    y = np.random.default_rng(seed + 1).random(count)
+    top = pricing.run(y)
+    most = pricing.through(y)
+    assert np.isclose(most.max(initial=-np.inf), top, rtol=0, atol=1e-9) or (
+        top == 0.0 and not np.isfinite(most).any()
+    )
+    for i in range(count):
+        raised = y.copy()
+        raised[i] += 1000.0
+        forward = pricing.run(raised) - 1000.0
+        if np.isfinite(most[i]):
+            assert abs(forward - most[i]) <= 1e-9
+        else:
+            assert forward < 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 12))
+def test_lifted_duals_price_no_duty_above_one(seed: int, count: int) -> None:
+    """Any windows (trips may come twice): divided trip by trip by the best duty through
+    each, no duty is worth more than 1 and the sum is at least Farley's bound."""
+    trips, between = small_day(seed, count, 1.5)
+    pricing = _Pricing(trips, between, 6 * HOUR, 300.0, 1800.0)
+    y = np.random.default_rng(seed + 1).random(count)
+    top = pricing.run(y)
+    lifted = pricing.lifted(y)
+    assert pricing.run(lifted) <= 1 + 1e-9
+    if top > 0:
+        assert lifted.sum() >= y.sum() / top - 1e-9
