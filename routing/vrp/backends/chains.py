@@ -20,7 +20,8 @@ The search (generic over ``routing.Problem``):
    penalty counters), or where the shift limit breaks, in place of the route's first or
    last trip, and put those back into the pool; random relocations between routes keep the
    search moving. The pool emptied means one vehicle less; an attempt that runs out of its
-   iterations is undone and another route is tried.
+   iterations (``ATTEMPT_SHARE`` of the effort; without an effort budget, that share of the
+   search time left) is undone and another route is tried.
 3. **Polish** — single trips moved to the gap of a used route where they add the least
    empty driving, for at most ``POLISH_ROUNDS`` rounds (the vehicle count stays).
 4. **Vehicles and cost** — each chain gets a vehicle by a minimum-cost assignment
@@ -58,7 +59,8 @@ logger = logging.getLogger(__name__)
 
 EFFORT_ITERATIONS = 20  # pool iterations per unit of SolveParams.effort
 ATTEMPT_SHARE = 0.05  # most of the iterations one route elimination may take (share of all)
-MIN_ATTEMPT = 300  # ... but at least this many
+MIN_ATTEMPT = 300  # ... but at least this many (without effort: the share of the time left)
+_NO_LIMIT = 2**62  # iterations of an attempt bounded by time only
 PERTURB_MOVES = 3  # random relocations after each ejection
 POLISH_ROUNDS = 5  # most rounds of single-trip moves against empty driving
 RESCUE_ROUNDS = 20  # ejections per trip left out by construction (and pool passes)
@@ -549,8 +551,10 @@ class Chains:
         """Vehicles used."""
         return int(self.used.sum())
 
-    def eliminate(self, budget: Budget, *, attempt: int) -> None:
-        """Remove routes one at a time with the ejection pool (see the module docstring)."""
+    def eliminate(self, budget: Budget, *, attempt: int, attempt_s: float = _INF) -> None:
+        """Remove routes one at a time with the ejection pool (see the module docstring): an
+        attempt ends after ``attempt`` pool iterations or, after ``MIN_ATTEMPT``, ``attempt_s``
+        seconds, whichever comes first."""
         penalty = np.ones(self.n + 1)
         penalty[-1] = 0.0  # "no trip" in the grids
         failed: set[int] = set()
@@ -569,7 +573,13 @@ class Chains:
             column = self.allowed[:, pick].copy()
             self.allowed[:, pick] = False  # the emptied vehicle stays out
             spent = 0
-            while pool and spent < attempt and budget.searching():
+            began = time.monotonic()
+            while (
+                pool
+                and spent < attempt
+                and budget.searching()
+                and (spent < MIN_ATTEMPT or time.monotonic() - began < attempt_s)
+            ):
                 spent += 1
                 budget.spend()
                 k = pool.pop()
@@ -1076,9 +1086,12 @@ def solve_chains(
     chains.exchange(budget)
     first = chains.count()
     total = budget.steps_left
-    attempt = MIN_ATTEMPT if total == _INF else max(MIN_ATTEMPT, int(ATTEMPT_SHARE * total))
+    if total == _INF:  # time only: an attempt may take that share of the search time left
+        attempt, attempt_s = _NO_LIMIT, ATTEMPT_SHARE * budget.left_s()
+    else:
+        attempt, attempt_s = max(MIN_ATTEMPT, int(ATTEMPT_SHARE * total)), _INF
     if start is None:
-        chains.eliminate(budget, attempt=attempt)
+        chains.eliminate(budget, attempt=attempt, attempt_s=attempt_s)
     if chains.unserved():
         chains.exchange(budget)
         chains.ruin_and_recreate(budget)

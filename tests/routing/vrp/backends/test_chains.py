@@ -102,6 +102,18 @@ def test_route_elimination_removes_the_extra_bus() -> None:
     assert check(problem, solution) == []
 
 
+def test_without_effort_an_elimination_attempt_is_bounded_by_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A time limit only: an attempt may take its share of the search time left, not a fixed
+    count of pool iterations (none at all here), so the extra bus still goes."""
+    monkeypatch.setattr("routing.vrp.backends.chains.MIN_ATTEMPT", 0)
+    problem = near_bus_with_a_short_day()
+    solution = solve_chains(problem, SolveParams(time_limit_s=5.0, seed=1))
+    assert served_by(solution) == {"far": ["t0", "t1"]}
+    assert check(problem, solution) == []
+
+
 def test_shift_limit_is_respected() -> None:
     """Trips at 01:00 and 10:00 under a 4-hour shift limit need two buses."""
     problem = line_problem(
