@@ -105,11 +105,12 @@ def _bound_for(built: Built, request_ids: Sequence[str], needed: Event) -> Fleet
     """The fleet lower bound for serving ``request_ids`` (no known duties: the same figure
     whether it is computed beside the solve or after it). With an effort budget its work
     budget ends it (the same figure on every machine); without one it runs for at most
-    ``BESIDE_BOUND_SHARE`` of the time limit: rounds in ``ROUNDS_SHARE`` of that, stopped
-    sooner if the plan needs the figure (``needed`` set) — then a short polish — and else
-    the duals' polish in the rest, which the plan waits for. On the 20,000-worker day (time
-    limit 30 s) the plan is ready after about 36 s and its bound at 45 s (rounds until
-    31.5 s): 299 buses where stopping when needed gave 283."""
+    ``BESIDE_BOUND_SHARE`` of the time limit: its rounds end at ``ROUNDS_SHARE`` of that or
+    when the plan needs the figure (``needed`` set), whichever comes first, and the plan
+    waits for the polish of its duals in what is left (``POLISH_STEPS`` at most). On the
+    20,000-worker day (time limit 30 s) the plan is ready after about 36 s, its rounds end
+    at 31.5 s and the polish about 45 s: 300 buses, where ending the bound when the plan
+    needs it gave 283."""
     prepared = built.prepared
     wanted = [built.requests[i] for i in request_ids]
     day = prepared.day

@@ -75,7 +75,7 @@ POLISH_STEPS = 120  # steps of the duals' polish when the rounds stop short (``_
 MIN_POLISH_STEPS = 10  # ... of which this many whatever the clock or the work budget
 RAISE = 0.02  # a polish step raises the duals of the trips on no dear duty by this share
 LIFT_EVERY = 5  # ... and every this many steps lifts the duals (``_Pricing.lifted``)
-POLISH_WORK = 1.2  # work of a polish step, in pricing rounds (a lift is one more)
+POLISH_WORK = 1.2  # work of a polish step, in pricing rounds (its traces, a fifth of a lift)
 ROUNDS_SHARE = 0.7  # share of the time limit and of the work budget the rounds may use
 IPM_ITERATIONS = 15  # interior-point iterations of a master solve, until the duals stall:
 STALL_ROUNDS = 3  # ... rounds without a better bound, after which the master is solved exactly
@@ -352,11 +352,10 @@ def duty_bound(
         ``ROUNDS_SHARE`` of it is spent (the first always runs), polish steps go on until
         all of it is (``MIN_POLISH_STEPS`` whatever the clock). Default no limit.
     stop
-        Asked between rounds; True ends them, and a polish after ``MIN_POLISH_STEPS`` (the
-        result is then machine-dependent: a plan without an effort budget stops its bound
-        when it needs the figure). Once the rounds have used their share of the time limit,
-        the polish is no longer asked to stop: it runs to the time limit (a plan that needs
-        the figure then waits at most until then). Default None (never asked).
+        Asked between rounds; True ends them (the result is then machine-dependent: a plan
+        without an effort budget ends its bound's rounds when it needs the figure). The
+        polish is not asked: it runs its steps within the time limit (the plan waits for
+        them; at most ``POLISH_STEPS``). Default None (never asked).
     """
     started = time.monotonic()
     n = len(trips)
@@ -435,14 +434,13 @@ def duty_bound(
         if center is not None and center is not y:  # polish the best duals, not the last
             y, top = center, pricing.run(center)
         step_work = pricing.work * POLISH_WORK
-        asked = stop is not None and stop()  # asked before the rounds' share: a short polish
 
         def more(step: int) -> bool:  # another polish step (the first always runs)
             nonlocal spent
             if step >= POLISH_STEPS:
                 return False
             if step >= MIN_POLISH_STEPS and (
-                asked or time.monotonic() - started >= time_limit_s or spent + step_work > budget
+                time.monotonic() - started >= time_limit_s or spent + step_work > budget
             ):
                 return False
             spent += step_work

@@ -71,11 +71,12 @@ def small_day(seed: int, count: int, window_h: float) -> tuple[list[BoundTrip], 
 def test_the_best_duty_through_a_trip_is_the_forward_pricing_s(
     seed: int, count: int, grid: float
 ) -> None:
-    """Windows of at most half an hour (no trip can come twice on a duty): the backward
-    pass's best duty through each trip is the forward pricing's best duty once that trip's
-    dual is raised by far more than all the others together (less the raise), or there is
-    none through it; the best of them all is the forward pricing's best."""
-    trips, between = small_day(seed, count, 0.5)
+    """Windows of at most 20 minutes, shorter than any trip (no trip can come twice on a
+    duty, not even after its own release): the backward pass's best duty through each trip
+    is the forward pricing's best once that trip's dual is raised by far more than all the
+    others together (less the raise), or there is none through it; the best of them all is
+    the forward pricing's best."""
+    trips, between = small_day(seed, count, 1 / 3)
     pricing = _Pricing(trips, between, 6 * HOUR, grid, 1800.0)
     y = np.random.default_rng(seed + 1).random(count)
     top = pricing.run(y)
