@@ -21,7 +21,8 @@ The search (generic over ``routing.Problem``):
    last trip, and put those back into the pool; random relocations between routes keep the
    search moving. The pool emptied means one vehicle less; an attempt that runs out of its
    iterations (``ATTEMPT_SHARE`` of the effort; without an effort budget,
-   ``ATTEMPT_TIME_SHARE`` of the search time left) is undone and another route is tried.
+   ``ATTEMPT_TIME_SHARE`` of the search time left once every trip is served, else
+   ``MIN_ATTEMPT``) is undone and another route is tried.
 3. **Polish** — single trips moved to the gap of a used route where they add the least
    empty driving, for at most ``POLISH_ROUNDS`` rounds (the vehicle count stays).
 4. **Vehicles and cost** — each chain gets a vehicle by a minimum-cost assignment
@@ -60,8 +61,10 @@ logger = logging.getLogger(__name__)
 EFFORT_ITERATIONS = 20  # pool iterations per unit of SolveParams.effort
 ATTEMPT_SHARE = 0.05  # most of the iterations one route elimination may take (share of all)
 MIN_ATTEMPT = 300  # ... but at least this many
-ATTEMPT_TIME_SHARE = 0.1  # without effort: most of the search time left one may take (at least
-# MIN_ATTEMPT iterations); on the 20,000-worker day at 30 s: 0.05 gave 335 buses (5 runs), 0.1 334
+ATTEMPT_TIME_SHARE = 0.1  # without effort, every trip served: most of the search time left one
+# may take (at least MIN_ATTEMPT iterations); on the 20,000-worker day at 30 s: 0.05 gave 335
+# buses (5 runs), 0.1 334. With trips left out, MIN_ATTEMPT: longer attempts there took the time
+# that serves them (sparse days, bench.sparse seeds 1-2 at 30 s: 1.2-1.6 points fewer served)
 _NO_LIMIT = 2**62  # iterations of an attempt bounded by time only
 PERTURB_MOVES = 3  # random relocations after each ejection
 POLISH_ROUNDS = 5  # most rounds of single-trip moves against empty driving
@@ -1088,10 +1091,12 @@ def solve_chains(
     chains.exchange(budget)
     first = chains.count()
     total = budget.steps_left
-    if total == _INF:  # time only: an attempt may take that share of the search time left
-        attempt, attempt_s = _NO_LIMIT, ATTEMPT_TIME_SHARE * budget.left_s()
-    else:
+    if total != _INF:
         attempt, attempt_s = max(MIN_ATTEMPT, int(ATTEMPT_SHARE * total)), _INF
+    elif chains.unserved():  # time only, trips waiting for a bus: short attempts, time left
+        attempt, attempt_s = MIN_ATTEMPT, _INF  # for serving them (``ruin_and_recreate``)
+    else:  # time only, every trip served: fewer buses is what is left to gain
+        attempt, attempt_s = _NO_LIMIT, ATTEMPT_TIME_SHARE * budget.left_s()
     if start is None:
         chains.eliminate(budget, attempt=attempt, attempt_s=attempt_s)
     if chains.unserved():
